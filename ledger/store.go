@@ -1,0 +1,116 @@
+package ledger
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"strconv"
+)
+
+// Store is where the ledger's files live: a git branch, reached either through
+// the forge's API (package forgejo) or on disk (package ledger/localgit).
+//
+// Every implementation has the same semantics, checked by ledger/storetest:
+// file SHAs are git blob SHAs (see BlobSHA), and Commit is atomic and locked
+// per file by the SHA each change was computed from.
+type Store interface {
+	// Head returns the commit ID at the tip of the ledger branch. It is the
+	// one cheap call that tells whether anything changed since the last read.
+	Head(ctx context.Context) (string, error)
+
+	// Tree lists every file on the branch at the given commit ("" = the head)
+	// with its blob SHA, so that a reader reloads only the files that changed.
+	Tree(ctx context.Context, commit string) (Tree, error)
+
+	// ReadFile returns one file's content and blob SHA at the head of the
+	// branch. A missing file is ErrNotFound.
+	ReadFile(ctx context.Context, path string) (File, error)
+
+	// Commit applies every change in one commit on the branch, or none of them.
+	// A Create whose path exists, or an Update or Delete whose SHA is not the
+	// file's current SHA, fails the whole commit with an error wrapping
+	// ErrConflict; so does losing a race against another push. The changes are
+	// applied in the order given.
+	Commit(ctx context.Context, c Commit) (CommitResult, error)
+}
+
+// Tree is a listing of a branch at one commit.
+type Tree struct {
+	Commit string
+	Files  map[string]string // path → blob SHA
+}
+
+// File is one file read from the store.
+type File struct {
+	Path    string
+	Content []byte
+	SHA     string
+}
+
+// Op says what a Change does to its file.
+type Op int
+
+// The operations a commit may carry. There is deliberately no unchecked
+// overwrite: every update and delete names the SHA it expects.
+const (
+	OpCreate Op = iota + 1
+	OpUpdate
+	OpDelete
+)
+
+func (o Op) String() string {
+	switch o {
+	case OpCreate:
+		return "create"
+	case OpUpdate:
+		return "update"
+	case OpDelete:
+		return "delete"
+	}
+	return "op(" + strconv.Itoa(int(o)) + ")"
+}
+
+// Change is one file in a commit.
+type Change struct {
+	Op      Op
+	Path    string
+	Content []byte // for OpCreate and OpUpdate
+	SHA     string // for OpUpdate and OpDelete: the blob SHA the change was computed from
+}
+
+// Commit is a set of changes to apply atomically.
+type Commit struct {
+	Message string
+	Author  Signature
+	Changes []Change
+}
+
+// Signature names who a commit is by.
+type Signature struct {
+	Name  string
+	Email string
+}
+
+// CommitResult is what a successful commit produced.
+type CommitResult struct {
+	Commit string // the new head
+}
+
+// Errors a Store returns, to be tested with errors.Is.
+var (
+	// ErrNotFound: the file does not exist on the branch.
+	ErrNotFound = errors.New("ledger: file not found")
+	// ErrConflict: the branch moved under the commit (a stale SHA, a path that
+	// now exists, or a lost push race). Re-read and try again.
+	ErrConflict = errors.New("ledger: conflicting change")
+)
+
+// BlobSHA is the SHA-1 git gives a blob with this content. Both backends
+// report it, so a writer knows the SHA of what it wrote without asking again.
+func BlobSHA(content []byte) string {
+	h := sha1.New()
+	h.Write([]byte("blob " + strconv.Itoa(len(content)) + "\x00"))
+	h.Write(content)
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs the real servers that Engelbot's tests and demo run against, once,
+# into a cache outside the clone: Dendrite (Matrix homeserver) and Gitea
+# (the forge that stands in for Forgejo). Skips whatever is already built.
+#
+#   ENGELBOT_CACHE   cache folder (default: $HOME/.cache/engelbot)
+#
+# Prints nothing but progress on stderr; the binaries land in $ENGELBOT_CACHE/bin.
+set -euo pipefail
+
+DENDRITE_VERSION=v0.13.8
+GITEA_VERSION=v1.26.0
+
+cache="${ENGELBOT_CACHE:-$HOME/.cache/engelbot}"
+bin="$cache/bin"
+mkdir -p "$bin"
+
+log() { printf 'install-servers: %s\n' "$*" >&2; }
+
+install_dendrite() {
+  local stamp="$bin/.dendrite-$DENDRITE_VERSION"
+  if [[ -x "$bin/dendrite" && -x "$bin/generate-keys" && -x "$bin/generate-config" && -f "$stamp" ]]; then
+    return
+  fi
+  log "building Dendrite $DENDRITE_VERSION (about 2 minutes the first time)"
+  # Dendrite's own go.mod pins its dependencies; install each command at the tag.
+  for c in dendrite generate-keys generate-config; do
+    GOBIN="$bin" GOFLAGS=-buildvcs=false go install "github.com/matrix-org/dendrite/cmd/$c@$DENDRITE_VERSION"
+  done
+  touch "$stamp"
+}
+
+install_gitea() {
+  local stamp="$bin/.gitea-$GITEA_VERSION"
+  local src="$cache/gitea-src-$GITEA_VERSION"
+  if [[ -x "$bin/gitea" && -f "$stamp" && -d "$src/templates" ]]; then
+    return
+  fi
+  log "building Gitea $GITEA_VERSION (about 7 minutes the first time)"
+  # go install refuses Gitea (its go.mod has replace directives), so build the
+  # downloaded module as the main module in a writable copy. The copy also
+  # serves as Gitea's STATIC_ROOT_PATH: templates and options are read from disk.
+  local dir
+  dir=$(go mod download -json "code.gitea.io/gitea@$GITEA_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  if [[ -z "$dir" ]]; then
+    log "could not download code.gitea.io/gitea@$GITEA_VERSION"; exit 1
+  fi
+  rm -rf "$src.tmp"
+  cp -r "$dir" "$src.tmp"
+  chmod -R u+w "$src.tmp"
+  (cd "$src.tmp" && CGO_ENABLED=1 GOFLAGS=-buildvcs=false go build -tags 'sqlite sqlite_unlock_notify' -o "$bin/gitea.tmp" .)
+  rm -rf "$src"
+  mv "$src.tmp" "$src"
+  mv "$bin/gitea.tmp" "$bin/gitea"
+  touch "$stamp"
+}
+
+case "${1:-all}" in
+  dendrite) install_dendrite ;;
+  gitea) install_gitea ;;
+  all) install_dendrite; install_gitea ;;
+  *) log "usage: $0 [dendrite|gitea|all]"; exit 2 ;;
+esac
