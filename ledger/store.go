@@ -95,6 +95,10 @@ type Signature struct {
 // CommitResult is what a successful commit produced.
 type CommitResult struct {
 	Commit string // the new head
+	// Parent is the commit the changes were applied on. When it is not the
+	// head the writer last read, someone else committed in between (to other
+	// files), and the writer must refresh before it trusts its snapshot.
+	Parent string
 }
 
 // Errors a Store returns, to be tested with errors.Is.

@@ -1,0 +1,274 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	Homeserver Homeserver      `yaml:"homeserver"`
+	Bot        Bot             `yaml:"bot"`
+	Database   string          `yaml:"database"`
+	Ledger     Ledger          `yaml:"ledger"`
+	Rooms      map[string]Room `yaml:"rooms"`
+	Founder    string          `yaml:"founder"`
+	Admins     []string        `yaml:"admins"`
+	Log        Log             `yaml:"log"`
+}
+
+// Homeserver is the community's Matrix server.
+type Homeserver struct {
+	URL        string `yaml:"url"`
+	ServerName string `yaml:"server_name"`
+}
+
+// Bot is the bot's own Matrix account.
+type Bot struct {
+	UserID      string `yaml:"user_id"`
+	Password    string `yaml:"password"`
+	AccessToken string `yaml:"access_token"`
+	DeviceID    string `yaml:"device_id"`
+	DisplayName string `yaml:"display_name"`
+}
+
+// Ledger says where the books are kept.
+type Ledger struct {
+	Backend string  `yaml:"backend"` // "forgejo" or "local"
+	Branch  string  `yaml:"branch"`
+	Local   Local   `yaml:"local"`
+	Forgejo Forgejo `yaml:"forgejo"`
+}
+
+// Local is the on-disk git repository backend.
+type Local struct {
+	Path string `yaml:"path"`
+}
+
+// Forgejo is the forge backend.
+type Forgejo struct {
+	URL     string        `yaml:"url"`
+	Owner   string        `yaml:"owner"`
+	Repo    string        `yaml:"repo"`
+	Token   string        `yaml:"token"`
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+// Room says what a room is to the community.
+type Room struct {
+	Kind string `yaml:"kind"` // team, forum, workplace
+	Team string `yaml:"team"` // for kind team: the team ID
+}
+
+// Log configures logging.
+type Log struct {
+	Level  string `yaml:"level"`  // trace, debug, info, warn, error
+	Format string `yaml:"format"` // auto, json, pretty
+}
+
+// Environment variables that override secrets in the file, so the file can
+// be shared without them.
+const (
+	EnvPassword    = "ENGELBOT_PASSWORD"
+	EnvAccessToken = "ENGELBOT_ACCESS_TOKEN"
+	EnvForgeToken  = "ENGELBOT_FORGE_TOKEN"
+)
+
+// Load reads, completes and checks a configuration file. Relative paths in
+// it are taken relative to the file's folder.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	dir := filepath.Dir(path)
+	cfg.Database = relativeTo(dir, cfg.Database)
+	cfg.Ledger.Local.Path = relativeTo(dir, cfg.Ledger.Local.Path)
+	return cfg, nil
+}
+
+func relativeTo(dir, p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
+// Parse reads a configuration from YAML, applies defaults and the
+// environment, and validates it. The error names the bad setting.
+func Parse(data []byte) (*Config, error) {
+	cfg := &Config{}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true) // a misspelt setting is an error, not silently ignored
+	if err := dec.Decode(cfg); err != nil {
+		return nil, fmt.Errorf("reading YAML: %w", err)
+	}
+	cfg.defaults()
+	cfg.environment()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func (c *Config) defaults() {
+	if c.Bot.DeviceID == "" {
+		c.Bot.DeviceID = "ENGELBOT"
+	}
+	if c.Bot.DisplayName == "" {
+		c.Bot.DisplayName = "Engelbot"
+	}
+	if c.Database == "" {
+		c.Database = "engelbot.db"
+	}
+	if c.Ledger.Backend == "" {
+		c.Ledger.Backend = "local"
+	}
+	if c.Ledger.Branch == "" {
+		c.Ledger.Branch = "main"
+	}
+	if c.Ledger.Local.Path == "" {
+		c.Ledger.Local.Path = "ledger.git"
+	}
+	if c.Ledger.Forgejo.Owner == "" {
+		c.Ledger.Forgejo.Owner = "Smartup_Zero"
+	}
+	if c.Ledger.Forgejo.Repo == "" {
+		c.Ledger.Forgejo.Repo = "2_workplace"
+	}
+	if c.Ledger.Forgejo.Timeout == 0 {
+		c.Ledger.Forgejo.Timeout = 30 * time.Second
+	}
+	if c.Log.Level == "" {
+		c.Log.Level = "info"
+	}
+	if c.Log.Format == "" {
+		c.Log.Format = "auto"
+	}
+}
+
+func (c *Config) environment() {
+	if v := os.Getenv(EnvPassword); v != "" {
+		c.Bot.Password = v
+	}
+	if v := os.Getenv(EnvAccessToken); v != "" {
+		c.Bot.AccessToken = v
+	}
+	if v := os.Getenv(EnvForgeToken); v != "" {
+		c.Ledger.Forgejo.Token = v
+	}
+}
+
+var (
+	userIDPattern = regexp.MustCompile(`^@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(:[0-9]+)?$`)
+	teamPattern   = regexp.MustCompile(`^3_[1-9][0-9]*_[a-z0-9_]+$`)
+)
+
+// Validate checks every setting and names the first bad one.
+func (c *Config) Validate() error {
+	bad := func(setting, format string, args ...any) error {
+		return fmt.Errorf("setting %s: %s", setting, fmt.Sprintf(format, args...))
+	}
+	if err := checkURL(c.Homeserver.URL); err != nil {
+		return bad("homeserver.url", "%v", err)
+	}
+	if c.Homeserver.ServerName == "" {
+		return bad("homeserver.server_name", "required: the community's server name, e.g. smartup0.org")
+	}
+	if !userIDPattern.MatchString(c.Bot.UserID) {
+		return bad("bot.user_id", "%q is not a Matrix user ID like @engelbot:smartup0.org", c.Bot.UserID)
+	}
+	if serverOf(c.Bot.UserID) != c.Homeserver.ServerName {
+		return bad("bot.user_id", "the bot must be a user of %s", c.Homeserver.ServerName)
+	}
+	if c.Bot.Password == "" && c.Bot.AccessToken == "" {
+		return bad("bot.password", "either bot.password or bot.access_token is required (or %s / %s)", EnvPassword, EnvAccessToken)
+	}
+	switch c.Ledger.Backend {
+	case "local":
+		if c.Ledger.Local.Path == "" {
+			return bad("ledger.local.path", "required for the local backend")
+		}
+	case "forgejo":
+		if err := checkURL(c.Ledger.Forgejo.URL); err != nil {
+			return bad("ledger.forgejo.url", "%v", err)
+		}
+		if c.Ledger.Forgejo.Token == "" {
+			return bad("ledger.forgejo.token", "required for the forgejo backend (or %s)", EnvForgeToken)
+		}
+		if c.Ledger.Forgejo.Timeout < time.Second {
+			return bad("ledger.forgejo.timeout", "%s is too short; use at least 1s", c.Ledger.Forgejo.Timeout)
+		}
+	default:
+		return bad("ledger.backend", "%q is not a backend; use forgejo or local", c.Ledger.Backend)
+	}
+	if strings.ContainsAny(c.Ledger.Branch, " ~^:?*[\\") {
+		return bad("ledger.branch", "%q is not a branch name", c.Ledger.Branch)
+	}
+	for room, r := range c.Rooms {
+		if !strings.HasPrefix(room, "!") && !strings.HasPrefix(room, "#") {
+			return bad("rooms", "%q is neither a room ID (!…) nor a room alias (#…)", room)
+		}
+		switch r.Kind {
+		case "team":
+			if !teamPattern.MatchString(r.Team) {
+				return bad("rooms."+room+".team", "%q is not a team ID like 3_7_operational_team", r.Team)
+			}
+		case "forum", "workplace":
+			if r.Team != "" {
+				return bad("rooms."+room+".team", "only team rooms name a team")
+			}
+		default:
+			return bad("rooms."+room+".kind", "%q is not a room kind; use team, forum or workplace", r.Kind)
+		}
+	}
+	if c.Founder != "" && !userIDPattern.MatchString(c.Founder) {
+		return bad("founder", "%q is not a Matrix user ID", c.Founder)
+	}
+	for i, a := range c.Admins {
+		if !userIDPattern.MatchString(a) {
+			return bad(fmt.Sprintf("admins[%d]", i), "%q is not a Matrix user ID", a)
+		}
+	}
+	switch c.Log.Level {
+	case "trace", "debug", "info", "warn", "error":
+	default:
+		return bad("log.level", "%q is not one of trace, debug, info, warn, error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "auto", "json", "pretty":
+	default:
+		return bad("log.format", "%q is not one of auto, json, pretty", c.Log.Format)
+	}
+	return nil
+}
+
+func checkURL(s string) error {
+	if s == "" {
+		return errors.New("required")
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", s)
+	}
+	return nil
+}
+
+// serverOf is the server part of a Matrix user ID.
+func serverOf(userID string) string {
+	_, server, _ := strings.Cut(userID, ":")
+	return server
+}

@@ -1,0 +1,71 @@
+package config
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestExampleLoads(t *testing.T) {
+	t.Setenv(EnvPassword, "a-password")
+	t.Setenv(EnvForgeToken, "a-token")
+	cfg, err := Load("../config.example.yaml")
+	if err != nil {
+		t.Fatalf("the example configuration does not load: %v", err)
+	}
+	if cfg.Bot.Password != "a-password" || cfg.Ledger.Forgejo.Token != "a-token" {
+		t.Errorf("secrets from the environment were not used: %+v", cfg.Bot)
+	}
+	if got := cfg.Rooms["#3_7_operational_team:smartup0.org"]; got.Team != "3_7_operational_team" {
+		t.Errorf("team room not read: %+v", got)
+	}
+	if !strings.HasSuffix(cfg.Database, "engelbot.db") || cfg.Database == "engelbot.db" {
+		t.Errorf("database path %q is not taken relative to the file", cfg.Database)
+	}
+}
+
+func TestValidationNamesTheSetting(t *testing.T) {
+	base, err := os.ReadFile("../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(EnvPassword, "a-password")
+	t.Setenv(EnvForgeToken, "a-token")
+	for _, tc := range []struct{ old, new, setting string }{
+		{"url: https://matrix.smartup0.org", "url: matrix.smartup0.org", "homeserver.url"},
+		{`user_id: "@engelbot:smartup0.org"`, `user_id: "engelbot"`, "bot.user_id"},
+		{`user_id: "@engelbot:smartup0.org"`, `user_id: "@engelbot:elsewhere.org"`, "bot.user_id"},
+		{"backend: forgejo", "backend: postgres", "ledger.backend"},
+		{"url: https://forge.timeline0.org", "url: ''", "ledger.forgejo.url"},
+		{"timeout: 30s", "timeout: 10ms", "ledger.forgejo.timeout"},
+		{"team: 3_7_operational_team", "team: operations", "rooms.#3_7_operational_team:smartup0.org.team"},
+		{"kind: forum", "kind: lobby", "rooms.#1_general_forum:smartup0.org.kind"},
+		{`founder: "@founder:smartup0.org"`, `founder: "founder"`, "founder"},
+		{"level: info", "level: loud", "log.level"},
+		{"display_name: Engelbot", "display_nam: Engelbot", "display_nam"},
+	} {
+		t.Run(tc.setting, func(t *testing.T) {
+			data := strings.Replace(string(base), tc.old, tc.new, 1)
+			if data == string(base) {
+				t.Fatalf("the example has no %q to replace", tc.old)
+			}
+			_, err := Parse([]byte(data))
+			if err == nil || !strings.Contains(err.Error(), tc.setting) {
+				t.Fatalf("error %v does not name %s", err, tc.setting)
+			}
+		})
+	}
+}
+
+func TestSecretsRequired(t *testing.T) {
+	t.Setenv(EnvPassword, "")
+	t.Setenv(EnvAccessToken, "")
+	t.Setenv(EnvForgeToken, "a-token")
+	base, err := os.ReadFile("../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse(base); err == nil || !strings.Contains(err.Error(), "bot.password") {
+		t.Fatalf("no password or token must be an error naming bot.password, got %v", err)
+	}
+}

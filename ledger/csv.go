@@ -1,0 +1,254 @@
+package ledger
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// A row type is a struct whose exported fields carry a `csv:"column"` tag,
+// in the order the columns appear in the file. Supported field types are
+// string, int, int64, bool and time.Time (RFC 3339, UTC; empty for zero).
+
+// ParseError says exactly where a CSV file is wrong.
+type ParseError struct {
+	File   string
+	Line   int
+	Column string
+	Err    error
+}
+
+func (e *ParseError) Error() string {
+	where := e.File
+	if e.Line > 0 {
+		where += ":" + strconv.Itoa(e.Line)
+	}
+	if e.Column != "" {
+		where += " column " + e.Column
+	}
+	return where + ": " + e.Err.Error()
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+type rowCodec struct {
+	columns []string
+	fields  []int
+	kinds   []reflect.Type
+}
+
+var codecs sync.Map // reflect.Type → *rowCodec; types never change at run time
+
+var timeType = reflect.TypeOf(time.Time{})
+
+func codecFor(t reflect.Type) *rowCodec {
+	if c, ok := codecs.Load(t); ok {
+		return c.(*rowCodec)
+	}
+	c := &rowCodec{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, ok := f.Tag.Lookup("csv")
+		if !ok || !f.IsExported() {
+			continue
+		}
+		c.columns = append(c.columns, name)
+		c.fields = append(c.fields, i)
+		c.kinds = append(c.kinds, f.Type)
+	}
+	codecs.Store(t, c)
+	return c
+}
+
+// Columns returns the header of the CSV file that holds rows of type R.
+func Columns[R any]() []string {
+	return append([]string(nil), codecFor(reflect.TypeOf((*R)(nil)).Elem()).columns...)
+}
+
+// DecodeCSV reads a whole CSV file strictly: the header must be exactly the
+// columns of R, every row must have one value per column and every value must
+// parse. Lines starting with '#' are comments. The error names file, line and
+// column.
+func DecodeCSV[R any](file string, data []byte) ([]R, error) {
+	c := codecFor(reflect.TypeOf((*R)(nil)).Elem())
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comment = '#'
+	r.FieldsPerRecord = -1 // checked below, with a better message
+	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, &ParseError{File: file, Line: 1, Err: errors.New("empty file: the header row is missing")}
+	}
+	if err != nil {
+		return nil, csvError(file, err)
+	}
+	if err := checkHeader(file, header, c.columns); err != nil {
+		return nil, err
+	}
+	var rows []R
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, csvError(file, err)
+		}
+		line, _ := r.FieldPos(0)
+		if len(rec) != len(c.columns) {
+			return nil, &ParseError{File: file, Line: line, Err: fmt.Errorf("%d values, want %d (%s)", len(rec), len(c.columns), strings.Join(c.columns, ","))}
+		}
+		var row R
+		v := reflect.ValueOf(&row).Elem()
+		for i, raw := range rec {
+			if err := setField(v.Field(c.fields[i]), c.kinds[i], raw); err != nil {
+				return nil, &ParseError{File: file, Line: line, Column: c.columns[i], Err: err}
+			}
+		}
+		rows = append(rows, row)
+	}
+}
+
+func checkHeader(file string, got, want []string) error {
+	for i, col := range want {
+		if i >= len(got) {
+			return &ParseError{File: file, Line: 1, Column: col, Err: errors.New("column missing from the header")}
+		}
+		if got[i] != col {
+			return &ParseError{File: file, Line: 1, Column: got[i], Err: fmt.Errorf("unexpected column, want %q here", col)}
+		}
+	}
+	if len(got) > len(want) {
+		return &ParseError{File: file, Line: 1, Column: got[len(want)], Err: errors.New("unknown column")}
+	}
+	return nil
+}
+
+func csvError(file string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &ParseError{File: file, Line: pe.Line, Err: pe.Err}
+	}
+	return &ParseError{File: file, Err: err}
+}
+
+// EncodeCSV writes the header and rows. Text that a spreadsheet would run as
+// a formula is neutralised (see escapeFormula), and DecodeCSV undoes it, so
+// any text round-trips byte for byte.
+func EncodeCSV[R any](rows []R) []byte {
+	c := codecFor(reflect.TypeOf((*R)(nil)).Elem())
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write(c.columns) // a bytes.Buffer does not fail
+	rec := make([]string, len(c.columns))
+	for _, row := range rows {
+		v := reflect.ValueOf(row)
+		for i := range c.columns {
+			rec[i] = formatField(v.Field(c.fields[i]), c.kinds[i])
+		}
+		_ = w.Write(rec)
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+// AppendCSV returns data with rows appended, writing the header first when
+// data is empty. Append-only files grow this way without re-encoding history.
+func AppendCSV[R any](data []byte, rows ...R) []byte {
+	enc := EncodeCSV(rows)
+	if len(data) == 0 {
+		return enc
+	}
+	header := bytes.IndexByte(enc, '\n')
+	out := make([]byte, 0, len(data)+len(enc)-header)
+	out = append(out, data...)
+	if out[len(out)-1] != '\n' {
+		out = append(out, '\n')
+	}
+	return append(out, enc[header+1:]...)
+}
+
+// escapeFormula makes text starting with =, +, -, @, tab or CR inert in a
+// spreadsheet by putting an apostrophe in front of it, the convention
+// spreadsheets themselves use for "this is text". Text that already starts
+// with an apostrophe gets one more, so that unescaping is unambiguous.
+func escapeFormula(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r', '\'':
+		return "'" + s
+	}
+	return s
+}
+
+func unescapeFormula(s string) string {
+	if strings.HasPrefix(s, "'") {
+		return s[1:]
+	}
+	return s
+}
+
+func setField(f reflect.Value, t reflect.Type, raw string) error {
+	switch {
+	case t == timeType:
+		if raw == "" {
+			f.Set(reflect.ValueOf(time.Time{}))
+			return nil
+		}
+		ts, err := time.Parse(time.RFC3339, raw)
+		if err != nil {
+			return fmt.Errorf("%q is not an RFC 3339 time", raw)
+		}
+		f.Set(reflect.ValueOf(ts.UTC()))
+	case t.Kind() == reflect.String:
+		f.SetString(unescapeFormula(raw))
+	case t.Kind() == reflect.Int, t.Kind() == reflect.Int64:
+		if raw == "" {
+			f.SetInt(0)
+			return nil
+		}
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", raw)
+		}
+		f.SetInt(n)
+	case t.Kind() == reflect.Bool:
+		switch raw {
+		case "true":
+			f.SetBool(true)
+		case "false", "":
+			f.SetBool(false)
+		default:
+			return fmt.Errorf("%q is not true or false", raw)
+		}
+	default:
+		return fmt.Errorf("unsupported field type %s", t)
+	}
+	return nil
+}
+
+func formatField(f reflect.Value, t reflect.Type) string {
+	switch {
+	case t == timeType:
+		ts := f.Interface().(time.Time)
+		if ts.IsZero() {
+			return ""
+		}
+		return ts.UTC().Format(time.RFC3339)
+	case t.Kind() == reflect.String:
+		return escapeFormula(f.String())
+	case t.Kind() == reflect.Int, t.Kind() == reflect.Int64:
+		return strconv.FormatInt(f.Int(), 10)
+	case t.Kind() == reflect.Bool:
+		return strconv.FormatBool(f.Bool())
+	}
+	panic("ledger: unsupported field type " + t.String())
+}

@@ -1,0 +1,183 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Options tune a Ledger. The zero value is usable.
+type Options struct {
+	// Clock gives the time mutations run at; tests set it. Default time.Now.
+	Clock func() time.Time
+	// Author signs the commits. Default "Engelbot".
+	Author Signature
+	// MaxGroup caps how many queued mutations share one commit. Default 100.
+	MaxGroup int
+	// RetryFor bounds how long a group keeps retrying conflicts and forge
+	// errors before it answers "not now". Default 2 minutes.
+	RetryFor time.Duration
+	// Log receives the writer's own log lines. Default: disabled.
+	Log *zerolog.Logger
+}
+
+// Ledger is the one writer of a ledger repository in this process, and the
+// keeper of its in-memory snapshot.
+type Ledger struct {
+	store Store
+	opts  Options
+	snap  atomic.Pointer[Snapshot]
+
+	refreshMu sync.Mutex // one freshness check at a time
+	queue     chan *request
+	stop      chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+// Open loads the ledger from store and starts its writer.
+func Open(ctx context.Context, store Store, opts Options) (*Ledger, error) {
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.Author.Name == "" {
+		opts.Author = Signature{Name: "Engelbot", Email: "engelbot@localhost"}
+	}
+	if opts.MaxGroup <= 0 {
+		opts.MaxGroup = 100
+	}
+	if opts.RetryFor <= 0 {
+		opts.RetryFor = 2 * time.Minute
+	}
+	if opts.Log == nil {
+		nop := zerolog.Nop()
+		opts.Log = &nop
+	}
+	l := &Ledger{store: store, opts: opts, queue: make(chan *request, 1024), stop: make(chan struct{}), done: make(chan struct{})}
+	s, err := l.reload(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	l.snap.Store(s)
+	go l.run()
+	return l, nil
+}
+
+// Close stops the writer after the group it is committing, if any. Mutations
+// still queued are answered with ErrUnavailable.
+func (l *Ledger) Close() {
+	l.closeOnce.Do(func() { close(l.stop) })
+	<-l.done
+}
+
+// Current returns the snapshot as last read, without asking the store.
+func (l *Ledger) Current() *Snapshot { return l.snap.Load() }
+
+// Snapshot returns a snapshot that is fresh as of this call: one cheap
+// question to the store (the branch head), and a reload of only the changed
+// files when someone else has committed.
+func (l *Ledger) Snapshot(ctx context.Context) (*Snapshot, error) {
+	l.refreshMu.Lock()
+	defer l.refreshMu.Unlock()
+	cur := l.snap.Load()
+	head, err := l.store.Head(ctx)
+	if err != nil {
+		return cur, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	if head == cur.head {
+		return cur, nil
+	}
+	s, err := l.reload(ctx, cur)
+	if err != nil {
+		return cur, err
+	}
+	l.install(cur, s)
+	return l.snap.Load(), nil
+}
+
+// install replaces the snapshot unless a newer one got there first.
+func (l *Ledger) install(old, s *Snapshot) {
+	l.snap.CompareAndSwap(old, s)
+}
+
+func (l *Ledger) reload(ctx context.Context, prev *Snapshot) (*Snapshot, error) {
+	for attempt := 0; ; attempt++ {
+		tree, err := l.store.Tree(ctx, "")
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+		}
+		s, err := load(ctx, l.store, tree, prev)
+		// The branch moving while we read is the only error worth a retry here.
+		if errors.Is(err, ErrConflict) && attempt < 5 {
+			continue
+		}
+		return s, err
+	}
+}
+
+// Mutation is one command's change to the ledger.
+type Mutation struct {
+	// EventID makes the mutation happen at most once: a second mutation with
+	// the same ID writes nothing and gets the first one's answer.
+	EventID string
+	Actor   string // alias of who asked (or "engelbot" for scheduled work)
+	Command string // the command as typed, for the audit row
+	// Run applies the rules to tx and makes the changes, or refuses with a
+	// *Refusal. It may run more than once (after a conflict, against fresh
+	// data), so it must not have effects outside tx.
+	Run func(tx *Tx) (Outcome, error)
+}
+
+// Outcome is what a successful mutation did.
+type Outcome struct {
+	Action string // e.g. work_session.start
+	Target string // the record it is about
+	Reply  string // the answer to the owner, also kept in the audit row
+}
+
+// Result is a mutation's answer.
+type Result struct {
+	Reply     string
+	Refused   bool   // the rules said no; nothing was written
+	Duplicate bool   // the event was applied before; this is its recorded answer
+	Commit    string // the commit that carried it
+}
+
+type request struct {
+	m    Mutation
+	resp chan response
+}
+
+type response struct {
+	res Result
+	err error
+}
+
+// Apply queues a mutation for the writer and waits for its answer. A
+// refusal is a Result with Refused set, not an error; an error means
+// nothing was written and the owner should try again later.
+func (l *Ledger) Apply(ctx context.Context, m Mutation) (Result, error) {
+	if m.EventID == "" {
+		return Result{}, errors.New("ledger: mutation without an event ID")
+	}
+	r := &request{m: m, resp: make(chan response, 1)}
+	select {
+	case l.queue <- r:
+	case <-l.stop:
+		return Result{}, ErrUnavailable
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
+	select {
+	case resp := <-r.resp:
+		return resp.res, resp.err
+	case <-ctx.Done():
+		// The writer still finishes it; the event ID keeps a retry from doubling it.
+		return Result{}, ctx.Err()
+	}
+}

@@ -1,0 +1,191 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Snapshot is the whole ledger in memory at one commit. It is immutable:
+// queries read it without locks, and a write produces a new one.
+type Snapshot struct {
+	head string
+	tree map[string]string // every file on the branch → blob SHA
+
+	owners      *table[Owner]
+	roles       *table[Role]
+	assignments *table[Assignment]
+	tasks       *table[Task]
+	sessions    *table[Session]
+	byMatrixID  map[string]string // matrix ID → alias
+	events      eventLog
+}
+
+// Head is the commit the snapshot was read at.
+func (s *Snapshot) Head() string { return s.head }
+
+// EventCount is the number of rows in the audit trail.
+func (s *Snapshot) EventCount() int { return s.events.count() }
+
+// Applied returns the audit row of an event that is already in the ledger.
+func (s *Snapshot) Applied(eventID string) (Event, bool) { return s.events.find(eventID) }
+
+// indexFiles are the CSV tables a snapshot parses, with the loader of each.
+var indexFiles = []struct {
+	path string
+	load func(s *Snapshot, data []byte) error
+}{
+	{OwnersFile, func(s *Snapshot, d []byte) (err error) { s.owners, err = loadTable[Owner](OwnersFile, d); return }},
+	{RolesFile, func(s *Snapshot, d []byte) (err error) { s.roles, err = loadTable[Role](RolesFile, d); return }},
+	{AssignmentsFile, func(s *Snapshot, d []byte) (err error) {
+		s.assignments, err = loadTable[Assignment](AssignmentsFile, d)
+		return
+	}},
+	{TasksFile, func(s *Snapshot, d []byte) (err error) { s.tasks, err = loadTable[Task](TasksFile, d); return }},
+	{SessionsFile, func(s *Snapshot, d []byte) (err error) { s.sessions, err = loadTable[Session](SessionsFile, d); return }},
+}
+
+func loadTable[R record](file string, data []byte) (*table[R], error) {
+	if data == nil {
+		return newTable[R](nil)
+	}
+	rows, err := DecodeCSV[R](file, data)
+	if err != nil {
+		return nil, err
+	}
+	t, err := newTable(rows)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return t, nil
+}
+
+// load reads the ledger at tree, reusing from prev (which may be nil) every
+// file whose SHA has not changed: after someone else's commit only the
+// changed files travel.
+func load(ctx context.Context, st Store, tree Tree, prev *Snapshot) (*Snapshot, error) {
+	s := &Snapshot{head: tree.Commit, tree: tree.Files}
+	if prev != nil {
+		*s = *prev
+		s.head, s.tree = tree.Commit, tree.Files
+	}
+	for _, f := range indexFiles {
+		sha, exists := tree.Files[f.path]
+		if prev != nil && prev.tree[f.path] == sha && (exists || prev.hasTable(f.path)) {
+			continue
+		}
+		var data []byte
+		if exists {
+			file, err := readAt(ctx, st, f.path, sha)
+			if err != nil {
+				return nil, err
+			}
+			data = file
+		}
+		if err := f.load(s, data); err != nil {
+			return nil, err
+		}
+	}
+	s.byMatrixID = make(map[string]string, len(s.owners.rows))
+	for _, o := range s.owners.rows {
+		s.byMatrixID[o.MatrixID] = o.Alias
+	}
+
+	var reused map[string]*shard
+	if prev != nil {
+		reused = make(map[string]*shard, len(prev.events.shards))
+		for _, sh := range prev.events.shards {
+			reused[sh.path] = sh
+		}
+	}
+	var paths []string
+	for p := range tree.Files {
+		if isShard(p) {
+			paths = append(paths, p)
+		}
+	}
+	s.events = eventLog{shards: make([]*shard, 0, len(paths))}
+	for _, p := range paths {
+		if old, ok := reused[p]; ok && old.sha == tree.Files[p] {
+			s.events.shards = append(s.events.shards, old)
+			continue
+		}
+		data, err := readAt(ctx, st, p, tree.Files[p])
+		if err != nil {
+			return nil, err
+		}
+		sh, err := parseShard(p, tree.Files[p], data, false)
+		if err != nil {
+			return nil, err
+		}
+		s.events.shards = append(s.events.shards, sh)
+	}
+	sortShards(s.events.shards)
+	// Only the newest shard grows; keep its bytes so an append needs no read.
+	if n := len(s.events.shards); n > 0 && s.events.shards[n-1].data == nil {
+		last := s.events.shards[n-1]
+		data, err := readAt(ctx, st, last.path, last.sha)
+		if err != nil {
+			return nil, err
+		}
+		cp := *last
+		cp.data = data
+		s.events.shards[n-1] = &cp
+	}
+	return s, nil
+}
+
+func (s *Snapshot) hasTable(p string) bool {
+	switch p {
+	case OwnersFile:
+		return s.owners != nil
+	case RolesFile:
+		return s.roles != nil
+	case AssignmentsFile:
+		return s.assignments != nil
+	case TasksFile:
+		return s.tasks != nil
+	case SessionsFile:
+		return s.sessions != nil
+	}
+	return false
+}
+
+// readAt reads a file and checks that it is the version the tree listed; a
+// mismatch means the branch moved while loading, which the caller treats as
+// a conflict and retries.
+func readAt(ctx context.Context, st Store, p, sha string) ([]byte, error) {
+	f, err := st.ReadFile(ctx, p)
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("%s vanished while loading: %w", p, ErrConflict)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", p, err)
+	}
+	if f.SHA != sha {
+		return nil, fmt.Errorf("%s changed while loading: %w", p, ErrConflict)
+	}
+	return f.Content, nil
+}
+
+// Owner returns an owner by alias.
+func (s *Snapshot) Owner(alias string) (Owner, bool) {
+	o, ok := s.owners.get(strings.ToLower(alias))
+	if !ok {
+		return Owner{}, false
+	}
+	return *o, true
+}
+
+// OwnerByMatrixID returns the owner with this Matrix user ID.
+func (s *Snapshot) OwnerByMatrixID(mxid string) (Owner, bool) {
+	alias, ok := s.byMatrixID[mxid]
+	if !ok {
+		return Owner{}, false
+	}
+	return s.Owner(alias)
+}
+
+// Read returns a transaction that only reads: the view queries use.
+func (s *Snapshot) Read() *Tx { return newTx(s) }

@@ -1,0 +1,165 @@
+package ledger
+
+import "iter"
+
+// record is a row type with a primary key.
+type record interface {
+	Owner | Role | Assignment | Task | Session
+	key() string
+}
+
+func (o Owner) key() string      { return o.Alias }
+func (r Role) key() string       { return r.ID }
+func (a Assignment) key() string { return a.ID }
+func (t Task) key() string       { return t.ID }
+func (s Session) key() string    { return s.ID }
+
+// table is one CSV index in memory, in file order. A table is never changed
+// once a snapshot holds it; a commit builds a new one (see merge), so readers
+// need no locks.
+type table[R record] struct {
+	rows []*R
+	idx  map[string]int
+}
+
+func newTable[R record](rows []R) (*table[R], error) {
+	t := &table[R]{rows: make([]*R, len(rows)), idx: make(map[string]int, len(rows))}
+	for i := range rows {
+		k := rows[i].key()
+		if _, dup := t.idx[k]; dup {
+			return nil, errDuplicateKey(k)
+		}
+		t.rows[i] = &rows[i]
+		t.idx[k] = i
+	}
+	return t, nil
+}
+
+func (t *table[R]) get(k string) (*R, bool) {
+	i, ok := t.idx[k]
+	if !ok {
+		return nil, false
+	}
+	return t.rows[i], true
+}
+
+// merge returns a new table with the changed rows replaced and the added
+// ones appended in the order they were added; t is left as it was.
+func (t *table[R]) merge(changed map[string]*R, added []string) *table[R] {
+	n := &table[R]{rows: make([]*R, len(t.rows), len(t.rows)+len(added)), idx: t.idx}
+	copy(n.rows, t.rows)
+	for k, r := range changed {
+		if i, ok := t.idx[k]; ok {
+			n.rows[i] = r
+		}
+	}
+	if len(added) > 0 {
+		n.idx = make(map[string]int, len(t.idx)+len(added))
+		for k, i := range t.idx {
+			n.idx[k] = i
+		}
+		for _, k := range added {
+			n.idx[k] = len(n.rows)
+			n.rows = append(n.rows, changed[k])
+		}
+	}
+	return n
+}
+
+func (t *table[R]) encode() []byte {
+	rows := make([]R, len(t.rows))
+	for i, r := range t.rows {
+		rows[i] = *r
+	}
+	return EncodeCSV(rows)
+}
+
+// overlay is a table seen through a transaction's pending changes. Changes
+// of the running mutation sit in cur until it succeeds (keep) or refuses
+// (drop); those of earlier mutations of the same group sit in done.
+type overlay[R record] struct {
+	base      *table[R]
+	done, cur map[string]*R
+	added     []string // new keys in order, done and cur alike
+	curAdded  int      // how many of added belong to cur
+}
+
+func (o *overlay[R]) get(k string) (R, bool) {
+	if r, ok := o.cur[k]; ok {
+		return *r, true
+	}
+	if r, ok := o.done[k]; ok {
+		return *r, true
+	}
+	if r, ok := o.base.get(k); ok {
+		return *r, true
+	}
+	var zero R
+	return zero, false
+}
+
+func (o *overlay[R]) put(r R) {
+	k := r.key()
+	if _, ok := o.get(k); !ok {
+		o.added = append(o.added, k)
+		o.curAdded++
+	}
+	if o.cur == nil {
+		o.cur = make(map[string]*R)
+	}
+	o.cur[k] = &r
+}
+
+func (o *overlay[R]) all() iter.Seq[R] {
+	return func(yield func(R) bool) {
+		for _, r := range o.base.rows {
+			if !yield(o.latest((*r).key(), r)) {
+				return
+			}
+		}
+		for _, k := range o.added {
+			r, _ := o.get(k)
+			if !yield(r) {
+				return
+			}
+		}
+	}
+}
+
+func (o *overlay[R]) latest(k string, base *R) R {
+	if len(o.cur) == 0 && len(o.done) == 0 {
+		return *base
+	}
+	r, _ := o.get(k)
+	return r
+}
+
+func (o *overlay[R]) changed() bool { return len(o.cur) > 0 || len(o.done) > 0 }
+
+func (o *overlay[R]) keep() {
+	if len(o.cur) == 0 {
+		return
+	}
+	if o.done == nil {
+		o.done = make(map[string]*R, len(o.cur))
+	}
+	for k, r := range o.cur {
+		o.done[k] = r
+	}
+	o.cur = nil
+	o.curAdded = 0
+}
+
+func (o *overlay[R]) drop() {
+	o.cur = nil
+	o.added = o.added[:len(o.added)-o.curAdded]
+	o.curAdded = 0
+}
+
+// result is the table after the kept changes.
+func (o *overlay[R]) result() *table[R] {
+	if len(o.done) == 0 {
+		return o.base
+	}
+	return o.base.merge(o.done, o.added)
+}

@@ -1,0 +1,167 @@
+package ledger
+
+import (
+	"iter"
+	"strings"
+	"time"
+)
+
+// Tx is the ledger as a mutation sees it: the snapshot plus the changes made
+// so far in this commit. Queries get a Tx too (Snapshot.Read) so that rules
+// are written once against one view.
+type Tx struct {
+	snap        *Snapshot
+	now         time.Time
+	owners      overlay[Owner]
+	roles       overlay[Role]
+	assignments overlay[Assignment]
+	tasks       overlay[Task]
+	sessions    overlay[Session]
+	pages       pageSet
+}
+
+func newTx(s *Snapshot) *Tx {
+	return &Tx{
+		snap:        s,
+		now:         time.Now().UTC(),
+		owners:      overlay[Owner]{base: s.owners},
+		roles:       overlay[Role]{base: s.roles},
+		assignments: overlay[Assignment]{base: s.assignments},
+		tasks:       overlay[Task]{base: s.tasks},
+		sessions:    overlay[Session]{base: s.sessions},
+	}
+}
+
+// Now is the time the mutation runs at; every timestamp it writes uses it.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Owner returns an owner by alias (aliases are case-insensitive).
+func (tx *Tx) Owner(alias string) (Owner, bool) { return tx.owners.get(strings.ToLower(alias)) }
+
+// OwnerByMatrixID returns the owner with this Matrix user ID.
+func (tx *Tx) OwnerByMatrixID(mxid string) (Owner, bool) {
+	for _, layer := range []map[string]*Owner{tx.owners.cur, tx.owners.done} {
+		for _, o := range layer {
+			if o.MatrixID == mxid {
+				return *o, true
+			}
+		}
+	}
+	if alias, ok := tx.snap.byMatrixID[mxid]; ok {
+		if o, ok := tx.owners.get(alias); ok && o.MatrixID == mxid {
+			return o, true
+		}
+	}
+	return Owner{}, false
+}
+
+// Owners lists the Book of Owners in file order.
+func (tx *Tx) Owners() iter.Seq[Owner] { return tx.owners.all() }
+
+// Role returns a role by ID.
+func (tx *Tx) Role(id string) (Role, bool) { return tx.roles.get(id) }
+
+// Roles lists every role.
+func (tx *Tx) Roles() iter.Seq[Role] { return tx.roles.all() }
+
+// Assignment returns a role assignment by ID.
+func (tx *Tx) Assignment(id string) (Assignment, bool) { return tx.assignments.get(id) }
+
+// Assignments lists every role assignment, ended ones included.
+func (tx *Tx) Assignments() iter.Seq[Assignment] { return tx.assignments.all() }
+
+// Task returns a task by ID.
+func (tx *Tx) Task(id string) (Task, bool) { return tx.tasks.get(id) }
+
+// Tasks lists every task.
+func (tx *Tx) Tasks() iter.Seq[Task] { return tx.tasks.all() }
+
+// Session returns a work session by ID.
+func (tx *Tx) Session(id string) (Session, bool) { return tx.sessions.get(id) }
+
+// Sessions lists every work session.
+func (tx *Tx) Sessions() iter.Seq[Session] { return tx.sessions.all() }
+
+// PutOwner adds or replaces a Book of Owners row.
+func (tx *Tx) PutOwner(o Owner) { o.Alias = strings.ToLower(o.Alias); tx.owners.put(o) }
+
+// PutRole adds or replaces a role.
+func (tx *Tx) PutRole(r Role) { tx.roles.put(r) }
+
+// PutAssignment adds or replaces a role assignment.
+func (tx *Tx) PutAssignment(a Assignment) { tx.assignments.put(a) }
+
+// PutTask adds or replaces a task.
+func (tx *Tx) PutTask(t Task) { tx.tasks.put(t) }
+
+// PutSession adds or replaces a work session.
+func (tx *Tx) PutSession(s Session) { tx.sessions.put(s) }
+
+// WritePage creates or replaces a markdown page.
+func (tx *Tx) WritePage(path string, p Page) { tx.pages.put(path, p.Render()) }
+
+// FileExists reports whether a file is on the branch or written in this commit.
+func (tx *Tx) FileExists(path string) bool {
+	if tx.pages.has(path) {
+		return true
+	}
+	_, ok := tx.snap.tree[path]
+	return ok
+}
+
+func (tx *Tx) keep() {
+	tx.owners.keep()
+	tx.roles.keep()
+	tx.assignments.keep()
+	tx.tasks.keep()
+	tx.sessions.keep()
+	tx.pages.keep()
+}
+
+func (tx *Tx) drop() {
+	tx.owners.drop()
+	tx.roles.drop()
+	tx.assignments.drop()
+	tx.tasks.drop()
+	tx.sessions.drop()
+	tx.pages.drop()
+}
+
+// pageSet holds the pages a commit writes, in the order first written.
+type pageSet struct {
+	order     []string
+	done, cur map[string][]byte
+	curAdded  int
+}
+
+func (p *pageSet) has(path string) bool {
+	_, a := p.cur[path]
+	_, b := p.done[path]
+	return a || b
+}
+
+func (p *pageSet) put(path string, content []byte) {
+	if !p.has(path) {
+		p.order = append(p.order, path)
+		p.curAdded++
+	}
+	if p.cur == nil {
+		p.cur = make(map[string][]byte)
+	}
+	p.cur[path] = content
+}
+
+func (p *pageSet) keep() {
+	if p.done == nil {
+		p.done = make(map[string][]byte)
+	}
+	for k, v := range p.cur {
+		p.done[k] = v
+	}
+	p.cur, p.curAdded = nil, 0
+}
+
+func (p *pageSet) drop() {
+	p.order = p.order[:len(p.order)-p.curAdded]
+	p.cur, p.curAdded = nil, 0
+}

@@ -1,0 +1,328 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+)
+
+// run is the writer: it takes queued mutations, as many as are waiting (up
+// to MaxGroup), and commits them together.
+func (l *Ledger) run() {
+	defer close(l.done)
+	for {
+		var group []*request
+		select {
+		case r := <-l.queue:
+			group = append(group, r)
+		case <-l.stop:
+			l.drain()
+			return
+		}
+	fill:
+		for len(group) < l.opts.MaxGroup {
+			select {
+			case r := <-l.queue:
+				group = append(group, r)
+			default:
+				break fill
+			}
+		}
+		l.commitGroup(group)
+	}
+}
+
+func (l *Ledger) drain() {
+	for {
+		select {
+		case r := <-l.queue:
+			r.resp <- response{err: ErrUnavailable}
+		default:
+			return
+		}
+	}
+}
+
+// commitGroup applies the group to a fresh snapshot and commits it, again
+// and again on conflicts (re-running every rule against the new data) until
+// it lands or RetryFor runs out. Every request gets exactly one answer.
+func (l *Ledger) commitGroup(group []*request) {
+	ctx, cancel := context.WithTimeout(context.Background(), l.opts.RetryFor)
+	defer cancel()
+	log := l.opts.Log
+	var lastErr error
+	for attempt := 0; ; attempt++ {
+		if attempt > 0 {
+			if err := sleepBackoff(ctx, attempt); err != nil {
+				break
+			}
+		}
+		snap, err := l.Snapshot(ctx)
+		if err != nil {
+			lastErr = err
+			log.Warn().Err(err).Int("attempt", attempt).Msg("ledger refresh failed")
+			continue
+		}
+		plan := l.plan(snap, group)
+		if plan.commit == nil {
+			plan.answer(nil)
+			return
+		}
+		res, err := l.store.Commit(ctx, *plan.commit)
+		if err == nil {
+			next := plan.apply(snap, res)
+			l.install(snap, next)
+			plan.answer(&res)
+			log.Debug().Str("commit", res.Commit).Int("mutations", len(group)).Int("attempt", attempt).Msg("ledger commit")
+			return
+		}
+		lastErr = err
+		if errors.Is(err, ErrConflict) {
+			log.Debug().Err(err).Int("attempt", attempt).Msg("ledger conflict, retrying on fresh data")
+		} else {
+			log.Warn().Err(err).Int("attempt", attempt).Msg("ledger commit failed, retrying")
+		}
+	}
+	log.Error().Err(lastErr).Int("mutations", len(group)).Msg("ledger gave up on a group; nothing was written")
+	for _, r := range group {
+		r.resp <- response{err: fmt.Errorf("%w: %w", ErrUnavailable, lastErr)}
+	}
+}
+
+// sleepBackoff waits a capped, jittered exponential time.
+func sleepBackoff(ctx context.Context, attempt int) error {
+	d := 50 * time.Millisecond << min(attempt-1, 6) // 50 ms … 3.2 s
+	d = d/2 + rand.N(d/2+1)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// plan is a group's outcome on one snapshot: each request's answer, and the
+// commit that carries the successful ones.
+type plan struct {
+	tx        *Tx
+	group     []*request
+	results   []Result
+	errs      []error
+	events    []Event
+	shard     string
+	created   bool
+	shardData []byte
+	commit    *Commit
+}
+
+func (l *Ledger) plan(snap *Snapshot, group []*request) *plan {
+	tx := newTx(snap)
+	tx.now = l.opts.Clock().UTC().Truncate(time.Second)
+	p := &plan{tx: tx, group: group, results: make([]Result, len(group)), errs: make([]error, len(group))}
+	last, _ := snap.events.last()
+	seen := map[string]int{}
+	for i, r := range group {
+		m := r.m
+		if e, ok := snap.events.find(m.EventID); ok {
+			p.results[i] = Result{Reply: e.Result, Duplicate: true}
+			continue
+		}
+		if j, ok := seen[m.EventID]; ok {
+			p.results[i] = p.results[j]
+			p.results[i].Duplicate = true
+			continue
+		}
+		out, err := runMutation(tx, m)
+		if reason, ok := IsRefusal(err); ok {
+			tx.drop()
+			p.results[i] = Result{Reply: reason, Refused: true}
+			continue
+		}
+		if err != nil {
+			tx.drop()
+			p.errs[i] = err
+			continue
+		}
+		files := tx.curFiles()
+		tx.keep()
+		seen[m.EventID] = i
+		e := Event{
+			Seq: last.Seq + 1, Time: tx.now, EventID: m.EventID, Actor: m.Actor,
+			Command: m.Command, Action: out.Action, Target: out.Target,
+			Files: strings.Join(files, ";"), Result: out.Reply, PrevHash: last.Hash,
+		}
+		e.Hash = ChainHash(e)
+		last = e
+		p.events = append(p.events, e)
+		p.results[i] = Result{Reply: out.Reply}
+	}
+	if len(p.events) > 0 {
+		p.commit = p.build(snap, l.opts.Author)
+	}
+	return p
+}
+
+// runMutation turns a panic in a rule into an error for that one request.
+func runMutation(tx *Tx, m Mutation) (out Outcome, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("ledger: mutation %q panicked: %v", m.Command, r)
+		}
+	}()
+	return m.Run(tx)
+}
+
+// curFiles lists the files the running mutation changes, for its audit row.
+func (tx *Tx) curFiles() []string {
+	var files []string
+	files = append(files, tx.pages.order[len(tx.pages.order)-tx.pages.curAdded:]...)
+	for p := range tx.pages.cur {
+		if !contains(files, p) {
+			files = append(files, p)
+		}
+	}
+	for _, t := range []struct {
+		path    string
+		changed bool
+	}{
+		{OwnersFile, len(tx.owners.cur) > 0},
+		{RolesFile, len(tx.roles.cur) > 0},
+		{AssignmentsFile, len(tx.assignments.cur) > 0},
+		{TasksFile, len(tx.tasks.cur) > 0},
+		{SessionsFile, len(tx.sessions.cur) > 0},
+	} {
+		if t.changed {
+			files = append(files, t.path)
+		}
+	}
+	return files
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// build lays out the commit in the law's order: pages, then indexes, then
+// the master-events rows.
+func (p *plan) build(snap *Snapshot, author Signature) *Commit {
+	tx := p.tx
+	c := &Commit{Author: author}
+	change := func(path string, content []byte) {
+		if sha, ok := snap.tree[path]; ok {
+			c.Changes = append(c.Changes, Change{Op: OpUpdate, Path: path, Content: content, SHA: sha})
+		} else {
+			c.Changes = append(c.Changes, Change{Op: OpCreate, Path: path, Content: content})
+		}
+	}
+	for _, path := range tx.pages.order {
+		change(path, tx.pages.done[path])
+	}
+	if tx.owners.changed() {
+		change(OwnersFile, tx.owners.result().encode())
+	}
+	if tx.roles.changed() {
+		change(RolesFile, tx.roles.result().encode())
+	}
+	if tx.assignments.changed() {
+		change(AssignmentsFile, tx.assignments.result().encode())
+	}
+	if tx.tasks.changed() {
+		change(TasksFile, tx.tasks.result().encode())
+	}
+	if tx.sessions.changed() {
+		change(SessionsFile, tx.sessions.result().encode())
+	}
+	p.shard, p.created = snap.events.appendTarget(tx.now)
+	var base []byte
+	if !p.created {
+		base = snap.events.shards[len(snap.events.shards)-1].data
+	}
+	p.shardData = AppendCSV(base, p.events...)
+	change(p.shard, p.shardData)
+	c.Message = commitMessage(p.events)
+	return c
+}
+
+func commitMessage(events []Event) string {
+	if len(events) == 1 {
+		e := events[0]
+		return fmt.Sprintf("%s: %s\n\nactor: %s\nevent: %s\n", e.Action, e.Target, e.Actor, e.EventID)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d commands\n\n", len(events))
+	for _, e := range events {
+		fmt.Fprintf(&b, "%s: %s (actor %s, event %s)\n", e.Action, e.Target, e.Actor, e.EventID)
+	}
+	return b.String()
+}
+
+// apply returns the snapshot after the commit landed, without asking the
+// store: the writer knows every byte it wrote, and git's blob SHAs follow
+// from the bytes.
+func (p *plan) apply(snap *Snapshot, res CommitResult) *Snapshot {
+	tx := p.tx
+	next := *snap
+	next.head = res.Commit
+	if res.Parent != snap.head {
+		// Someone else committed in between, to files we did not touch: keep
+		// our view but leave the head unknown so the next check reloads.
+		next.head = ""
+	}
+	next.tree = make(map[string]string, len(snap.tree)+len(p.commit.Changes))
+	for k, v := range snap.tree {
+		next.tree[k] = v
+	}
+	for _, ch := range p.commit.Changes {
+		next.tree[ch.Path] = BlobSHA(ch.Content)
+	}
+	next.owners = tx.owners.result()
+	next.roles = tx.roles.result()
+	next.assignments = tx.assignments.result()
+	next.tasks = tx.tasks.result()
+	next.sessions = tx.sessions.result()
+	if tx.owners.changed() {
+		next.byMatrixID = make(map[string]string, len(next.owners.rows))
+		for _, o := range next.owners.rows {
+			next.byMatrixID[o.MatrixID] = o.Alias
+		}
+	}
+	sh, _ := parseShard(p.shard, BlobSHA(p.shardData), p.shardData, true)
+	shards := append([]*shard(nil), snap.events.shards...)
+	if p.created {
+		if n := len(shards); n > 0 {
+			old := *shards[n-1]
+			old.data = nil // only the newest shard keeps its bytes
+			shards[n-1] = &old
+		}
+		shards = append(shards, sh)
+	} else {
+		shards[len(shards)-1] = sh
+	}
+	next.events = eventLog{shards: shards}
+	return &next
+}
+
+// answer sends every request its result.
+func (p *plan) answer(res *CommitResult) {
+	for i, r := range p.group {
+		if p.errs[i] != nil {
+			r.resp <- response{err: p.errs[i]}
+			continue
+		}
+		out := p.results[i]
+		if res != nil && !out.Refused && !out.Duplicate {
+			out.Commit = res.Commit
+		}
+		r.resp <- response{res: out}
+	}
+}
