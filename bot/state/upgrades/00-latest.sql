@@ -1,0 +1,31 @@
+-- v0 -> v1: Latest revision
+
+-- Settings the bot needs across restarts (device ID, access token, first start).
+CREATE TABLE setting (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
+
+-- mautrix.SyncStore: where /sync resumes and which filter it uses, per user.
+CREATE TABLE sync_store (
+	user_id    TEXT PRIMARY KEY,
+	next_batch TEXT NOT NULL DEFAULT '',
+	filter_id  TEXT NOT NULL DEFAULT ''
+);
+
+-- The exactly-once guard: a row is inserted before a command is handled and
+-- finished once it has been answered. Times are Unix milliseconds.
+CREATE TABLE processed_event (
+	event_id    TEXT PRIMARY KEY,
+	room_id     TEXT NOT NULL,
+	sender      TEXT NOT NULL,
+	body        TEXT NOT NULL,
+	thread      TEXT NOT NULL,
+	timestamp   BIGINT,
+	claimed_at  BIGINT NOT NULL,
+	finished_at BIGINT,
+	reply_id    TEXT
+);
+
+CREATE INDEX processed_event_unfinished_idx ON processed_event (timestamp, claimed_at) WHERE finished_at IS NULL;
+CREATE INDEX processed_event_finished_idx ON processed_event (finished_at) WHERE finished_at IS NOT NULL;

@@ -1,0 +1,150 @@
+package toolbox
+
+import (
+	"fmt"
+	"strings"
+
+	"smartup0.org/engelbot/ledger"
+)
+
+var cmdHelp = &Command{
+	Name: "help", Tier: TierQuery, Args: "[command]", MaxArgs: 1,
+	Summary: "the commands you can use here, or the details of one",
+	Help:    "Without a name, lists the commands you may use in this room. With one (`!help start_work`), explains it.",
+	query:   queryHelp,
+}
+
+func queryHelp(tb *Toolbox, tx *ledger.Tx, c *call) Reply {
+	if len(c.Args) == 1 {
+		cmd, ok := Lookup(strings.TrimPrefix(c.Args[0], "!"))
+		if !ok {
+			return refused(unknownCommand(strings.TrimPrefix(c.Args[0], "!")))
+		}
+		text := fmt.Sprintf("**`%s`** — %s\n\n%s", cmd.Usage(), cmd.Summary, cmd.Help)
+		if _, err := tb.authorize(tx, &call{Request: c.Request, cmd: cmd}); err != nil {
+			reason, _ := ledger.IsRefusal(err)
+			text += "\n\nYou can't use it here: " + reason
+		}
+		return Reply{Text: text}
+	}
+	var b strings.Builder
+	b.WriteString("Commands you can use here:\n\n")
+	for _, cmd := range registry {
+		if _, err := tb.authorize(tx, &call{Request: c.Request, cmd: cmd}); err != nil {
+			continue
+		}
+		fmt.Fprintf(&b, "- `%s` — %s\n", cmd.Usage(), cmd.Summary)
+	}
+	b.WriteString("\n`!help <command>` explains one.")
+	return Reply{Text: b.String()}
+}
+
+var cmdWallet = &Command{
+	Name: "wallet", Tier: TierQuery, Args: "[alias]", MaxArgs: 1,
+	Summary: "your standing: license, roles and credits (or another owner's)",
+	Help:    "Shows an owner's license, the roles they hold, the SC the ledger records for them and the work in progress. Without an alias, your own.",
+	query:   queryWallet,
+}
+
+func queryWallet(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
+	who, err := subject(tx, c)
+	if err != nil {
+		return refusal(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "**Wallet of %s** (license: %s)\n\n", who.Alias, who.License)
+	roles := activeRoles(tx, who.Alias)
+	if len(roles) == 0 {
+		b.WriteString("- Roles: none yet\n")
+	} else {
+		names := make([]string, len(roles))
+		for i, r := range roles {
+			names[i] = fmt.Sprintf("%s (%s)", r.Title, r.ID)
+		}
+		fmt.Fprintf(&b, "- Roles: %s\n", strings.Join(names, ", "))
+	}
+	budget, reviewed := 0, 0
+	for t := range tx.Tasks() {
+		if t.Attacker != who.Alias && t.Defender != who.Alias {
+			continue
+		}
+		switch t.State {
+		case ledger.TaskClaimed, ledger.TaskInProgress:
+			budget += t.BudgetSC
+		case ledger.TaskReview:
+			reviewed += t.BudgetSC
+		}
+	}
+	fmt.Fprintf(&b, "- SC budget of the tasks you are on: %d in progress, %d waiting for review\n", budget, reviewed)
+	if s, ok := openSession(tx, who.Alias); ok {
+		fmt.Fprintf(&b, "- Working now on %s since %s UTC\n", s.Task, s.Started.Format("2006-01-02 15:04"))
+	}
+	return Reply{Text: b.String()}
+}
+
+// subject is the owner a query is about: the one named, or the sender.
+func subject(tx *ledger.Tx, c *call) (ledger.Owner, error) {
+	if len(c.Args) == 0 {
+		me, _ := tx.OwnerByMatrixID(c.Sender)
+		return me, nil
+	}
+	name := strings.TrimPrefix(c.Args[0], "@")
+	if o, ok := tx.OwnerByMatrixID("@" + name); ok {
+		return o, nil
+	}
+	if o, ok := tx.Owner(name); ok {
+		return o, nil
+	}
+	return ledger.Owner{}, ledger.Refuse("There is no owner called %q in the Book of Owners.", c.Args[0])
+}
+
+var cmdMyTasks = &Command{
+	Name: "my_tasks", Aliases: []string{"mytasks"}, Tier: TierQuery, MaxArgs: 0,
+	Summary: "your tasks, their state, and your open work session",
+	Help:    "Lists the tasks you are on as attacker or defender, with their state, and the work session you have open, if any.",
+	query:   queryMyTasks,
+}
+
+func queryMyTasks(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
+	var b strings.Builder
+	n := 0
+	for t := range tx.Tasks() {
+		var as string
+		switch c.alias {
+		case t.Attacker:
+			as = ledger.Attacker
+		case t.Defender:
+			as = ledger.Defender
+		default:
+			continue
+		}
+		if n == 0 {
+			b.WriteString("**Your tasks**\n\n")
+		}
+		n++
+		fmt.Fprintf(&b, "- `%s` %s — %s, you are %s (%s, %d SC)\n", t.ID, t.Title, stateWords(t.State), as, t.Size, t.BudgetSC)
+	}
+	if n == 0 {
+		return Reply{Text: "You are not on any task yet. A team captain can `!assign` you, or see `!tasks` to find one."}
+	}
+	if s, ok := openSession(tx, c.alias); ok {
+		fmt.Fprintf(&b, "\nYou are working on `%s` since %s UTC. `!stop_work <summary>` closes the session.", s.Task, s.Started.Format("2006-01-02 15:04"))
+	} else {
+		b.WriteString("\nNo work session open. `!start_work <task_id>` opens one.")
+	}
+	return Reply{Text: b.String()}
+}
+
+func stateWords(state string) string {
+	switch state {
+	case ledger.TaskOpen:
+		return "open"
+	case ledger.TaskClaimed:
+		return "claimed, not started"
+	case ledger.TaskInProgress:
+		return "in progress"
+	case ledger.TaskReview:
+		return "waiting for review"
+	}
+	return strings.ReplaceAll(state, "_", " ")
+}

@@ -1,0 +1,132 @@
+package toolbox
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"smartup0.org/engelbot/ledger"
+)
+
+// Tier is who may run a command, and where.
+type Tier int
+
+// The permission tiers of the product brief, from everyone to admins.
+const (
+	TierQuery   Tier = iota // every owner, any room or a direct chat
+	TierWorker              // owners holding an active role and a Work or Organizational license
+	TierCaptain             // the captain of the team in its own room; the founder anywhere
+	TierAdmin               // the founder and configured admins, in a direct chat only
+)
+
+func (t Tier) String() string {
+	return [...]string{"queries", "workers", "teamcaptain", "admin"}[t]
+}
+
+// Command is one entry of the registry: the single source of a command's
+// help, its usage error and its documentation.
+type Command struct {
+	Name    string
+	Aliases []string
+	Tier    Tier
+	Args    string // usage after the name, e.g. "<task_id>"
+	Summary string // one line for !help
+	Help    string // the longer explanation for !help <command>
+	MinArgs int
+	MaxArgs int // -1: the last argument takes the rest of the message
+
+	query func(tb *Toolbox, tx *ledger.Tx, c *call) Reply
+	write func(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
+}
+
+// Usage is the command as it is typed.
+func (c *Command) Usage() string {
+	if c.Args == "" {
+		return "!" + c.Name
+	}
+	return "!" + c.Name + " " + c.Args
+}
+
+func (c *Command) checkArgs(args []string) error {
+	if len(args) < c.MinArgs || (c.MaxArgs >= 0 && len(args) > c.MaxArgs) {
+		return ledger.Refuse("Usage: `%s` — %s", c.Usage(), c.Summary)
+	}
+	return nil
+}
+
+// registry is every command; the order is the order of !help. It is set in
+// init because !help itself reads it.
+var (
+	registry []*Command
+	byName   map[string]*Command
+)
+
+func init() {
+	registry = []*Command{
+		cmdHelp, cmdWallet, cmdMyTasks,
+		cmdStartWork, cmdStopWork,
+	}
+	byName = map[string]*Command{}
+	for _, c := range registry {
+		for _, n := range append([]string{c.Name}, c.Aliases...) {
+			if _, dup := byName[n]; dup {
+				panic("toolbox: two commands named " + n)
+			}
+			byName[n] = c
+		}
+	}
+}
+
+// Lookup finds a command by name or alias, case-insensitively.
+func Lookup(name string) (*Command, bool) {
+	c, ok := byName[strings.ToLower(name)]
+	return c, ok
+}
+
+// Commands lists the registry in help order.
+func Commands() []*Command { return append([]*Command(nil), registry...) }
+
+func unknownCommand(name string) string {
+	msg := fmt.Sprintf("I don't know the command `!%s`.", name)
+	if s := closest(strings.ToLower(name)); s != "" {
+		msg += fmt.Sprintf(" Did you mean `!%s`?", s)
+	}
+	return msg + " Type `!help` to see what you can do here."
+}
+
+// closest is the registered name nearest to name, if one is near enough to
+// be a typo.
+func closest(name string) string {
+	best, bestD := "", 3
+	names := make([]string, 0, len(byName))
+	for n := range byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if d := editDistance(name, n); d < bestD {
+			best, bestD = byName[n].Name, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

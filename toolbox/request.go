@@ -1,0 +1,58 @@
+package toolbox
+
+// RoomKind is what a room is to the community. The bot works it out from
+// its configuration (team rooms, forum, workplace) and from the room itself
+// (a direct chat).
+type RoomKind int
+
+// Kinds of room.
+const (
+	RoomOther     RoomKind = iota // a room the configuration does not name
+	RoomTeam                      // a team's room; Room.Team says which
+	RoomForum                     // the general forum
+	RoomWorkplace                 // the workplace
+	RoomDirect                    // a direct chat with the bot
+)
+
+func (k RoomKind) String() string {
+	switch k {
+	case RoomTeam:
+		return "team room"
+	case RoomForum:
+		return "forum"
+	case RoomWorkplace:
+		return "workplace"
+	case RoomDirect:
+		return "direct chat"
+	}
+	return "room"
+}
+
+// Room is where a command was sent.
+type Room struct {
+	Kind RoomKind
+	Team string // for RoomTeam: the team ID, e.g. 3_7_operational_team
+}
+
+// Request is one command as the toolbox sees it.
+type Request struct {
+	Sender  string   // Matrix user ID: identity is never a display name
+	EventID string   // the Matrix event ID: the exactly-once key of a write
+	Room    Room     // where it was sent
+	Command string   // the name typed, without the prefix, e.g. "start_work"
+	Args    []string // the arguments, already split (quotes respected)
+}
+
+// Reply is the toolbox's answer, in Markdown.
+type Reply struct {
+	Text string
+	// Refused: the command did not run (unknown, not allowed, bad input, or
+	// the rules said no); nothing was written.
+	Refused bool
+	// Duplicate: the command had run before (the same event delivered
+	// again); Text is its original answer and nothing new was written.
+	Duplicate bool
+	// Err is why a command failed for reasons other than the rules, for the
+	// log. It is never shown to the owner.
+	Err error
+}

@@ -1,0 +1,123 @@
+package toolbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"smartup0.org/engelbot/ledger"
+)
+
+// Toolbox runs commands against one ledger.
+type Toolbox struct {
+	ledger  *ledger.Ledger
+	admins  map[string]bool // Matrix IDs named admins by the configuration
+	founder string          // the founder's Matrix ID
+}
+
+// Config is what the toolbox needs from the configuration.
+type Config struct {
+	Founder string   // Matrix ID of the founder
+	Admins  []string // Matrix IDs of further admins
+}
+
+// New returns a toolbox over l.
+func New(l *ledger.Ledger, cfg Config) *Toolbox {
+	tb := &Toolbox{ledger: l, founder: cfg.Founder, admins: map[string]bool{}}
+	for _, a := range cfg.Admins {
+		tb.admins[a] = true
+	}
+	if cfg.Founder != "" {
+		tb.admins[cfg.Founder] = true
+	}
+	return tb
+}
+
+// call is one command being run: the request, the command it names, and
+// the sender as the ledger knows them.
+type call struct {
+	*Request
+	cmd   *Command
+	alias string // the sender's alias in the Book of Owners
+}
+
+// Run runs one command and returns its answer. It never returns an error:
+// whatever goes wrong becomes a reply that says so in plain words.
+func (tb *Toolbox) Run(ctx context.Context, req Request) Reply {
+	cmd, ok := Lookup(req.Command)
+	if !ok {
+		return refused(unknownCommand(req.Command))
+	}
+	snap, err := tb.ledger.Snapshot(ctx)
+	if err != nil && snap == nil {
+		return unavailable(err)
+	}
+	// A failed freshness check still leaves the last snapshot: queries answer
+	// from it rather than not at all; writes re-check on fresh data anyway.
+	c := &call{Request: &req, cmd: cmd}
+	me, err := tb.authorize(snap.Read(), c)
+	if err != nil {
+		return refusal(err)
+	}
+	c.alias = me.Alias
+	if err := cmd.checkArgs(req.Args); err != nil {
+		return refusal(err)
+	}
+	if cmd.query != nil {
+		return cmd.query(tb, snap.Read(), c)
+	}
+	return tb.write(ctx, c)
+}
+
+// write sends the command's mutation to the ledger. The permission check
+// runs again inside the mutation, against the data it commits on.
+func (tb *Toolbox) write(ctx context.Context, c *call) Reply {
+	res, err := tb.ledger.Apply(ctx, ledger.Mutation{
+		EventID: c.EventID,
+		Actor:   c.alias,
+		Command: c.commandLine(),
+		Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
+			me, err := tb.authorize(tx, c)
+			if err != nil {
+				return ledger.Outcome{}, err
+			}
+			return c.cmd.write(tx, me, c)
+		},
+	})
+	if err != nil {
+		return unavailable(err)
+	}
+	return Reply{Text: res.Reply, Refused: res.Refused, Duplicate: res.Duplicate}
+}
+
+// commandLine is the command as the audit row records it.
+func (c *call) commandLine() string {
+	parts := append([]string{"!" + c.cmd.Name}, c.Args...)
+	for i, p := range parts {
+		if strings.ContainsAny(p, " \t\n\"") {
+			parts[i] = fmt.Sprintf("%q", p)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func refused(text string) Reply { return Reply{Text: text, Refused: true} }
+
+func refusal(err error) Reply {
+	if reason, ok := ledger.IsRefusal(err); ok {
+		return refused(reason)
+	}
+	return unavailable(err)
+}
+
+// unavailable answers a failure that is nobody's fault in words an owner
+// can act on; the error itself goes to the log only (Reply.Err).
+func unavailable(err error) Reply {
+	r := refused("The ledger cannot be reached just now, so nothing was written. Please try again in a few minutes.")
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		r = refused("That took too long and was stopped; nothing was written. Please try again in a minute.")
+	}
+	r.Err = err
+	return r
+}

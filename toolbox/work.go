@@ -1,0 +1,177 @@
+package toolbox
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"smartup0.org/engelbot/ledger"
+)
+
+// taskIDPattern is a task ID: 6_<objective>_<team objective>_<n>. Checking
+// the shape first also keeps path tricks out of page names.
+var taskIDPattern = regexp.MustCompile(`^6(_[0-9]{1,4}){3}$`)
+
+// maxSummary bounds free text written to the ledger.
+const maxSummary = 2000
+
+var cmdStartWork = &Command{
+	Name: "start_work", Aliases: []string{"startwork"}, Tier: TierWorker, Args: "<task_id>", MinArgs: 1, MaxArgs: 1,
+	Summary: "open a work session on a task you are assigned to",
+	Help: "Opens a work session on a task where you are the attacker or the defender. You can have one session open at a time; " +
+		"`!stop_work <summary>` closes it and sends the task to review.",
+	write: startWork,
+}
+
+func startWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
+	id := c.Args[0]
+	if !taskIDPattern.MatchString(id) {
+		return ledger.Outcome{}, ledger.Refuse("%q is not a task ID. Task IDs look like `6_1_2_3`; `!my_tasks` lists yours.", id)
+	}
+	task, ok := tx.Task(id)
+	if !ok {
+		return ledger.Outcome{}, ledger.Refuse("There is no task `%s`. `!my_tasks` lists yours.", id)
+	}
+	var position string
+	switch me.Alias {
+	case task.Attacker:
+		position = ledger.Attacker
+	case task.Defender:
+		position = ledger.Defender
+	default:
+		return ledger.Outcome{}, ledger.Refuse("You are not assigned to `%s`, so you can't work on it. Only its attacker and defender can; ask the team captain to `!assign` you.", id)
+	}
+	if task.State != ledger.TaskClaimed && task.State != ledger.TaskInProgress {
+		return ledger.Outcome{}, ledger.Refuse("`%s` is %s, so no work can start on it now.", id, stateWords(task.State))
+	}
+	if s, ok := openSession(tx, me.Alias); ok {
+		return ledger.Outcome{}, ledger.Refuse("You already have a work session open on `%s`. Close it with `!stop_work <summary>` first: one session at a time.", s.Task)
+	}
+
+	now := tx.Now()
+	n := 1
+	for s := range tx.Sessions() {
+		if s.Task == id {
+			n++
+		}
+	}
+	sid := fmt.Sprintf("%s_ws%d", id, n)
+	page := path.Join(ledger.SessionPagesDir, sid+".md")
+	s := ledger.Session{
+		ID: sid, Task: id, Alias: me.Alias, Position: position, State: ledger.SessionOpen,
+		Started: now, StartEvent: c.EventID, WikiPath: page,
+	}
+	tx.WritePage(page, sessionPage(task, s))
+	tx.PutSession(s)
+	task.State = ledger.TaskInProgress
+	task.Updated = now
+	tx.PutTask(task)
+	return ledger.Outcome{
+		Action: "work_session.start", Target: sid,
+		Reply: fmt.Sprintf("Work session started on `%s` (%s) as %s at %s UTC. `!stop_work <summary>` when you are done.",
+			id, task.Title, position, now.Format("15:04")),
+	}, nil
+}
+
+var cmdStopWork = &Command{
+	Name: "stop_work", Aliases: []string{"stopwork"}, Tier: TierWorker, Args: "[summary]", MaxArgs: -1,
+	Summary: "close your work session; the task goes to review",
+	Help:    "Closes the work session you have open, records how long it took and your summary, and sends the task to review by the team captain.",
+	write:   stopWork,
+}
+
+func stopWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
+	summary, err := freeText(strings.Join(c.Args, " "), maxSummary)
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
+	s, ok := openSession(tx, me.Alias)
+	if !ok {
+		return ledger.Outcome{}, ledger.Refuse("You have no work session open. `!start_work <task_id>` opens one.")
+	}
+	task, ok := tx.Task(s.Task)
+	if !ok {
+		return ledger.Outcome{}, fmt.Errorf("session %s names task %s, which is not in the ledger", s.ID, s.Task)
+	}
+	now := tx.Now()
+	s.State = ledger.SessionClosed
+	s.Stopped = now
+	s.Minutes = int(now.Sub(s.Started).Minutes())
+	s.Summary = summary
+	s.StopEvent = c.EventID
+	tx.WritePage(s.WikiPath, sessionPage(task, s))
+	tx.PutSession(s)
+	task.State = ledger.TaskReview
+	task.Updated = now
+	tx.PutTask(task)
+	return ledger.Outcome{
+		Action: "work_session.stop", Target: s.ID,
+		Reply: fmt.Sprintf("Work session on `%s` closed after %s. The task is now waiting for review by the team captain.",
+			s.Task, duration(s.Minutes)),
+	}, nil
+}
+
+// openSession is the work session an owner has open, if any.
+func openSession(tx *ledger.Tx, alias string) (ledger.Session, bool) {
+	for s := range tx.Sessions() {
+		if s.Alias == alias && s.State == ledger.SessionOpen {
+			return s, true
+		}
+	}
+	return ledger.Session{}, false
+}
+
+// sessionPage renders a session's page from its row, so the page and the
+// index can never disagree.
+func sessionPage(t ledger.Task, s ledger.Session) ledger.Page {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Work session %s\n\n", s.ID)
+	fmt.Fprintf(&b, "- Task: %s — %s\n", t.ID, t.Title)
+	fmt.Fprintf(&b, "- Worker: %s (%s)\n", s.Alias, s.Position)
+	fmt.Fprintf(&b, "- Started: %s\n", s.Started.Format("2006-01-02 15:04 UTC"))
+	if s.State == ledger.SessionClosed {
+		fmt.Fprintf(&b, "- Stopped: %s (%s)\n", s.Stopped.Format("2006-01-02 15:04 UTC"), duration(s.Minutes))
+		if s.Summary != "" {
+			fmt.Fprintf(&b, "\n## Summary\n\n%s\n", s.Summary)
+		}
+	}
+	return ledger.Page{
+		Front: ledger.Frontmatter{
+			Title: "Work session " + s.ID, Author: s.Alias, Role: s.Position,
+			Date: s.Started.Format("2006-01-02"), Parent: t.ID, Team: t.Team, Topic: "work_session", Public: true,
+		},
+		Body: b.String(),
+	}
+}
+
+func duration(minutes int) string {
+	if minutes < 60 {
+		return fmt.Sprintf("%d min", minutes)
+	}
+	return fmt.Sprintf("%d h %02d min", minutes/60, minutes%60)
+}
+
+// freeText cleans text an owner typed before it goes into the ledger: valid
+// UTF-8, no carriage returns or other control characters but newline and
+// tab, trimmed, and not longer than max characters.
+func freeText(s string, max int) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", ledger.Refuse("That text is not valid UTF-8; please type it again.")
+	}
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, strings.ReplaceAll(s, "\r\n", "\n"))
+	s = strings.TrimSpace(s)
+	if n := utf8.RuneCountInString(s); n > max {
+		return "", ledger.Refuse("That text is %d characters long; the limit is %d. Please shorten it.", n, max)
+	}
+	return s, nil
+}
