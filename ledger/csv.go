@@ -176,14 +176,15 @@ func AppendCSV[R any](data []byte, rows ...R) []byte {
 
 // escapeFormula makes text starting with =, +, -, @, tab or CR inert in a
 // spreadsheet by putting an apostrophe in front of it, the convention
-// spreadsheets themselves use for "this is text". Text that already starts
-// with an apostrophe gets one more, so that unescaping is unambiguous.
+// spreadsheets themselves use for "this is text". Text starting with # gets
+// one too, so that it cannot pass for a comment line, and so does text that
+// already starts with an apostrophe, so that unescaping is unambiguous.
 func escapeFormula(s string) string {
 	if s == "" {
 		return s
 	}
 	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r', '\'':
+	case '=', '+', '-', '@', '\t', '\r', '\'', '#':
 		return "'" + s
 	}
 	return s

@@ -1,0 +1,131 @@
+package localgit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"smartup0.org/engelbot/ledger"
+)
+
+// readme is the one file of a new ledger repository, so that whoever finds
+// the folder knows what it is and that its files are not edited by hand.
+const readme = `# Engelbot ledger
+
+This repository is an Engelbot ledger: the books of a SmartupOS company
+(CSV indexes, markdown pages and the master-events audit trail).
+
+Every change is made by Engelbot, one commit per command. Do not edit these
+files by hand: read them, or talk to the bot.
+`
+
+// The signature of the commit that creates a new ledger repository, and the
+// name of commits whose author has none.
+const (
+	botName  = "Engelbot"
+	botEmail = "engelbot@localhost"
+)
+
+// Open opens the repository at path on branch, creating a bare repository
+// with an initial commit (a README.md saying it is an Engelbot ledger) if
+// path does not exist yet or is an empty folder. An existing repository may
+// have a working tree, but the store never updates it: give it a bare one.
+// Close the store when done with it.
+func Open(path, branch string) (*Store, error) {
+	ref := plumbing.NewBranchReferenceName(branch)
+	if branch == "" || ref.Validate() != nil {
+		return nil, fmt.Errorf("localgit: invalid branch name %q", branch)
+	}
+	fresh, err := absentOrEmpty(path)
+	if err != nil {
+		return nil, fmt.Errorf("localgit: open %s: %w", path, err)
+	}
+	if fresh {
+		if err := createRepo(path, ref); err != nil {
+			return nil, fmt.Errorf("localgit: create %s: %w", path, err)
+		}
+	}
+	repo, err := git.PlainOpen(path)
+	if err != nil {
+		return nil, fmt.Errorf("localgit: open %s: %w", path, err)
+	}
+	fsStorage, ok := repo.Storer.(*filesystem.Storage)
+	if !ok {
+		return nil, fmt.Errorf("localgit: open %s: not a repository on disk", path)
+	}
+	s := newStore(fsStorage.Filesystem().Root(), ref)
+	if _, err := s.head(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func absentOrEmpty(path string) (bool, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	if !info.IsDir() {
+		return false, fmt.Errorf("%s is a file, not a folder", path)
+	}
+	_, err = f.Readdirnames(1)
+	if errors.Is(err, io.EOF) {
+		return true, nil
+	}
+	return false, err
+}
+
+// createRepo makes a bare repository whose branch holds one commit with the
+// README. Two processes creating the same repository at once both succeed:
+// the ref is only set if it does not exist yet.
+func createRepo(path string, branch plumbing.ReferenceName) error {
+	_, err := git.PlainInitWithOptions(path, &git.PlainInitOptions{
+		InitOptions: git.InitOptions{DefaultBranch: branch},
+		Bare:        true,
+	})
+	if err != nil && !errors.Is(err, git.ErrRepositoryAlreadyExists) {
+		return err
+	}
+	s := newStore(path, branch)
+	defer s.Close()
+	var commit plumbing.Hash
+	err = s.withObjects(func(st objectStorage) error {
+		blob, err := writeBlob(st, []byte(readme))
+		if err != nil {
+			return err
+		}
+		treeHash, err := writeTree(st, []object.TreeEntry{{Name: "README.md", Mode: filemode.Regular, Hash: blob}})
+		if err != nil {
+			return err
+		}
+		commit, err = writeCommit(st, treeHash, nil, ledger.Commit{
+			Message: "Start the Engelbot ledger",
+			Author:  ledger.Signature{Name: botName, Email: botEmail},
+		})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = s.moveRef(context.Background(), plumbing.ZeroHash, commit)
+	if errors.Is(err, ledger.ErrConflict) {
+		return nil // someone else created the branch first
+	}
+	return err
+}
