@@ -21,7 +21,7 @@ func (deferredSyncStore) SaveNextBatch(context.Context, id.UserID, string) error
 
 // onSync handles one sync response: it accepts or refuses invites, records
 // every new command, and only then saves the sync position.
-func (b *Bot) onSync(ctx context.Context, resp *mautrix.RespSync, _ string) bool {
+func (b *Bot) onSync(ctx context.Context, resp *mautrix.RespSync, since string) bool {
 	for roomID, room := range resp.Rooms.Invite {
 		b.invited(ctx, roomID, room.State.Events)
 	}
@@ -44,7 +44,9 @@ func (b *Bot) onSync(ctx context.Context, resp *mautrix.RespSync, _ string) bool
 				return false
 			}
 		}
-		if room.Timeline.Limited {
+		// On the very first sync a cut history is expected: the bot ignores
+		// what came before its first start anyway.
+		if room.Timeline.Limited && since != "" {
 			b.log.Warn().Stringer("room_id", roomID).Msg("more messages arrived than one sync returns; older ones in this room are not seen")
 		}
 	}

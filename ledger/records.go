@@ -86,6 +86,20 @@ type Task struct {
 	WikiPath  string    `csv:"wiki_path"`
 }
 
+// PositionOf says whether alias is the task's attacker or defender ("" if
+// neither).
+func (t Task) PositionOf(alias string) string {
+	switch {
+	case alias == "":
+		return ""
+	case alias == t.Attacker:
+		return Attacker
+	case alias == t.Defender:
+		return Defender
+	}
+	return ""
+}
+
 // Task states, in the order a task normally moves through them.
 const (
 	TaskOpen       = "open"        // created, nobody on it

@@ -109,13 +109,8 @@ func queryMyTasks(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 	var b strings.Builder
 	n := 0
 	for t := range tx.Tasks() {
-		var as string
-		switch c.alias {
-		case t.Attacker:
-			as = ledger.Attacker
-		case t.Defender:
-			as = ledger.Defender
-		default:
+		as := t.PositionOf(c.alias)
+		if as == "" {
 			continue
 		}
 		if n == 0 {

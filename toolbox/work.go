@@ -34,13 +34,8 @@ func startWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 	if !ok {
 		return ledger.Outcome{}, ledger.Refuse("There is no task `%s`. `!my_tasks` lists yours.", id)
 	}
-	var position string
-	switch me.Alias {
-	case task.Attacker:
-		position = ledger.Attacker
-	case task.Defender:
-		position = ledger.Defender
-	default:
+	position := task.PositionOf(me.Alias)
+	if position == "" {
 		return ledger.Outcome{}, ledger.Refuse("You are not assigned to `%s`, so you can't work on it. Only its attacker and defender can; ask the team captain to `!assign` you.", id)
 	}
 	if task.State != ledger.TaskClaimed && task.State != ledger.TaskInProgress {

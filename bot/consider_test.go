@@ -1,0 +1,83 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"smartup0.org/engelbot/bot/state"
+)
+
+// Only commands from people of our own homeserver, sent after the bot's
+// first start, that are plain text and not edits, are queued — once each.
+func TestConsiderFiltersEvents(t *testing.T) {
+	ctx := context.Background()
+	db, err := state.Open(ctx, t.TempDir()+"/state.db", zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	first := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	var queued []string
+	b := &Bot{
+		cfg: Config{ServerName: "smartup.test", UserID: "@engelbot:smartup.test"},
+		db:  db, log: zerolog.Nop(), firstStart: first,
+		client: &mautrix.Client{UserID: "@engelbot:smartup.test"},
+	}
+	b.lanes = newLanes(func(ev state.Event) { mu.Lock(); queued = append(queued, ev.ID); mu.Unlock() })
+
+	msg := func(evtID, sender string, at time.Time, content map[string]any) *event.Event {
+		raw, _ := json.Marshal(content)
+		return &event.Event{
+			ID: id.EventID(evtID), RoomID: "!room:smartup.test", Sender: id.UserID(sender), Type: event.EventMessage,
+			Timestamp: at.UnixMilli(), Content: event.Content{VeryRaw: raw},
+		}
+	}
+	later := first.Add(time.Hour)
+	text := map[string]any{"msgtype": "m.text", "body": "!help"}
+	for _, evt := range []*event.Event{
+		msg("$ok", "@carol:smartup.test", later, text),
+		msg("$ok", "@carol:smartup.test", later, text), // redelivered
+		msg("$own", "@engelbot:smartup.test", later, text),
+		msg("$foreign", "@carol:elsewhere.org", later, text),
+		msg("$old", "@carol:smartup.test", first.Add(-time.Minute), text),
+		msg("$notice", "@carol:smartup.test", later, map[string]any{"msgtype": "m.notice", "body": "!help"}),
+		msg("$talk", "@carol:smartup.test", later, map[string]any{"msgtype": "m.text", "body": "hello !help"}),
+		msg("$edit", "@carol:smartup.test", later, map[string]any{
+			"msgtype": "m.text", "body": "* !help",
+			"m.new_content": map[string]any{"msgtype": "m.text", "body": "!help"},
+			"m.relates_to":  map[string]any{"rel_type": "m.replace", "event_id": "$ok"},
+		}),
+		msg("$thread", "@dave:smartup.test", later, map[string]any{
+			"msgtype": "m.text", "body": "!my_tasks",
+			"m.relates_to": map[string]any{"rel_type": "m.thread", "event_id": "$root"},
+		}),
+	} {
+		if err := b.consider(ctx, evt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.lanes.wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(queued) != 2 || !(queued[0] == "$ok" || queued[1] == "$ok") || !(queued[0] == "$thread" || queued[1] == "$thread") {
+		t.Fatalf("queued %v, want $ok and $thread once each", queued)
+	}
+	pending, err := db.Unfinished(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pending {
+		if p.ID == "$thread" && p.Thread != "$root" {
+			t.Errorf("the thread root was not recorded: %+v", p)
+		}
+	}
+}
