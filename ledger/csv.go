@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"strconv"
 	"strings"
@@ -78,41 +77,35 @@ func Columns[R any]() []string {
 // column.
 func DecodeCSV[R any](file string, data []byte) ([]R, error) {
 	c := codecFor(reflect.TypeOf((*R)(nil)).Elem())
-	r := csv.NewReader(bytes.NewReader(data))
-	r.Comment = '#'
-	r.FieldsPerRecord = -1 // checked below, with a better message
-	header, err := r.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, &ParseError{File: file, Line: 1, Err: errors.New("empty file: the header row is missing")}
-	}
+	records, err := readCSV(data)
 	if err != nil {
-		return nil, csvError(file, err)
-	}
-	if err := checkHeader(file, header, c.columns); err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			pe.File = file
+		}
 		return nil, err
 	}
-	var rows []R
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, csvError(file, err)
-		}
-		line, _ := r.FieldPos(0)
-		if len(rec) != len(c.columns) {
-			return nil, &ParseError{File: file, Line: line, Err: fmt.Errorf("%d values, want %d (%s)", len(rec), len(c.columns), strings.Join(c.columns, ","))}
+	if len(records) == 0 {
+		return nil, &ParseError{File: file, Line: 1, Err: errors.New("empty file: the header row is missing")}
+	}
+	if err := checkHeader(file, records[0].fields, c.columns); err != nil {
+		return nil, err
+	}
+	rows := make([]R, 0, len(records)-1)
+	for _, rec := range records[1:] {
+		if len(rec.fields) != len(c.columns) {
+			return nil, &ParseError{File: file, Line: rec.line, Err: fmt.Errorf("%d values, want %d (%s)", len(rec.fields), len(c.columns), strings.Join(c.columns, ","))}
 		}
 		var row R
 		v := reflect.ValueOf(&row).Elem()
-		for i, raw := range rec {
+		for i, raw := range rec.fields {
 			if err := setField(v.Field(c.fields[i]), c.kinds[i], raw); err != nil {
-				return nil, &ParseError{File: file, Line: line, Column: c.columns[i], Err: err}
+				return nil, &ParseError{File: file, Line: rec.line, Column: c.columns[i], Err: err}
 			}
 		}
 		rows = append(rows, row)
 	}
+	return rows, nil
 }
 
 func checkHeader(file string, got, want []string) error {
@@ -128,14 +121,6 @@ func checkHeader(file string, got, want []string) error {
 		return &ParseError{File: file, Line: 1, Column: got[len(want)], Err: errors.New("unknown column")}
 	}
 	return nil
-}
-
-func csvError(file string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &ParseError{File: file, Line: pe.Line, Err: pe.Err}
-	}
-	return &ParseError{File: file, Err: err}
 }
 
 // EncodeCSV writes the header and rows. Text that a spreadsheet would run as

@@ -13,7 +13,7 @@ import (
 // nothing the ledger writes starts with a spreadsheet formula character.
 func TestCSVRoundTripsText(t *testing.T) {
 	texts := []string{
-		"plain", "", `with "quotes"`, "comma, separated", "new\nline", "tab\there", "ünïcødé ✓ 日本",
+		"plain", "", `with "quotes"`, "crlf\r\ninside", "lone\rcr", "trailing\r\n", "comma, separated", "new\nline", "tab\there", "ünïcødé ✓ 日本",
 		"=SUM(A1:A9)", "+1", "-2", "@user", "'apostrophe", "''two", "'=both", "\ttab first", "<b>html</b>",
 		"# not a comment", "trailing space ", "../../etc/passwd",
 	}
@@ -74,8 +74,25 @@ func TestCSVStrictReading(t *testing.T) {
 			}
 		})
 	}
-	rows, err := ledger.DecodeCSV[ledger.Task]("t.csv", []byte("# a comment\n"+header+"\n# another\n"+good+"\n"))
+	rows, err := ledger.DecodeCSV[ledger.Task]("t.csv", []byte("# a comment\n"+header+"\r\n# another\n\n"+good+"\n"))
 	if err != nil || len(rows) != 1 || rows[0].ID != "6_1_1_1" {
 		t.Fatalf("comment lines are not skipped: %v %+v", err, rows)
 	}
+}
+
+// Any two strings survive a write and a read, whatever bytes they hold.
+func FuzzCSVRoundTrip(f *testing.F) {
+	for _, s := range []string{"", "a,b", "\"q\"", "x\r\ny", "=1", "#c", "'", "\n", "\r"} {
+		f.Add(s, s+"!")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		rows := []ledger.Owner{{Alias: a, MatrixID: b}, {Alias: b, License: a}}
+		back, err := ledger.DecodeCSV[ledger.Owner]("f.csv", ledger.EncodeCSV(rows))
+		if err != nil {
+			t.Fatalf("%q %q: %v", a, b, err)
+		}
+		if len(back) != 2 || back[0].Alias != a || back[0].MatrixID != b || back[1].Alias != b || back[1].License != a {
+			t.Fatalf("%q %q came back as %+v", a, b, back)
+		}
+	})
 }

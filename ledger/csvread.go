@@ -1,0 +1,104 @@
+package ledger
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+)
+
+// csvRecord is one row of a CSV file and the line it starts on.
+type csvRecord struct {
+	line   int
+	fields []string
+}
+
+// readCSV splits a CSV file (RFC 4180) into records. It exists because
+// encoding/csv turns "\r\n" inside a quoted value into "\n": the ledger must
+// give back exactly the bytes it was given. Lines that start with '#' are
+// comments; line ends outside quotes may be "\n" or "\r\n".
+func readCSV(data []byte) ([]csvRecord, error) {
+	var (
+		records []csvRecord
+		line    = 1
+		i       = 0
+	)
+	for i < len(data) {
+		if data[i] == '#' { // a comment runs to the end of its line
+			end := bytes.IndexByte(data[i:], '\n')
+			if end < 0 {
+				break
+			}
+			i += end + 1
+			line++
+			continue
+		}
+		if data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n' {
+			i++
+		}
+		if data[i] == '\n' { // a blank line
+			i++
+			line++
+			continue
+		}
+		rec := csvRecord{line: line}
+		for {
+			field, next, lines, err := readField(data, i)
+			if err != nil {
+				return nil, &ParseError{Line: line, Err: err}
+			}
+			rec.fields = append(rec.fields, field)
+			line += lines
+			i = next
+			if i >= len(data) {
+				break
+			}
+			if data[i] == ',' {
+				i++
+				continue
+			}
+			if data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n' {
+				i++
+			}
+			if data[i] == '\n' {
+				i++
+				line++
+				break
+			}
+			return nil, &ParseError{Line: line, Err: fmt.Errorf("unexpected %q after a value", data[i])}
+		}
+		records = append(records, rec)
+	}
+	return records, nil
+}
+
+// readField reads one value starting at i and returns it, the index just
+// after it, and how many line breaks it contained.
+func readField(data []byte, i int) (string, int, int, error) {
+	if i >= len(data) || data[i] != '"' {
+		end := i
+		for end < len(data) && data[end] != ',' && data[end] != '\n' && !(data[end] == '\r' && end+1 < len(data) && data[end+1] == '\n') {
+			if data[end] == '"' {
+				return "", 0, 0, errors.New(`a bare " in an unquoted value`)
+			}
+			end++
+		}
+		return string(data[i:end]), end, 0, nil
+	}
+	var b []byte
+	lines := 0
+	for j := i + 1; j < len(data); j++ {
+		switch data[j] {
+		case '"':
+			if j+1 < len(data) && data[j+1] == '"' {
+				b = append(b, '"')
+				j++
+				continue
+			}
+			return string(b), j + 1, lines, nil
+		case '\n':
+			lines++
+		}
+		b = append(b, data[j])
+	}
+	return "", 0, 0, errors.New("a quoted value is not closed")
+}
