@@ -22,6 +22,9 @@ type Options struct {
 	// RetryFor bounds how long a group keeps retrying conflicts and forge
 	// errors before it answers "not now". Default 2 minutes.
 	RetryFor time.Duration
+	// ShardRows is how many rows an append-only file holds before the next
+	// one starts. Default DefaultShardRows.
+	ShardRows int
 	// Log receives the writer's own log lines. Default: disabled.
 	Log *zerolog.Logger
 }
@@ -53,6 +56,9 @@ func Open(ctx context.Context, store Store, opts Options) (*Ledger, error) {
 	}
 	if opts.RetryFor <= 0 {
 		opts.RetryFor = 2 * time.Minute
+	}
+	if opts.ShardRows <= 0 {
+		opts.ShardRows = DefaultShardRows
 	}
 	if opts.Log == nil {
 		nop := zerolog.Nop()

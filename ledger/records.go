@@ -10,6 +10,8 @@ const (
 	TasksFile       = "indexes/tasks.csv"
 	SessionsFile    = "indexes/work-sessions.csv"
 	EventsDir       = "master-events"
+	SCDir           = "transactions/sc"
+	SKDir           = "transactions/sk"
 	TaskPagesDir    = "pages/tasks"
 	SessionPagesDir = "pages/sessions"
 )
@@ -152,4 +154,41 @@ type Event struct {
 	Result   string    `csv:"result"`
 	PrevHash string    `csv:"prev_hash"`
 	Hash     string    `csv:"hash"`
+}
+
+// SCTx is a row of the SC (Smartup Credits) transactions: append-only. A
+// pending row is written when work is assessed; it is settled later by an
+// awarded or a contested row that names it in Ref.
+type SCTx struct {
+	ID      string    `csv:"tx_id"`
+	Time    time.Time `csv:"timestamp"`
+	Alias   string    `csv:"alias"`
+	Task    string    `csv:"task_id"`
+	Kind    string    `csv:"kind"` // pending, awarded, contested, cancelled
+	Amount  int       `csv:"amount"`
+	Share   string    `csv:"share"` // attacker, defender
+	Ref     string    `csv:"ref"`   // the pending row this one settles
+	EventID string    `csv:"event_id"`
+	Note    string    `csv:"note"`
+}
+
+// SC transaction kinds.
+const (
+	SCPending   = "pending"
+	SCAwarded   = "awarded"
+	SCContested = "contested"
+	SCCancelled = "cancelled"
+)
+
+// SKTx is a row of the SK (Social Karma) transactions: append-only. Awards
+// are positive, decay negative.
+type SKTx struct {
+	ID       string    `csv:"tx_id"`
+	Time     time.Time `csv:"timestamp"`
+	Alias    string    `csv:"alias"`
+	Category string    `csv:"category"` // code_review, …, or decay
+	Amount   int       `csv:"amount"`
+	By       string    `csv:"awarded_by"`
+	EventID  string    `csv:"event_id"`
+	Note     string    `csv:"note"`
 }

@@ -19,7 +19,9 @@ type Snapshot struct {
 	tasks       *table[Task]
 	sessions    *table[Session]
 	byMatrixID  map[string]string // matrix ID → alias
-	events      eventLog
+	events      journal[Event]
+	sc          journal[SCTx]
+	sk          journal[SKTx]
 }
 
 // Head is the commit the snapshot was read at.
@@ -92,46 +94,23 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot) (*Snapshot, 
 		s.byMatrixID[o.MatrixID] = o.Alias
 	}
 
-	var reused map[string]*shard
+	var (
+		pe  *journal[Event]
+		psc *journal[SCTx]
+		psk *journal[SKTx]
+	)
 	if prev != nil {
-		reused = make(map[string]*shard, len(prev.events.shards))
-		for _, sh := range prev.events.shards {
-			reused[sh.path] = sh
-		}
+		pe, psc, psk = &prev.events, &prev.sc, &prev.sk
 	}
-	var paths []string
-	for p := range tree.Files {
-		if isShard(p) {
-			paths = append(paths, p)
-		}
+	s.events, s.sc, s.sk = journal[Event]{dir: EventsDir}, journal[SCTx]{dir: SCDir}, journal[SKTx]{dir: SKDir}
+	if err := s.events.load(ctx, st, tree, pe); err != nil {
+		return nil, err
 	}
-	s.events = eventLog{shards: make([]*shard, 0, len(paths))}
-	for _, p := range paths {
-		if old, ok := reused[p]; ok && old.sha == tree.Files[p] {
-			s.events.shards = append(s.events.shards, old)
-			continue
-		}
-		data, err := readAt(ctx, st, p, tree.Files[p])
-		if err != nil {
-			return nil, err
-		}
-		sh, err := parseShard(p, tree.Files[p], data, false)
-		if err != nil {
-			return nil, err
-		}
-		s.events.shards = append(s.events.shards, sh)
+	if err := s.sc.load(ctx, st, tree, psc); err != nil {
+		return nil, err
 	}
-	sortShards(s.events.shards)
-	// Only the newest shard grows; keep its bytes so an append needs no read.
-	if n := len(s.events.shards); n > 0 && s.events.shards[n-1].data == nil {
-		last := s.events.shards[n-1]
-		data, err := readAt(ctx, st, last.path, last.sha)
-		if err != nil {
-			return nil, err
-		}
-		cp := *last
-		cp.data = data
-		s.events.shards[n-1] = &cp
+	if err := s.sk.load(ctx, st, tree, psk); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

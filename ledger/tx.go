@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"fmt"
 	"iter"
 	"strings"
 	"time"
@@ -17,7 +18,10 @@ type Tx struct {
 	assignments overlay[Assignment]
 	tasks       overlay[Task]
 	sessions    overlay[Session]
+	sc          appendLog[SCTx]
+	sk          appendLog[SKTx]
 	pages       pageSet
+	eventID     string // of the mutation running now
 }
 
 func newTx(s *Snapshot) *Tx {
@@ -109,7 +113,52 @@ func (tx *Tx) FileExists(path string) bool {
 	return ok
 }
 
+// EventID is the event ID of the mutation running now: the key that makes
+// it happen once. Rows that record their cause (transactions) carry it.
+func (tx *Tx) EventID() string { return tx.eventID }
+
+// SCTxs lists the SC transactions, those of this commit last.
+func (tx *Tx) SCTxs() iter.Seq[SCTx] { return concat(tx.snap.sc.all(), tx.sc.all()) }
+
+// SKTxs lists the SK transactions, those of this commit last.
+func (tx *Tx) SKTxs() iter.Seq[SKTx] { return concat(tx.snap.sk.all(), tx.sk.all()) }
+
+// AppendSC records an SC transaction. Its ID, time and event ID are filled
+// in; the ID is returned.
+func (tx *Tx) AppendSC(t SCTx) string {
+	t.ID = fmt.Sprintf("sc_%d", tx.snap.sc.count()+tx.sc.pending()+1)
+	t.Time, t.EventID = tx.now, tx.eventID
+	tx.sc.add(t)
+	return t.ID
+}
+
+// AppendSK records an SK transaction. Its ID, time and event ID are filled
+// in; the ID is returned.
+func (tx *Tx) AppendSK(t SKTx) string {
+	t.ID = fmt.Sprintf("sk_%d", tx.snap.sk.count()+tx.sk.pending()+1)
+	t.Time, t.EventID = tx.now, tx.eventID
+	tx.sk.add(t)
+	return t.ID
+}
+
+func concat[R any](a, b iter.Seq[R]) iter.Seq[R] {
+	return func(yield func(R) bool) {
+		for r := range a {
+			if !yield(r) {
+				return
+			}
+		}
+		for r := range b {
+			if !yield(r) {
+				return
+			}
+		}
+	}
+}
+
 func (tx *Tx) keep() {
+	tx.sc.keep()
+	tx.sk.keep()
 	tx.owners.keep()
 	tx.roles.keep()
 	tx.assignments.keep()
@@ -119,6 +168,8 @@ func (tx *Tx) keep() {
 }
 
 func (tx *Tx) drop() {
+	tx.sc.drop()
+	tx.sk.drop()
 	tx.owners.drop()
 	tx.roles.drop()
 	tx.assignments.drop()

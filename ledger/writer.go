@@ -109,15 +109,22 @@ func sleepBackoff(ctx context.Context, attempt int) error {
 // plan is a group's outcome on one snapshot: each request's answer, and the
 // commit that carries the successful ones.
 type plan struct {
-	tx        *Tx
-	group     []*request
-	results   []Result
-	errs      []error
-	events    []Event
-	shard     string
-	created   bool
-	shardData []byte
-	commit    *Commit
+	tx      *Tx
+	group   []*request
+	results []Result
+	errs    []error
+	events  []Event
+	// the appends to each journal, set by build
+	eventsW, scW, skW shardWrite
+	commit            *Commit
+}
+
+// shardWrite is an append to one journal: the shard, whether it is new,
+// and its whole new content.
+type shardWrite struct {
+	path   string
+	create bool
+	data   []byte
 }
 
 func (l *Ledger) plan(snap *Snapshot, group []*request) *plan {
@@ -137,6 +144,7 @@ func (l *Ledger) plan(snap *Snapshot, group []*request) *plan {
 			p.results[i].Duplicate = true
 			continue
 		}
+		tx.eventID = m.EventID
 		out, err := runMutation(tx, m)
 		if reason, ok := IsRefusal(err); ok {
 			tx.drop()
@@ -162,7 +170,7 @@ func (l *Ledger) plan(snap *Snapshot, group []*request) *plan {
 		p.results[i] = Result{Reply: out.Reply}
 	}
 	if len(p.events) > 0 {
-		p.commit = p.build(snap, l.opts.Author)
+		p.commit = p.build(snap, l.opts.Author, l.opts.ShardRows)
 	}
 	return p
 }
@@ -200,6 +208,12 @@ func (tx *Tx) curFiles() []string {
 			files = append(files, t.path)
 		}
 	}
+	if len(tx.sc.cur) > 0 {
+		files = append(files, SCDir)
+	}
+	if len(tx.sk.cur) > 0 {
+		files = append(files, SKDir)
+	}
 	return files
 }
 
@@ -214,7 +228,11 @@ func contains(list []string, s string) bool {
 
 // build lays out the commit in the law's order: pages, then indexes, then
 // the master-events rows.
-func (p *plan) build(snap *Snapshot, author Signature) *Commit {
+func newShardWrite(path string, create bool, data []byte) shardWrite {
+	return shardWrite{path: path, create: create, data: data}
+}
+
+func (p *plan) build(snap *Snapshot, author Signature, shardRows int) *Commit {
 	tx := p.tx
 	c := &Commit{Author: author}
 	change := func(path string, content []byte) {
@@ -242,13 +260,16 @@ func (p *plan) build(snap *Snapshot, author Signature) *Commit {
 	if tx.sessions.changed() {
 		change(SessionsFile, tx.sessions.result().encode())
 	}
-	p.shard, p.created = snap.events.appendTarget(tx.now)
-	var base []byte
-	if !p.created {
-		base = snap.events.shards[len(snap.events.shards)-1].data
+	if rows := tx.sc.rows(); len(rows) > 0 {
+		p.scW = newShardWrite(snap.sc.appendRows(tx.now, shardRows, rows))
+		change(p.scW.path, p.scW.data)
 	}
-	p.shardData = AppendCSV(base, p.events...)
-	change(p.shard, p.shardData)
+	if rows := tx.sk.rows(); len(rows) > 0 {
+		p.skW = newShardWrite(snap.sk.appendRows(tx.now, shardRows, rows))
+		change(p.skW.path, p.skW.data)
+	}
+	p.eventsW = newShardWrite(snap.events.appendRows(tx.now, shardRows, p.events))
+	change(p.eventsW.path, p.eventsW.data)
 	c.Message = commitMessage(p.events)
 	return c
 }
@@ -296,19 +317,13 @@ func (p *plan) apply(snap *Snapshot, res CommitResult) *Snapshot {
 			next.byMatrixID[o.MatrixID] = o.Alias
 		}
 	}
-	sh, _ := parseShard(p.shard, BlobSHA(p.shardData), p.shardData, true)
-	shards := append([]*shard(nil), snap.events.shards...)
-	if p.created {
-		if n := len(shards); n > 0 {
-			old := *shards[n-1]
-			old.data = nil // only the newest shard keeps its bytes
-			shards[n-1] = &old
-		}
-		shards = append(shards, sh)
-	} else {
-		shards[len(shards)-1] = sh
+	next.events = snap.events.appended(p.eventsW.path, p.eventsW.create, p.eventsW.data)
+	if p.scW.path != "" {
+		next.sc = snap.sc.appended(p.scW.path, p.scW.create, p.scW.data)
 	}
-	next.events = eventLog{shards: shards}
+	if p.skW.path != "" {
+		next.sk = snap.sk.appended(p.skW.path, p.skW.create, p.skW.data)
+	}
 	return &next
 }
 

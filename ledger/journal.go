@@ -1,0 +1,239 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultShardRows is how many rows an append-only file holds before the
+// next one starts. Bounded files keep a write's cost independent of
+// history: an append re-uploads at most one shard, never the whole trail.
+const DefaultShardRows = 1000
+
+// journalRow is a row of an append-only file, with the key it is found by.
+type journalRow interface {
+	Event | SCTx | SKTx
+	journalKey() string
+}
+
+func (e Event) journalKey() string { return e.EventID }
+func (t SCTx) journalKey() string  { return t.ID }
+func (t SKTx) journalKey() string  { return t.ID }
+
+// shard is one file of a journal: <dir>/YYYY-MM-NNN.csv.
+type shard[R journalRow] struct {
+	path  string
+	sha   string
+	data  []byte // kept only for the last shard, the one that grows
+	rows  []R
+	byKey map[string]int
+}
+
+// journal is an append-only table split into shards: master-events, and
+// the SC and SK transactions. Shards are immutable once a snapshot holds
+// them; an append makes a new last shard.
+type journal[R journalRow] struct {
+	dir    string
+	shards []*shard[R] // in path order, which is chronological
+}
+
+// journalPath names a shard for a month and a counter.
+func journalPath(dir string, t time.Time, n int) string {
+	return fmt.Sprintf("%s/%s-%03d.csv", dir, t.UTC().Format("2006-01"), n)
+}
+
+func (j *journal[R]) holds(p string) bool {
+	return path.Dir(p) == j.dir && strings.HasSuffix(p, ".csv")
+}
+
+func parseShard[R journalRow](p, sha string, data []byte, keepData bool) (*shard[R], error) {
+	rows, err := DecodeCSV[R](p, data)
+	if err != nil {
+		return nil, err
+	}
+	s := &shard[R]{path: p, sha: sha, rows: rows, byKey: make(map[string]int, len(rows))}
+	for i, r := range rows {
+		if k := r.journalKey(); k != "" {
+			s.byKey[k] = i
+		}
+	}
+	if keepData {
+		s.data = data
+	}
+	return s, nil
+}
+
+// load reads the journal's shards listed in tree, reusing those of prev
+// whose SHA has not changed.
+func (j *journal[R]) load(ctx context.Context, st Store, tree Tree, prev *journal[R]) error {
+	reused := map[string]*shard[R]{}
+	if prev != nil {
+		for _, sh := range prev.shards {
+			reused[sh.path] = sh
+		}
+	}
+	j.shards = nil
+	for p, sha := range tree.Files {
+		if !j.holds(p) {
+			continue
+		}
+		if old, ok := reused[p]; ok && old.sha == sha {
+			j.shards = append(j.shards, old)
+			continue
+		}
+		data, err := readAt(ctx, st, p, sha)
+		if err != nil {
+			return err
+		}
+		sh, err := parseShard[R](p, sha, data, false)
+		if err != nil {
+			return err
+		}
+		j.shards = append(j.shards, sh)
+	}
+	sort.Slice(j.shards, func(a, b int) bool { return j.shards[a].path < j.shards[b].path })
+	// Only the newest shard grows; keep its bytes so an append needs no read.
+	if n := len(j.shards); n > 0 && j.shards[n-1].data == nil {
+		last := j.shards[n-1]
+		data, err := readAt(ctx, st, last.path, last.sha)
+		if err != nil {
+			return err
+		}
+		cp := *last
+		cp.data = data
+		j.shards[n-1] = &cp
+	}
+	return nil
+}
+
+// find returns the row with a key.
+func (j *journal[R]) find(key string) (R, bool) {
+	// Newest first: what is looked up is almost always recent.
+	for i := len(j.shards) - 1; i >= 0; i-- {
+		s := j.shards[i]
+		if k, ok := s.byKey[key]; ok {
+			return s.rows[k], true
+		}
+	}
+	var zero R
+	return zero, false
+}
+
+func (j *journal[R]) last() (R, bool) {
+	for i := len(j.shards) - 1; i >= 0; i-- {
+		if n := len(j.shards[i].rows); n > 0 {
+			return j.shards[i].rows[n-1], true
+		}
+	}
+	var zero R
+	return zero, false
+}
+
+// count is the number of rows in the whole journal.
+func (j *journal[R]) count() int {
+	n := 0
+	for _, s := range j.shards {
+		n += len(s.rows)
+	}
+	return n
+}
+
+// all yields every row, oldest first.
+func (j *journal[R]) all() iter.Seq[R] {
+	return func(yield func(R) bool) {
+		for _, s := range j.shards {
+			for _, r := range s.rows {
+				if !yield(r) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// target says which shard rows appended at time t go to, and whether it
+// must be created: a new one each month and whenever the last is full.
+func (j *journal[R]) target(t time.Time, maxRows int) (p string, create bool) {
+	if len(j.shards) == 0 {
+		return journalPath(j.dir, t, 1), true
+	}
+	lastShard := j.shards[len(j.shards)-1]
+	month := t.UTC().Format("2006-01")
+	base := path.Base(lastShard.path)
+	if strings.HasPrefix(base, month+"-") && len(lastShard.rows) < maxRows {
+		return lastShard.path, false
+	}
+	n := 1
+	if strings.HasPrefix(base, month+"-") {
+		cur, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(base, month+"-"), ".csv"))
+		n = cur + 1
+	}
+	return journalPath(j.dir, t, n), true
+}
+
+// appendRows plans an append: the shard's path, whether it is new, and its
+// whole new content.
+func (j *journal[R]) appendRows(t time.Time, maxRows int, rows []R) (p string, create bool, data []byte) {
+	p, create = j.target(t, maxRows)
+	var base []byte
+	if !create {
+		base = j.shards[len(j.shards)-1].data
+	}
+	return p, create, AppendCSV(base, rows...)
+}
+
+// appended is the journal after an append landed.
+func (j *journal[R]) appended(p string, create bool, data []byte) journal[R] {
+	sh, err := parseShard[R](p, BlobSHA(data), data, true)
+	if err != nil {
+		// The bytes were encoded by this package a moment ago.
+		panic("ledger: cannot read back an appended shard: " + err.Error())
+	}
+	shards := append([]*shard[R](nil), j.shards...)
+	if create {
+		if n := len(shards); n > 0 {
+			old := *shards[n-1]
+			old.data = nil // only the newest shard keeps its bytes
+			shards[n-1] = &old
+		}
+		shards = append(shards, sh)
+	} else {
+		shards[len(shards)-1] = sh
+	}
+	return journal[R]{dir: j.dir, shards: shards}
+}
+
+// appendLog is a transaction's pending appends to a journal, with the same
+// keep/drop layering as overlay.
+type appendLog[R journalRow] struct {
+	done, cur []R
+}
+
+func (a *appendLog[R]) add(r R)      { a.cur = append(a.cur, r) }
+func (a *appendLog[R]) keep()        { a.done = append(a.done, a.cur...); a.cur = nil }
+func (a *appendLog[R]) drop()        { a.cur = nil }
+func (a *appendLog[R]) pending() int { return len(a.done) + len(a.cur) }
+
+// rows are the kept appends, to be committed.
+func (a *appendLog[R]) rows() []R { return a.done }
+
+func (a *appendLog[R]) all() iter.Seq[R] {
+	return func(yield func(R) bool) {
+		for _, r := range a.done {
+			if !yield(r) {
+				return
+			}
+		}
+		for _, r := range a.cur {
+			if !yield(r) {
+				return
+			}
+		}
+	}
+}
