@@ -1,0 +1,122 @@
+package ledger
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Problem is one thing Verify found wrong, and where.
+type Problem struct {
+	Where string // a file and, where it helps, a row
+	What  string
+}
+
+func (p Problem) String() string { return p.Where + ": " + p.What }
+
+// Verify checks the snapshot's integrity: the audit chain is unbroken and
+// numbered without gaps; every transaction and every work session points to
+// an audit row that names what it changed; every page an index points to
+// exists, and no page exists that no index points to. It reports every
+// problem, not just the first.
+func (s *Snapshot) Verify() []Problem {
+	var ps []Problem
+	add := func(where, format string, args ...any) {
+		ps = append(ps, Problem{Where: where, What: fmt.Sprintf(format, args...)})
+	}
+
+	// The chain: each row's hash covers it and the row before.
+	prevHash, seq := "", int64(0)
+	audit := map[string]Event{}
+	for _, sh := range s.events.shards {
+		for i, e := range sh.rows {
+			where := fmt.Sprintf("%s row %d (seq %d)", sh.path, i+1, e.Seq)
+			seq++
+			if e.Seq != seq {
+				add(where, "sequence number %d, expected %d: a row is missing or out of place", e.Seq, seq)
+				seq = e.Seq
+			}
+			if e.PrevHash != prevHash {
+				add(where, "prev_hash does not match the hash of the row before: the chain is broken here")
+			}
+			if h := ChainHash(e); h != e.Hash {
+				add(where, "the row's content does not match its hash: it was edited after it was written")
+			}
+			prevHash = e.Hash
+			if e.EventID != "" {
+				if _, dup := audit[e.EventID]; dup {
+					add(where, "event %s is recorded twice", e.EventID)
+				}
+				audit[e.EventID] = e
+			}
+		}
+	}
+
+	// Every change carries the event that made it; that event's audit row
+	// must exist and name the file.
+	needs := func(where, eventID, file string) {
+		if eventID == "" {
+			add(where, "no event ID: the change has no audit row")
+			return
+		}
+		e, ok := audit[eventID]
+		if !ok {
+			add(where, "event %s has no audit row in master-events", eventID)
+			return
+		}
+		if !strings.Contains(";"+e.Files+";", ";"+file+";") {
+			add(where, "the audit row of event %s (seq %d) does not list %s", eventID, e.Seq, file)
+		}
+	}
+	for _, sh := range s.sc.shards {
+		for i, t := range sh.rows {
+			needs(fmt.Sprintf("%s row %d (%s)", sh.path, i+1, t.ID), t.EventID, SCDir)
+		}
+	}
+	for _, sh := range s.sk.shards {
+		for i, t := range sh.rows {
+			needs(fmt.Sprintf("%s row %d (%s)", sh.path, i+1, t.ID), t.EventID, SKDir)
+		}
+	}
+	for _, ws := range s.sessions.rows {
+		needs(SessionsFile+" "+ws.ID, ws.StartEvent, SessionsFile)
+		if ws.State == SessionClosed {
+			needs(SessionsFile+" "+ws.ID, ws.StopEvent, SessionsFile)
+		}
+	}
+
+	// Pages: each one pointed to exists; none exists unpointed.
+	pointed := map[string]string{}
+	point := func(where, p string) {
+		if p == "" {
+			return
+		}
+		pointed[p] = where
+		if _, ok := s.tree[p]; !ok {
+			add(where, "wiki_path %s does not exist", p)
+		}
+	}
+	for _, r := range s.owners.rows {
+		point(OwnersFile+" "+r.Alias, r.WikiPath)
+	}
+	for _, r := range s.roles.rows {
+		point(RolesFile+" "+r.ID, r.WikiPath)
+	}
+	for _, r := range s.tasks.rows {
+		point(TasksFile+" "+r.ID, r.WikiPath)
+	}
+	for _, r := range s.sessions.rows {
+		point(SessionsFile+" "+r.ID, r.WikiPath)
+	}
+	var orphans []string
+	for p := range s.tree {
+		if strings.HasPrefix(p, "pages/") && pointed[p] == "" {
+			orphans = append(orphans, p)
+		}
+	}
+	sort.Strings(orphans)
+	for _, p := range orphans {
+		add(p, "a page that no index row points to")
+	}
+	return ps
+}
