@@ -31,7 +31,9 @@ install_dendrite() {
 }
 
 install_gitea() {
-  local stamp="$bin/.gitea-$GITEA_VERSION"
+  # The stamp's suffix names the build recipe: change it when the recipe
+  # changes, so that caches built the old way are rebuilt.
+  local stamp="$bin/.gitea-$GITEA_VERSION-r2"
   local src="$cache/gitea-src-$GITEA_VERSION"
   if [[ -x "$bin/gitea" && -f "$stamp" && -d "$src/templates" ]]; then
     return
@@ -48,7 +50,11 @@ install_gitea() {
   rm -rf "$src.tmp"
   cp -r "$dir" "$src.tmp"
   chmod -R u+w "$src.tmp"
-  (cd "$src.tmp" && CGO_ENABLED=1 GOFLAGS=-buildvcs=false go build -tags 'sqlite sqlite_unlock_notify' -o "$bin/gitea.tmp" .)
+  # Without -X main.Version the server reports "development", which API
+  # clients that check the version (the Gitea SDK by default) reject.
+  local tags='sqlite sqlite_unlock_notify'
+  (cd "$src.tmp" && CGO_ENABLED=1 GOFLAGS=-buildvcs=false go build -tags "$tags" \
+    -ldflags "-X main.Version=${GITEA_VERSION#v} -X 'main.Tags=$tags'" -o "$bin/gitea.tmp" .)
   rm -rf "$src"
   mv "$src.tmp" "$src"
   mv "$bin/gitea.tmp" "$bin/gitea"

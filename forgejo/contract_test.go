@@ -1,0 +1,19 @@
+package forgejo
+
+import (
+	"testing"
+
+	"smartup0.org/engelbot/ledger"
+	"smartup0.org/engelbot/ledger/storetest"
+)
+
+// The shared ledger.Store contract, against a real Gitea: one forge for the
+// run, a fresh repository (with its initial README commit) per clause.
+func TestContract(t *testing.T) {
+	t.Parallel()
+	f := newForge(t)
+	storetest.Run(t, func(t *testing.T) ledger.Store {
+		c, _ := f.repo(t, "")
+		return c
+	})
+}
