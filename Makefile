@@ -1,0 +1,41 @@
+# Engelbot's two everyday commands are `make demo` and `make test`; both
+# install what they need (Go modules, Dendrite, the Gitea build) into
+# $(ENGELBOT_CACHE) the first time and reuse it afterwards.
+
+ENGELBOT_CACHE ?= $(HOME)/.cache/engelbot
+export ENGELBOT_CACHE
+
+GO ?= go
+TEST_FLAGS ?= -count=1 -timeout 30m
+
+.PHONY: all build test servers demo vet docs clean
+
+all: build
+
+build:
+	$(GO) build -o engelbot ./cmd/engelbot
+
+## servers: install Dendrite and build Gitea into the cache (skipped when present)
+servers:
+	bash scripts/install-servers.sh all
+
+## test: every test, unit and end-to-end against real Dendrite and Gitea
+test: servers vet
+	$(GO) test $(TEST_FLAGS) ./...
+
+vet:
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+
+## demo: a local homeserver, a seeded local ledger and the bot, with a console to talk to it
+demo:
+	bash scripts/install-servers.sh dendrite
+	$(GO) run ./cmd/engelbot demo
+
+## docs: regenerate docs/commands.md from the command registry
+docs:
+	$(GO) test ./toolbox -run TestCommandsDoc -update
+
+clean:
+	rm -rf engelbot .demo

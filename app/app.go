@@ -1,0 +1,102 @@
+// Package app wires Engelbot together from a configuration: the ledger's
+// storage backend, the ledger, the toolbox, the bot's state and the bot.
+// cmd/engelbot and the end-to-end tests build the same thing through it.
+//
+// It holds no behaviour of its own beyond construction and shutdown order.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/rs/zerolog"
+
+	"smartup0.org/engelbot/bot"
+	"smartup0.org/engelbot/bot/state"
+	"smartup0.org/engelbot/config"
+	"smartup0.org/engelbot/forgejo"
+	"smartup0.org/engelbot/ledger"
+	"smartup0.org/engelbot/ledger/localgit"
+	"smartup0.org/engelbot/toolbox"
+)
+
+// App is a running Engelbot's parts.
+type App struct {
+	Ledger  *ledger.Ledger
+	Toolbox *toolbox.Toolbox
+	Bot     *bot.Bot
+	db      *state.DB
+}
+
+// OpenStore opens the ledger's storage backend named by the configuration.
+func OpenStore(cfg *config.Config) (ledger.Store, error) {
+	switch cfg.Ledger.Backend {
+	case "local":
+		return localgit.Open(cfg.Ledger.Local.Path, cfg.Ledger.Branch)
+	case "forgejo":
+		f := cfg.Ledger.Forgejo
+		return forgejo.New(forgejo.Config{
+			URL: f.URL, Owner: f.Owner, Repo: f.Repo, Branch: cfg.Ledger.Branch, Token: f.Token,
+			Timeout: f.Timeout, HTTPClient: &http.Client{Timeout: f.Timeout},
+		})
+	}
+	return nil, fmt.Errorf("unknown ledger backend %q", cfg.Ledger.Backend)
+}
+
+// Open builds every part. The ledger is read once here, so a bad ledger
+// stops the start with an error that names the file and line.
+func Open(ctx context.Context, cfg *config.Config, log zerolog.Logger) (*App, error) {
+	store, err := OpenStore(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("ledger storage: %w", err)
+	}
+	ledgerLog := log.With().Str("component", "ledger").Logger()
+	l, err := ledger.Open(ctx, store, ledger.Options{Log: &ledgerLog})
+	if err != nil {
+		return nil, fmt.Errorf("loading the ledger: %w", err)
+	}
+	db, err := state.Open(ctx, cfg.Database, log.With().Str("component", "database").Logger())
+	if err != nil {
+		l.Close()
+		return nil, fmt.Errorf("bot database: %w", err)
+	}
+	tb := toolbox.New(l, toolbox.Config{Founder: cfg.Founder, Admins: cfg.Admins})
+	rooms := map[string]toolbox.Room{}
+	for key, r := range cfg.Rooms {
+		rooms[key] = roomOf(r)
+	}
+	b := bot.New(bot.Config{
+		HomeserverURL: cfg.Homeserver.URL, ServerName: cfg.Homeserver.ServerName,
+		UserID: cfg.Bot.UserID, Password: cfg.Bot.Password, AccessToken: cfg.Bot.AccessToken,
+		DeviceID: cfg.Bot.DeviceID, DisplayName: cfg.Bot.DisplayName, Rooms: rooms,
+	}, db, tb, log.With().Str("component", "bot").Logger())
+	return &App{Ledger: l, Toolbox: tb, Bot: b, db: db}, nil
+}
+
+func roomOf(r config.Room) toolbox.Room {
+	switch r.Kind {
+	case "team":
+		return toolbox.Room{Kind: toolbox.RoomTeam, Team: r.Team}
+	case "forum":
+		return toolbox.Room{Kind: toolbox.RoomForum}
+	case "workplace":
+		return toolbox.Room{Kind: toolbox.RoomWorkplace}
+	}
+	return toolbox.Room{Kind: toolbox.RoomOther}
+}
+
+// Run runs the bot until ctx ends, then closes everything in order: the bot
+// finishes the commands in flight, the ledger writer its commit, and the
+// database last.
+func (a *App) Run(ctx context.Context) error {
+	err := a.Bot.Run(ctx)
+	return errors.Join(err, a.Close())
+}
+
+// Close releases the ledger and the database.
+func (a *App) Close() error {
+	a.Ledger.Close()
+	return a.db.Close()
+}

@@ -1,0 +1,188 @@
+// Package chat is a plain Matrix client that sends messages as a person and
+// collects the bot's answers: the console of the one-machine demo and the
+// hands of the end-to-end tests. It speaks only the Matrix client API, like
+// Element does, and knows nothing of Engelbot's insides.
+package chat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+)
+
+// Client is one person's Matrix session.
+type Client struct {
+	mx     *mautrix.Client
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu      sync.Mutex
+	replies map[id.EventID][]Reply // answers by the event they reply to
+	joined  map[id.RoomID]bool
+	changed chan struct{} // closed and replaced whenever something arrives
+}
+
+// Reply is an answer the client saw.
+type Reply struct {
+	EventID id.EventID
+	RoomID  id.RoomID
+	Sender  id.UserID
+	Body    string
+	HTML    string
+	MsgType event.MessageType
+	Thread  id.EventID // the thread root, if the answer is in a thread
+}
+
+// Login logs in with a password and starts syncing in the background.
+func Login(ctx context.Context, homeserver, userID, password string) (*Client, error) {
+	mx, err := mautrix.NewClient(homeserver, id.UserID(userID), "")
+	if err != nil {
+		return nil, err
+	}
+	localpart, _, _ := strings.Cut(strings.TrimPrefix(userID, "@"), ":")
+	if _, err := mx.Login(ctx, &mautrix.ReqLogin{
+		Type:       mautrix.AuthTypePassword,
+		Identifier: mautrix.UserIdentifier{Type: mautrix.IdentifierTypeUser, User: localpart},
+		Password:   password, StoreCredentials: true,
+	}); err != nil {
+		return nil, fmt.Errorf("logging in as %s: %w", userID, err)
+	}
+	c := &Client{mx: mx, replies: map[id.EventID][]Reply{}, joined: map[id.RoomID]bool{}, changed: make(chan struct{}), done: make(chan struct{})}
+	syncer := mautrix.NewDefaultSyncer()
+	syncer.OnSync(c.onSync)
+	mx.Syncer = syncer
+	syncCtx, cancel := context.WithCancel(context.Background())
+	c.cancel = cancel
+	go func() {
+		defer close(c.done)
+		for syncCtx.Err() == nil {
+			if err := mx.SyncWithContext(syncCtx); err != nil && syncCtx.Err() == nil {
+				time.Sleep(200 * time.Millisecond) // the homeserver blinked; try again
+			}
+		}
+	}()
+	return c, nil
+}
+
+// UserID is who this client is.
+func (c *Client) UserID() id.UserID { return c.mx.UserID }
+
+// Matrix returns the underlying client, for setting up rooms.
+func (c *Client) Matrix() *mautrix.Client { return c.mx }
+
+// Close stops syncing.
+func (c *Client) Close() {
+	c.cancel()
+	c.mx.StopSync()
+	<-c.done
+}
+
+func (c *Client) onSync(_ context.Context, resp *mautrix.RespSync, _ string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for roomID, room := range resp.Rooms.Join {
+		c.joined[roomID] = true
+		for _, evt := range room.Timeline.Events {
+			if evt.Type != event.EventMessage || evt.Sender == c.mx.UserID {
+				continue
+			}
+			if err := evt.Content.ParseRaw(evt.Type); err != nil {
+				continue
+			}
+			msg := evt.Content.AsMessage()
+			to := msg.RelatesTo.GetReplyTo()
+			if to == "" {
+				to = msg.RelatesTo.GetNonFallbackReplyTo()
+			}
+			if to == "" {
+				continue
+			}
+			c.replies[to] = append(c.replies[to], Reply{
+				EventID: evt.ID, RoomID: roomID, Sender: evt.Sender, Body: msg.Body, HTML: msg.FormattedBody,
+				MsgType: msg.MsgType, Thread: msg.RelatesTo.GetThreadParent(),
+			})
+		}
+	}
+	close(c.changed)
+	c.changed = make(chan struct{})
+	return true
+}
+
+// Send sends a text message and returns its event ID.
+func (c *Client) Send(ctx context.Context, roomID id.RoomID, text string) (id.EventID, error) {
+	resp, err := c.mx.SendText(ctx, roomID, text)
+	if err != nil {
+		return "", err
+	}
+	return resp.EventID, nil
+}
+
+// SendInThread sends a text message in a thread under root.
+func (c *Client) SendInThread(ctx context.Context, roomID id.RoomID, root id.EventID, text string) (id.EventID, error) {
+	content := &event.MessageEventContent{MsgType: event.MsgText, Body: text}
+	content.RelatesTo = (&event.RelatesTo{}).SetThread(root, root)
+	resp, err := c.mx.SendMessageEvent(ctx, roomID, event.EventMessage, content)
+	if err != nil {
+		return "", err
+	}
+	return resp.EventID, nil
+}
+
+// Await waits for the first answer to an event.
+func (c *Client) Await(ctx context.Context, eventID id.EventID) (Reply, error) {
+	for {
+		c.mu.Lock()
+		got := c.replies[eventID]
+		changed := c.changed
+		c.mu.Unlock()
+		if len(got) > 0 {
+			return got[0], nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return Reply{}, fmt.Errorf("no answer to %s: %w", eventID, ctx.Err())
+		}
+	}
+}
+
+// Ask sends a message and waits for its answer.
+func (c *Client) Ask(ctx context.Context, roomID id.RoomID, text string) (Reply, error) {
+	evt, err := c.Send(ctx, roomID, text)
+	if err != nil {
+		return Reply{}, err
+	}
+	return c.Await(ctx, evt)
+}
+
+// Replies returns every answer seen so far to an event.
+func (c *Client) Replies(eventID id.EventID) []Reply {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Reply(nil), c.replies[eventID]...)
+}
+
+// AwaitJoined waits until the client's sync shows it in a room.
+func (c *Client) AwaitJoined(ctx context.Context, roomID id.RoomID) error {
+	for {
+		c.mu.Lock()
+		ok := c.joined[roomID]
+		changed := c.changed
+		c.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return errors.New("not joined to " + string(roomID))
+		}
+	}
+}

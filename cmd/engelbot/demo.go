@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"smartup0.org/engelbot/app"
+	"smartup0.org/engelbot/demo"
+)
+
+func cmdDemo(args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ExitOnError)
+	dir := fs.String("dir", ".demo", "folder for the demo's homeserver, ledger and logs (emptied first)")
+	as := fs.String("as", "carol", "who the console speaks as first")
+	console := fs.Bool("console", true, "talk to the bot from this terminal; without it, run until Ctrl-C (use `engelbot chat`)")
+	_ = fs.Parse(args)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	abs, err := filepath.Abs(*dir)
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(abs); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return err
+	}
+	logFile, err := os.Create(filepath.Join(abs, "engelbot.log"))
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+
+	fmt.Println("Starting a local Matrix homeserver (Dendrite) and creating the demo community…")
+	w, err := demo.Start(ctx, abs, demo.People(0), func(name string) string { return name + "-demo-password" }, logFile)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := w.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "stopping the homeserver:", err)
+		}
+	}()
+	cfg := w.Config(abs)
+	store, err := app.OpenStore(cfg)
+	if err != nil {
+		return err
+	}
+	if err := demo.SeedStore(ctx, store, w.People); err != nil {
+		return err
+	}
+
+	a, err := app.Open(ctx, cfg, newLogger(cfg.Log, logFile))
+	if err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	ran := make(chan error, 1)
+	go func() { ran <- a.Run(runCtx) }()
+	defer func() {
+		cancel()
+		if err := <-ran; err != nil {
+			fmt.Fprintln(os.Stderr, "engelbot:", err)
+		}
+	}()
+	if err := w.Save(filepath.Join(abs, "demo.json")); err != nil {
+		return err
+	}
+	if err := awaitBot(ctx, w); err != nil {
+		return err
+	}
+	printIntro(w, abs)
+	if !*console {
+		<-ctx.Done()
+		return nil
+	}
+	return w.Console(ctx, *as, os.Stdin, os.Stdout)
+}
+
+// awaitBot waits until the bot has joined the demo rooms.
+func awaitBot(ctx context.Context, w *demo.World) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	c, err := w.Login(ctx, "alice")
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := w.AwaitBotJoined(ctx, c); err != nil {
+		return errors.New("the bot did not join the demo rooms; see engelbot.log in the demo folder")
+	}
+	return nil
+}
+
+func printIntro(w *demo.World, dir string) {
+	var people strings.Builder
+	for _, p := range w.People {
+		fmt.Fprintf(&people, "    %-8s %-28s password %s\n", p.Name, p.UserID, p.Password)
+	}
+	fmt.Printf(`
+Engelbot is running.
+  homeserver  %s   (server name %s; no federation)
+  ledger      %s   (a git repository: git -C %s log --stat)
+  bot log     %s
+  people:
+%s
+Talk to it here, or from another terminal:  go run ./cmd/engelbot chat -dir %s -as dave
+With Element (or any Matrix client) at hand: set the homeserver to %s and log in as one of
+the people above; the team room is #%s:%s.
+Ctrl-C stops the bot and the homeserver.
+
+`, w.Homeserver, demo.ServerName, filepath.Join(dir, "ledger.git"), filepath.Join(dir, "ledger.git"),
+		filepath.Join(dir, "engelbot.log"), people.String(), dir, w.Homeserver, demo.Team, demo.ServerName)
+}

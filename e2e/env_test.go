@@ -1,0 +1,252 @@
+package e2e
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"code.gitea.io/sdk/gitea"
+	"github.com/rs/zerolog"
+	"maunium.net/go/mautrix/id"
+
+	"smartup0.org/engelbot/app"
+	"smartup0.org/engelbot/chat"
+	"smartup0.org/engelbot/config"
+	"smartup0.org/engelbot/demo"
+	"smartup0.org/engelbot/ledger"
+	"smartup0.org/engelbot/servers"
+)
+
+const (
+	org    = "Smartup_Zero"
+	repo   = "2_workplace"
+	branch = "main"
+)
+
+// env is one test's community: a homeserver with the demo people and rooms,
+// a forge holding the seeded ledger, and Engelbot between them.
+type env struct {
+	t      *testing.T
+	world  *demo.World
+	forge  *servers.Gitea
+	api    *gitea.Client
+	cfg    *config.Config
+	stopFn func()
+}
+
+func newEnv(t *testing.T, extraWorkers int) *env {
+	t.Helper()
+	ctx := t.Context()
+	dir := t.TempDir()
+	forge := servers.GiteaForTest(t)
+	if err := forge.CreateRepo(ctx, org, repo, true); err != nil {
+		t.Fatal(err)
+	}
+	api, err := forge.API(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	world, err := demo.Start(ctx, dir, demo.People(extraWorkers), func(name string) string { return name + "-test-password" }, nil)
+	if err != nil {
+		if strings.Contains(err.Error(), "not installed") {
+			t.Fatalf("Dendrite is not installed: run scripts/install-servers.sh (%v)", err)
+		}
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := world.Stop(); err != nil {
+			t.Errorf("stopping Dendrite: %v", err)
+		}
+	})
+	cfg := world.Config(dir)
+	cfg.Ledger = config.Ledger{Backend: "forgejo", Branch: branch, Forgejo: config.Forgejo{
+		URL: forge.URL, Owner: org, Repo: repo, Token: forge.Token, Timeout: 30 * time.Second,
+	}}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	store, err := app.OpenStore(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.SeedStore(ctx, store, world.People); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, world: world, forge: forge, api: api, cfg: cfg}
+	e.startBot()
+	t.Cleanup(e.stopBot)
+	return e
+}
+
+// startBot runs Engelbot as `engelbot run` would, and waits until it has
+// joined the rooms.
+func (e *env) startBot() {
+	e.t.Helper()
+	log := zerolog.New(zerolog.NewTestWriter(e.t)).Level(zerolog.WarnLevel)
+	a, err := app.Open(e.t.Context(), e.cfg, log)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	e.stopFn = func() {
+		cancel()
+		if err := <-done; err != nil {
+			e.t.Errorf("engelbot stopped with: %v", err)
+		}
+	}
+	c := e.login("alice")
+	defer c.Close()
+	wctx, wcancel := context.WithTimeout(e.t.Context(), time.Minute)
+	defer wcancel()
+	if err := e.world.AwaitBotJoined(wctx, c); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *env) stopBot() {
+	if e.stopFn != nil {
+		e.stopFn()
+		e.stopFn = nil
+	}
+}
+
+func (e *env) login(name string) *chat.Client {
+	e.t.Helper()
+	c, err := e.world.Login(e.t.Context(), name)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(c.Close)
+	return c
+}
+
+func (e *env) room(key string) string { return e.world.Rooms[key] }
+
+// ask sends a command and waits for Engelbot's answer.
+func (e *env) ask(c *chat.Client, roomKey, text string) (string, chat.Reply) {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(e.t.Context(), 2*time.Minute)
+	defer cancel()
+	evt, err := c.Send(ctx, idOf(e.room(roomKey)), text)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	r, err := c.Await(ctx, evt)
+	if err != nil {
+		e.t.Fatalf("%s: %v", text, err)
+	}
+	return string(evt), r
+}
+
+// head is the ledger branch's commit on the forge.
+func (e *env) head() string {
+	e.t.Helper()
+	b, _, err := e.api.GetRepoBranch(org, repo, branch)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return b.Commit.ID
+}
+
+// commitsSince lists the commits on the branch after base, newest first.
+func (e *env) commitsSince(base string) []*gitea.Commit {
+	e.t.Helper()
+	var out []*gitea.Commit
+	for page := 1; ; page++ {
+		cs, _, err := e.api.ListRepoCommits(org, repo, gitea.ListCommitOptions{SHA: branch, ListOptions: gitea.ListOptions{Page: page, PageSize: 50}})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		for _, c := range cs {
+			if c.SHA == base {
+				return out
+			}
+			out = append(out, c)
+		}
+		if len(cs) == 0 {
+			e.t.Fatalf("commit %s is not on %s", base, branch)
+		}
+	}
+}
+
+// files lists the paths a commit touched.
+func (e *env) files(sha string) []string {
+	e.t.Helper()
+	c, _, err := e.api.GetSingleCommit(org, repo, sha)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range c.Files {
+		paths = append(paths, f.Filename)
+	}
+	return paths
+}
+
+// read returns a file of the ledger as the forge has it.
+func (e *env) read(path string) string {
+	e.t.Helper()
+	f, _, err := e.api.GetContents(org, repo, branch, path)
+	if err != nil {
+		e.t.Fatalf("reading %s from the forge: %v", path, err)
+	}
+	data, err := base64.StdEncoding.DecodeString(*f.Content)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return string(data)
+}
+
+// auditRows returns the master-events rows for a Matrix event, read from
+// the forge.
+func (e *env) auditRows(eventID string) []ledger.Event {
+	e.t.Helper()
+	entries, _, err := e.api.ListContents(org, repo, branch, ledger.EventsDir)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var rows []ledger.Event
+	for _, entry := range entries {
+		events, err := ledger.DecodeCSV[ledger.Event](entry.Path, []byte(e.read(entry.Path)))
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		for _, ev := range events {
+			if ev.EventID == eventID {
+				rows = append(rows, ev)
+			}
+		}
+	}
+	return rows
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPrefix(list []string, prefix string) bool {
+	for _, x := range list {
+		if strings.HasPrefix(x, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func idOf(roomID string) id.RoomID { return id.RoomID(roomID) }
+
+func idOf2(eventID string) id.EventID { return id.EventID(eventID) }
+
+func demoWorker(i int) string { return fmt.Sprintf("w%02d", i) }
+
+func demoTask(i int) string { return fmt.Sprintf("6_2_7_%d", i) }
