@@ -4,16 +4,19 @@ import "time"
 
 // The files of the ledger. docs/ledger.md documents each column.
 const (
-	OwnersFile      = "indexes/book-of-owners.csv"
-	RolesFile       = "indexes/roles.csv"
-	AssignmentsFile = "indexes/role-assignments.csv"
-	TasksFile       = "indexes/tasks.csv"
-	SessionsFile    = "indexes/work-sessions.csv"
-	EventsDir       = "master-events"
-	SCDir           = "transactions/sc"
-	SKDir           = "transactions/sk"
-	TaskPagesDir    = "pages/tasks"
-	SessionPagesDir = "pages/sessions"
+	OwnersFile       = "indexes/book-of-owners.csv"
+	TeamsFile        = "indexes/teams.csv"
+	ApplicationsFile = "indexes/applications.csv"
+	ObjectivesFile   = "indexes/objectives.csv"
+	RolesFile        = "indexes/roles.csv"
+	AssignmentsFile  = "indexes/role-assignments.csv"
+	TasksFile        = "indexes/tasks.csv"
+	SessionsFile     = "indexes/work-sessions.csv"
+	EventsDir        = "master-events"
+	SCDir            = "transactions/sc"
+	SKDir            = "transactions/sk"
+	TaskPagesDir     = "pages/tasks"
+	SessionPagesDir  = "pages/sessions"
 )
 
 // Owner is a row of the Book of Owners: public, by alias.
@@ -40,6 +43,14 @@ const (
 	StatusInactive = "inactive"
 	StatusEnded    = "ended"
 )
+
+// Team is one of the seven teams (3_1_leadership_team … 3_7_operational_team).
+type Team struct {
+	ID       string `csv:"team_id"`
+	Name     string `csv:"name"`
+	Status   string `csv:"status"` // active, inactive
+	WikiPath string `csv:"wiki_path"`
+}
 
 // Role is a position in a team (4_1_… captains, 4_2_… senior, 4_3_… junior).
 type Role struct {
@@ -69,6 +80,38 @@ type Assignment struct {
 	Status string    `csv:"status"` // active, ended
 	Since  time.Time `csv:"since"`
 	Until  time.Time `csv:"until"`
+}
+
+// Application is an owner's request to take a role.
+type Application struct {
+	ID         string    `csv:"application_id"` // app_<n>
+	Role       string    `csv:"role_id"`
+	Alias      string    `csv:"alias"`
+	State      string    `csv:"state"` // pending, accepted, rejected, withdrawn
+	Motivation string    `csv:"motivation"`
+	Submitted  time.Time `csv:"submitted_at"`
+	Decided    time.Time `csv:"decided_at"`
+	DecidedBy  string    `csv:"decided_by"`
+	Reason     string    `csv:"reason"`
+	WikiPath   string    `csv:"wiki_path"`
+}
+
+// Application states.
+const (
+	ApplicationPending   = "pending"
+	ApplicationAccepted  = "accepted"
+	ApplicationRejected  = "rejected"
+	ApplicationWithdrawn = "withdrawn"
+)
+
+// Objective is a goal tasks serve: 5_X for the organisation, 5_X_Y for a team.
+type Objective struct {
+	ID       string `csv:"objective_id"`
+	Parent   string `csv:"parent_id"` // for a team objective: the organisation's
+	Team     string `csv:"team_id"`   // empty for an organisation objective
+	Title    string `csv:"title"`
+	Status   string `csv:"status"` // open, achieved, dropped
+	WikiPath string `csv:"wiki_path"`
 }
 
 // Task is a piece of work (6_X_Y_Z) with an attacker and a defender.

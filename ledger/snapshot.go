@@ -13,15 +13,12 @@ type Snapshot struct {
 	head string
 	tree map[string]string // every file on the branch → blob SHA
 
-	owners      *table[Owner]
-	roles       *table[Role]
-	assignments *table[Assignment]
-	tasks       *table[Task]
-	sessions    *table[Session]
-	byMatrixID  map[string]string // matrix ID → alias
-	events      journal[Event]
-	sc          journal[SCTx]
-	sk          journal[SKTx]
+	tables
+	byMatrixID map[string]string // matrix ID → alias
+	refs       refIndex          // alias → the rows that concern them
+	events     journal[Event]
+	sc         journal[SCTx]
+	sk         journal[SKTx]
 }
 
 // Head is the commit the snapshot was read at.
@@ -32,21 +29,6 @@ func (s *Snapshot) EventCount() int { return s.events.count() }
 
 // Applied returns the audit row of an event that is already in the ledger.
 func (s *Snapshot) Applied(eventID string) (Event, bool) { return s.events.find(eventID) }
-
-// indexFiles are the CSV tables a snapshot parses, with the loader of each.
-var indexFiles = []struct {
-	path string
-	load func(s *Snapshot, data []byte) error
-}{
-	{OwnersFile, func(s *Snapshot, d []byte) (err error) { s.owners, err = loadTable[Owner](OwnersFile, d); return }},
-	{RolesFile, func(s *Snapshot, d []byte) (err error) { s.roles, err = loadTable[Role](RolesFile, d); return }},
-	{AssignmentsFile, func(s *Snapshot, d []byte) (err error) {
-		s.assignments, err = loadTable[Assignment](AssignmentsFile, d)
-		return
-	}},
-	{TasksFile, func(s *Snapshot, d []byte) (err error) { s.tasks, err = loadTable[Task](TasksFile, d); return }},
-	{SessionsFile, func(s *Snapshot, d []byte) (err error) { s.sessions, err = loadTable[Session](SessionsFile, d); return }},
-}
 
 func loadTable[R record](file string, data []byte) (*table[R], error) {
 	if data == nil {
@@ -72,9 +54,9 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot) (*Snapshot, 
 		*s = *prev
 		s.head, s.tree = tree.Commit, tree.Files
 	}
-	for _, f := range indexFiles {
+	for _, f := range indexes {
 		sha, exists := tree.Files[f.path]
-		if prev != nil && prev.tree[f.path] == sha && (exists || prev.hasTable(f.path)) {
+		if prev != nil && prev.tree[f.path] == sha && (exists || f.loaded(&prev.tables)) {
 			continue
 		}
 		var data []byte
@@ -85,10 +67,11 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot) (*Snapshot, 
 			}
 			data = file
 		}
-		if err := f.load(s, data); err != nil {
+		if err := f.load(&s.tables, data); err != nil {
 			return nil, err
 		}
 	}
+	s.refs = buildRefs(&s.tables)
 	s.byMatrixID = make(map[string]string, len(s.owners.rows))
 	for _, o := range s.owners.rows {
 		s.byMatrixID[o.MatrixID] = o.Alias
@@ -113,22 +96,6 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot) (*Snapshot, 
 		return nil, err
 	}
 	return s, nil
-}
-
-func (s *Snapshot) hasTable(p string) bool {
-	switch p {
-	case OwnersFile:
-		return s.owners != nil
-	case RolesFile:
-		return s.roles != nil
-	case AssignmentsFile:
-		return s.assignments != nil
-	case TasksFile:
-		return s.tasks != nil
-	case SessionsFile:
-		return s.sessions != nil
-	}
-	return false
 }
 
 // readAt reads a file and checks that it is the version the tree listed; a

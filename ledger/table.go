@@ -1,18 +1,24 @@
 package ledger
 
-import "iter"
+import (
+	"iter"
+	"sort"
+)
 
 // record is a row type with a primary key.
 type record interface {
-	Owner | Role | Assignment | Task | Session
+	Owner | Team | Role | Assignment | Application | Objective | Task | Session
 	key() string
 }
 
-func (o Owner) key() string      { return o.Alias }
-func (r Role) key() string       { return r.ID }
-func (a Assignment) key() string { return a.ID }
-func (t Task) key() string       { return t.ID }
-func (s Session) key() string    { return s.ID }
+func (o Owner) key() string       { return o.Alias }
+func (t Team) key() string        { return t.ID }
+func (a Application) key() string { return a.ID }
+func (o Objective) key() string   { return o.ID }
+func (r Role) key() string        { return r.ID }
+func (a Assignment) key() string  { return a.ID }
+func (t Task) key() string        { return t.ID }
+func (s Session) key() string     { return s.ID }
 
 // table is one CSV index in memory, in file order. A table is never changed
 // once a snapshot holds it; a commit builds a new one (see merge), so readers
@@ -80,8 +86,9 @@ func (t *table[R]) encode() []byte {
 type overlay[R record] struct {
 	base      *table[R]
 	done, cur map[string]*R
-	added     []string // new keys in order, done and cur alike
-	curAdded  int      // how many of added belong to cur
+	added     []string  // new keys in order, done and cur alike
+	curAdded  int       // how many of added belong to cur
+	merged    *table[R] // result, once asked for
 }
 
 func (o *overlay[R]) get(k string) (R, bool) {
@@ -148,6 +155,7 @@ func (o *overlay[R]) keep() {
 	}
 	o.cur = nil
 	o.curAdded = 0
+	o.merged = nil
 }
 
 func (o *overlay[R]) drop() {
@@ -161,5 +169,26 @@ func (o *overlay[R]) result() *table[R] {
 	if len(o.done) == 0 {
 		return o.base
 	}
-	return o.base.merge(o.done, o.added)
+	if o.merged == nil {
+		o.merged = o.base.merge(o.done, o.added)
+	}
+	return o.merged
+}
+
+// changedKeys lists the keys the transaction changed, base rows in file
+// order first, then new rows in the order they were added.
+func (o *overlay[R]) changedKeys() []string {
+	if len(o.cur) == 0 && len(o.done) == 0 {
+		return nil
+	}
+	var keys []string
+	for _, layer := range []map[string]*R{o.done, o.cur} {
+		for k := range layer {
+			if _, inBase := o.base.idx[k]; inBase {
+				keys = append(keys, k)
+			}
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool { return o.base.idx[keys[i]] < o.base.idx[keys[j]] })
+	return append(keys, o.added...)
 }

@@ -11,29 +11,21 @@ import (
 // so far in this commit. Queries get a Tx too (Snapshot.Read) so that rules
 // are written once against one view.
 type Tx struct {
-	snap        *Snapshot
-	now         time.Time
-	owners      overlay[Owner]
-	roles       overlay[Role]
-	assignments overlay[Assignment]
-	tasks       overlay[Task]
-	sessions    overlay[Session]
-	sc          appendLog[SCTx]
-	sk          appendLog[SKTx]
-	pages       pageSet
-	eventID     string // of the mutation running now
+	snap *Snapshot
+	now  time.Time
+	overlays
+	sc      appendLog[SCTx]
+	sk      appendLog[SKTx]
+	pages   pageSet
+	eventID string // of the mutation running now
 }
 
 func newTx(s *Snapshot) *Tx {
-	return &Tx{
-		snap:        s,
-		now:         time.Now().UTC(),
-		owners:      overlay[Owner]{base: s.owners},
-		roles:       overlay[Role]{base: s.roles},
-		assignments: overlay[Assignment]{base: s.assignments},
-		tasks:       overlay[Task]{base: s.tasks},
-		sessions:    overlay[Session]{base: s.sessions},
+	tx := &Tx{snap: s, now: time.Now().UTC()}
+	for _, ix := range indexes {
+		ix.begin(&tx.overlays, &s.tables)
 	}
+	return tx
 }
 
 // Now is the time the mutation runs at; every timestamp it writes uses it.
@@ -86,6 +78,29 @@ func (tx *Tx) Session(id string) (Session, bool) { return tx.sessions.get(id) }
 // Sessions lists every work session.
 func (tx *Tx) Sessions() iter.Seq[Session] { return tx.sessions.all() }
 
+// refs is the snapshot's index entry for alias (never nil).
+func (tx *Tx) refs(alias string) *ownerRefs {
+	if r := tx.snap.refs[alias]; r != nil {
+		return r
+	}
+	return &ownerRefs{}
+}
+
+// TasksOf lists the tasks alias is the attacker or defender of.
+func (tx *Tx) TasksOf(alias string) []Task {
+	return rowsOf(&tx.tasks, tx.refs(alias).tasks, func(t Task) bool { return t.PositionOf(alias) != "" })
+}
+
+// AssignmentsOf lists alias's role assignments, ended ones included.
+func (tx *Tx) AssignmentsOf(alias string) []Assignment {
+	return rowsOf(&tx.assignments, tx.refs(alias).assignments, func(a Assignment) bool { return a.Alias == alias })
+}
+
+// SessionsOf lists alias's work sessions.
+func (tx *Tx) SessionsOf(alias string) []Session {
+	return rowsOf(&tx.sessions, tx.refs(alias).sessions, func(s Session) bool { return s.Alias == alias })
+}
+
 // PutOwner adds or replaces a Book of Owners row.
 func (tx *Tx) PutOwner(o Owner) { o.Alias = strings.ToLower(o.Alias); tx.owners.put(o) }
 
@@ -97,6 +112,33 @@ func (tx *Tx) PutAssignment(a Assignment) { tx.assignments.put(a) }
 
 // PutTask adds or replaces a task.
 func (tx *Tx) PutTask(t Task) { tx.tasks.put(t) }
+
+// Team returns a team by ID.
+func (tx *Tx) Team(id string) (Team, bool) { return tx.teams.get(id) }
+
+// Teams lists every team.
+func (tx *Tx) Teams() iter.Seq[Team] { return tx.teams.all() }
+
+// PutTeam adds or replaces a team.
+func (tx *Tx) PutTeam(t Team) { tx.teams.put(t) }
+
+// Application returns an application by ID.
+func (tx *Tx) Application(id string) (Application, bool) { return tx.applications.get(id) }
+
+// Applications lists every application, decided ones included.
+func (tx *Tx) Applications() iter.Seq[Application] { return tx.applications.all() }
+
+// PutApplication adds or replaces an application.
+func (tx *Tx) PutApplication(a Application) { tx.applications.put(a) }
+
+// Objective returns an objective by ID.
+func (tx *Tx) Objective(id string) (Objective, bool) { return tx.objectives.get(id) }
+
+// Objectives lists every objective.
+func (tx *Tx) Objectives() iter.Seq[Objective] { return tx.objectives.all() }
+
+// PutObjective adds or replaces an objective.
+func (tx *Tx) PutObjective(o Objective) { tx.objectives.put(o) }
 
 // PutSession adds or replaces a work session.
 func (tx *Tx) PutSession(s Session) { tx.sessions.put(s) }
@@ -159,22 +201,18 @@ func concat[R any](a, b iter.Seq[R]) iter.Seq[R] {
 func (tx *Tx) keep() {
 	tx.sc.keep()
 	tx.sk.keep()
-	tx.owners.keep()
-	tx.roles.keep()
-	tx.assignments.keep()
-	tx.tasks.keep()
-	tx.sessions.keep()
+	for _, ix := range indexes {
+		ix.keep(&tx.overlays)
+	}
 	tx.pages.keep()
 }
 
 func (tx *Tx) drop() {
 	tx.sc.drop()
 	tx.sk.drop()
-	tx.owners.drop()
-	tx.roles.drop()
-	tx.assignments.drop()
-	tx.tasks.drop()
-	tx.sessions.drop()
+	for _, ix := range indexes {
+		ix.drop(&tx.overlays)
+	}
 	tx.pages.drop()
 }
 

@@ -99,8 +99,17 @@ func (s *Snapshot) Verify() []Problem {
 	for _, r := range s.owners.rows {
 		point(OwnersFile+" "+r.Alias, r.WikiPath)
 	}
+	for _, r := range s.teams.rows {
+		point(TeamsFile+" "+r.ID, r.WikiPath)
+	}
 	for _, r := range s.roles.rows {
 		point(RolesFile+" "+r.ID, r.WikiPath)
+	}
+	for _, r := range s.applications.rows {
+		point(ApplicationsFile+" "+r.ID, r.WikiPath)
+	}
+	for _, r := range s.objectives.rows {
+		point(ObjectivesFile+" "+r.ID, r.WikiPath)
 	}
 	for _, r := range s.tasks.rows {
 		point(TasksFile+" "+r.ID, r.WikiPath)

@@ -194,18 +194,9 @@ func (tx *Tx) curFiles() []string {
 			files = append(files, p)
 		}
 	}
-	for _, t := range []struct {
-		path    string
-		changed bool
-	}{
-		{OwnersFile, len(tx.owners.cur) > 0},
-		{RolesFile, len(tx.roles.cur) > 0},
-		{AssignmentsFile, len(tx.assignments.cur) > 0},
-		{TasksFile, len(tx.tasks.cur) > 0},
-		{SessionsFile, len(tx.sessions.cur) > 0},
-	} {
-		if t.changed {
-			files = append(files, t.path)
+	for _, ix := range indexes {
+		if ix.running(&tx.overlays) {
+			files = append(files, ix.path)
 		}
 	}
 	if len(tx.sc.cur) > 0 {
@@ -245,20 +236,10 @@ func (p *plan) build(snap *Snapshot, author Signature, shardRows int) *Commit {
 	for _, path := range tx.pages.order {
 		change(path, tx.pages.done[path])
 	}
-	if tx.owners.changed() {
-		change(OwnersFile, tx.owners.result().encode())
-	}
-	if tx.roles.changed() {
-		change(RolesFile, tx.roles.result().encode())
-	}
-	if tx.assignments.changed() {
-		change(AssignmentsFile, tx.assignments.result().encode())
-	}
-	if tx.tasks.changed() {
-		change(TasksFile, tx.tasks.result().encode())
-	}
-	if tx.sessions.changed() {
-		change(SessionsFile, tx.sessions.result().encode())
+	for _, ix := range indexes {
+		if ix.changed(&tx.overlays) {
+			change(ix.path, ix.encode(&tx.overlays))
+		}
 	}
 	if rows := tx.sc.rows(); len(rows) > 0 {
 		p.scW = newShardWrite(snap.sc.appendRows(tx.now, shardRows, rows))
@@ -306,11 +287,10 @@ func (p *plan) apply(snap *Snapshot, res CommitResult) *Snapshot {
 	for _, ch := range p.commit.Changes {
 		next.tree[ch.Path] = BlobSHA(ch.Content)
 	}
-	next.owners = tx.owners.result()
-	next.roles = tx.roles.result()
-	next.assignments = tx.assignments.result()
-	next.tasks = tx.tasks.result()
-	next.sessions = tx.sessions.result()
+	for _, ix := range indexes {
+		ix.install(&next.tables, &tx.overlays)
+	}
+	next.refs = snap.refs.updated(tx)
 	if tx.owners.changed() {
 		next.byMatrixID = make(map[string]string, len(next.owners.rows))
 		for _, o := range next.owners.rows {

@@ -54,8 +54,8 @@ func canWork(o ledger.Owner) bool {
 // activeRoles lists the active roles an owner holds.
 func activeRoles(tx *ledger.Tx, alias string) []ledger.Role {
 	var roles []ledger.Role
-	for a := range tx.Assignments() {
-		if a.Alias != alias || a.Status != ledger.StatusActive {
+	for _, a := range tx.AssignmentsOf(alias) {
+		if a.Status != ledger.StatusActive {
 			continue
 		}
 		if r, ok := tx.Role(a.Role); ok && r.Status == ledger.StatusActive {

@@ -64,10 +64,7 @@ func queryWallet(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 		fmt.Fprintf(&b, "- Roles: %s\n", strings.Join(names, ", "))
 	}
 	budget, reviewed := 0, 0
-	for t := range tx.Tasks() {
-		if t.Attacker != who.Alias && t.Defender != who.Alias {
-			continue
-		}
+	for _, t := range tx.TasksOf(who.Alias) {
 		switch t.State {
 		case ledger.TaskClaimed, ledger.TaskInProgress:
 			budget += t.BudgetSC
@@ -108,11 +105,8 @@ var cmdMyTasks = &Command{
 func queryMyTasks(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 	var b strings.Builder
 	n := 0
-	for t := range tx.Tasks() {
+	for _, t := range tx.TasksOf(c.alias) {
 		as := t.PositionOf(c.alias)
-		if as == "" {
-			continue
-		}
 		if n == 0 {
 			b.WriteString("**Your tasks**\n\n")
 		}

@@ -46,13 +46,14 @@ func startWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 	}
 
 	now := tx.Now()
-	n := 1
-	for s := range tx.Sessions() {
-		if s.Task == id {
-			n++
+	// The next free session number on this task.
+	sid := ""
+	for n := 1; ; n++ {
+		sid = fmt.Sprintf("%s_ws%d", id, n)
+		if _, taken := tx.Session(sid); !taken {
+			break
 		}
 	}
-	sid := fmt.Sprintf("%s_ws%d", id, n)
 	page := path.Join(ledger.SessionPagesDir, sid+".md")
 	s := ledger.Session{
 		ID: sid, Task: id, Alias: me.Alias, Position: position, State: ledger.SessionOpen,
@@ -110,8 +111,8 @@ func stopWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 
 // openSession is the work session an owner has open, if any.
 func openSession(tx *ledger.Tx, alias string) (ledger.Session, bool) {
-	for s := range tx.Sessions() {
-		if s.Alias == alias && s.State == ledger.SessionOpen {
+	for _, s := range tx.SessionsOf(alias) {
+		if s.State == ledger.SessionOpen {
 			return s, true
 		}
 	}
