@@ -2,11 +2,13 @@ package ledger_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"smartup0.org/engelbot/ledger"
 	"smartup0.org/engelbot/ledger/localgit"
@@ -286,4 +288,111 @@ type racingStore struct {
 func (r *racingStore) Commit(ctx context.Context, c ledger.Commit) (ledger.CommitResult, error) {
 	r.once.Do(r.before)
 	return r.Store.Commit(ctx, c)
+}
+
+// countingStore counts the files read.
+type countingStore struct {
+	ledger.Store
+	mu    sync.Mutex
+	reads []string
+	heads int
+}
+
+func (c *countingStore) ReadFile(ctx context.Context, path string) (ledger.File, error) {
+	c.mu.Lock()
+	c.reads = append(c.reads, path)
+	c.mu.Unlock()
+	return c.Store.ReadFile(ctx, path)
+}
+
+func (c *countingStore) Head(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	c.heads++
+	c.mu.Unlock()
+	return c.Store.Head(ctx)
+}
+
+// A query costs one head check; after someone else's commit only the files
+// it changed are read again.
+func TestFreshnessReadsOnlyWhatChanged(t *testing.T) {
+	st, err := localgit.Open(t.TempDir()+"/l.git", "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writer := openOn(t, st)
+	for i := range 3 {
+		if _, err := writer.Apply(t.Context(), addTask(fmt.Sprintf("$f%d", i), fmt.Sprintf("6_1_1_%d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	counting := &countingStore{Store: st}
+	reader := openOn(t, counting)
+	counting.reads, counting.heads = nil, 0
+	if _, err := reader.Snapshot(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if counting.heads != 1 || len(counting.reads) != 0 {
+		t.Fatalf("an unchanged ledger cost %d head checks and read %v", counting.heads, counting.reads)
+	}
+	// Someone else changes one task: only tasks.csv, its new page and the
+	// audit shard travel.
+	if _, err := writer.Apply(t.Context(), addTask("$f9", "6_1_1_9")); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := reader.Snapshot(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := snap.Read().Task("6_1_1_9"); !ok {
+		t.Fatal("the new task is not seen")
+	}
+	for _, p := range counting.reads {
+		if p != ledger.TasksFile && !strings.HasPrefix(p, ledger.EventsDir+"/") {
+			t.Errorf("read %s, which did not change", p)
+		}
+	}
+	if len(counting.reads) == 0 {
+		t.Error("nothing was reread")
+	}
+}
+
+// failingStore accepts reads but fails every commit, like a forge that is
+// down for writes.
+type failingStore struct {
+	ledger.Store
+	commits atomic.Int32
+}
+
+func (f *failingStore) Commit(context.Context, ledger.Commit) (ledger.CommitResult, error) {
+	f.commits.Add(1)
+	return ledger.CommitResult{}, fmt.Errorf("forge: %w", ledger.ErrUnavailable)
+}
+
+// A forge that keeps failing ends in ErrUnavailable after bounded retries,
+// and nothing is written.
+func TestPersistentFailureEndsInUnavailable(t *testing.T) {
+	st, err := localgit.Open(t.TempDir()+"/l.git", "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := st.Head(t.Context())
+	failing := &failingStore{Store: st}
+	l, err := ledger.Open(t.Context(), failing, ledger.Options{RetryFor: 400 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, err = l.Apply(t.Context(), addTask("$down", "6_1_1_1"))
+	if !errors.Is(err, ledger.ErrUnavailable) {
+		t.Fatalf("got %v, want ErrUnavailable", err)
+	}
+	if failing.commits.Load() < 2 {
+		t.Errorf("%d commit attempts: the failure was not retried", failing.commits.Load())
+	}
+	if after, _ := st.Head(t.Context()); after != before {
+		t.Error("something was written")
+	}
+	if _, ok := l.Current().Applied("$down"); ok {
+		t.Error("the snapshot claims the failed mutation applied")
+	}
 }
