@@ -85,6 +85,8 @@ func (s *Snapshot) Verify() []Problem {
 		}
 	}
 
+	ps = append(ps, s.verifySC()...)
+
 	// Pages: each one pointed to exists; none exists unpointed.
 	pointed := map[string]string{}
 	point := func(where, p string) {
@@ -128,4 +130,75 @@ func (s *Snapshot) Verify() []Problem {
 		add(p, "a page that no index row points to")
 	}
 	return ps
+}
+
+// verifySC recomputes SC from its transactions: every settling row must
+// settle an earlier pending row of the same owner and amount, and no
+// pending row may be settled twice.
+func (s *Snapshot) verifySC() []Problem {
+	var ps []Problem
+	pending := map[string]SCTx{}
+	settledBy := map[string]string{}
+	for _, sh := range s.sc.shards {
+		for i, t := range sh.rows {
+			where := fmt.Sprintf("%s row %d (%s)", sh.path, i+1, t.ID)
+			bad := func(format string, args ...any) {
+				ps = append(ps, Problem{Where: where, What: fmt.Sprintf(format, args...)})
+			}
+			if t.Amount < 0 {
+				bad("a negative amount (%d)", t.Amount)
+			}
+			switch t.Kind {
+			case SCPending:
+				pending[t.ID] = t
+			case SCAwarded, SCContested, SCCancelled:
+				p, ok := pending[t.Ref]
+				switch {
+				case !ok:
+					bad("settles %q, which is not an earlier pending row", t.Ref)
+				case settledBy[t.Ref] != "":
+					bad("settles %s, already settled by %s", t.Ref, settledBy[t.Ref])
+				case p.Alias != t.Alias || p.Amount != t.Amount:
+					bad("settles %s (%d SC for %s) with %d SC for %s", t.Ref, p.Amount, p.Alias, t.Amount, t.Alias)
+				default:
+					settledBy[t.Ref] = t.ID
+				}
+			default:
+				bad("unknown kind %q", t.Kind)
+			}
+		}
+	}
+	return ps
+}
+
+// Balance is what the SC and SK transactions say an owner has.
+type Balance struct {
+	SCAwarded, SCPending, SK int
+}
+
+// Balances recomputes every owner's balance from the transactions.
+func (s *Snapshot) Balances() map[string]Balance {
+	out := map[string]Balance{}
+	settled := map[string]bool{}
+	for t := range s.sc.all() {
+		if t.Kind != SCPending {
+			settled[t.Ref] = true
+		}
+	}
+	for t := range s.sc.all() {
+		b := out[t.Alias]
+		switch {
+		case t.Kind == SCAwarded:
+			b.SCAwarded += t.Amount
+		case t.Kind == SCPending && !settled[t.ID]:
+			b.SCPending += t.Amount
+		}
+		out[t.Alias] = b
+	}
+	for t := range s.sk.all() {
+		b := out[t.Alias]
+		b.SK += t.Amount
+		out[t.Alias] = b
+	}
+	return out
 }

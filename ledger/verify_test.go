@@ -105,3 +105,45 @@ func TestVerifyCatchesOrphanAndMissingPages(t *testing.T) {
 		t.Fatalf("the page problems are not reported:\n%s", got)
 	}
 }
+
+// SC settlements are checked against the pending rows they settle, and
+// balances are recomputed from the transactions.
+func TestVerifyRecomputesSC(t *testing.T) {
+	st, err := localgit.Open(t.TempDir()+"/l.git", "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := openOn(t, st)
+	apply := func(eventID string, run func(tx *ledger.Tx)) {
+		t.Helper()
+		if _, err := l.Apply(t.Context(), ledger.Mutation{EventID: eventID, Actor: "bob", Command: "test", Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
+			run(tx)
+			return ledger.Outcome{Action: "test", Target: eventID, Reply: "ok"}, nil
+		}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply("$assess", func(tx *ledger.Tx) {
+		tx.AppendSC(ledger.SCTx{Alias: "carol", Task: "6_1_1_1", Kind: ledger.SCPending, Amount: 45, Share: ledger.Attacker})
+		tx.AppendSC(ledger.SCTx{Alias: "dave", Task: "6_1_1_1", Kind: ledger.SCPending, Amount: 5, Share: ledger.Defender})
+		tx.AppendSK(ledger.SKTx{Alias: "dave", Category: "code_review", Amount: 5})
+	})
+	apply("$award", func(tx *ledger.Tx) {
+		tx.AppendSC(ledger.SCTx{Alias: "carol", Task: "6_1_1_1", Kind: ledger.SCAwarded, Amount: 45, Ref: "sc_1"})
+	})
+	b := l.Current().Balances()
+	if b["carol"] != (ledger.Balance{SCAwarded: 45}) || b["dave"] != (ledger.Balance{SCPending: 5, SK: 5}) {
+		t.Fatalf("balances %+v", b)
+	}
+	if ps := l.Current().Verify(); len(ps) != 0 {
+		t.Fatalf("problems in a sound ledger: %v", ps)
+	}
+	apply("$twice", func(tx *ledger.Tx) {
+		tx.AppendSC(ledger.SCTx{Alias: "carol", Task: "6_1_1_1", Kind: ledger.SCAwarded, Amount: 45, Ref: "sc_1"})
+		tx.AppendSC(ledger.SCTx{Alias: "dave", Task: "6_1_1_1", Kind: ledger.SCAwarded, Amount: 50, Ref: "sc_2"})
+	})
+	got := fmt.Sprint(l.Current().Verify())
+	if !strings.Contains(got, "(sc_4): settles sc_1, already settled by sc_3") || !strings.Contains(got, "(sc_5): settles sc_2 (5 SC for dave) with 50 SC for dave") {
+		t.Fatalf("bad settlements not reported: %s", got)
+	}
+}
