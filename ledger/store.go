@@ -118,3 +118,22 @@ func BlobSHA(content []byte) string {
 	h.Write(content)
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// Historian is a Store that can walk the branch's history. Verify uses it
+// to check that every commit that changed the ledger carries audit rows
+// for what it changed.
+type Historian interface {
+	// History calls fn for each commit on the branch, newest first, each
+	// with the paths it changed against its first parent, until fn returns
+	// false or the history ends.
+	History(ctx context.Context, fn func(CommitInfo) bool) error
+}
+
+// CommitInfo is one commit of the history.
+type CommitInfo struct {
+	ID      string
+	Parent  string // the first parent; "" for the root commit
+	Message string
+	Author  Signature
+	Files   []string // paths added, changed or deleted against Parent
+}
