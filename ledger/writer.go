@@ -255,18 +255,29 @@ func (p *plan) build(snap *Snapshot, author Signature, shardRows int) *Commit {
 	return c
 }
 
+// commitMessage says what the commit does, and ends with one "Event:"
+// trailer per audit row it adds: that is how verify ties every commit to
+// its audit rows.
 func commitMessage(events []Event) string {
+	var b strings.Builder
 	if len(events) == 1 {
 		e := events[0]
-		return fmt.Sprintf("%s: %s\n\nactor: %s\nevent: %s\n", e.Action, e.Target, e.Actor, e.EventID)
+		fmt.Fprintf(&b, "%s: %s\n\nActor: %s\n", e.Action, e.Target, e.Actor)
+	} else {
+		fmt.Fprintf(&b, "%d commands\n\n", len(events))
+		for _, e := range events {
+			fmt.Fprintf(&b, "%s: %s (%s)\n", e.Action, e.Target, e.Actor)
+		}
+		b.WriteString("\n")
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d commands\n\n", len(events))
 	for _, e := range events {
-		fmt.Fprintf(&b, "%s: %s (actor %s, event %s)\n", e.Action, e.Target, e.Actor, e.EventID)
+		fmt.Fprintf(&b, "%s%s\n", eventTrailer, e.EventID)
 	}
 	return b.String()
 }
+
+// eventTrailer starts the commit message lines naming the audit rows.
+const eventTrailer = "Event: "
 
 // apply returns the snapshot after the commit landed, without asking the
 // store: the writer knows every byte it wrote, and git's blob SHAs follow

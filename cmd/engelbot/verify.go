@@ -34,6 +34,13 @@ func cmdVerify(args []string) error {
 	defer l.Close()
 	snap := l.Current()
 	problems := snap.Verify()
+	if h, ok := store.(ledger.Historian); ok {
+		more, err := snap.VerifyHistory(context.Background(), h)
+		if err != nil {
+			return fmt.Errorf("walking the ledger's history: %w", err)
+		}
+		problems = append(problems, more...)
+	}
 	for _, p := range problems {
 		fmt.Println(p)
 	}
