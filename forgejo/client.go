@@ -44,6 +44,9 @@ type Client struct {
 	token   string
 	timeout time.Duration
 	http    *http.Client
+	// historyLimit is how many commits a page of History asks for;
+	// historyPageSize when zero. Tests make it small to page often.
+	historyLimit int
 }
 
 var _ ledger.Store = (*Client)(nil)

@@ -1,12 +1,13 @@
 // Package forgejo stores the ledger's files on one branch of a Forgejo (or
 // Gitea) repository through its /api/v1: it implements ledger.Store.
 //
-// It reads the branch head, trees and files, makes each ledger.Commit one
-// atomic commit through the multi-file contents endpoint, and sorts the
-// forge's failures into classes a caller can act on: a conflict
-// (ledger.ErrConflict: re-read and retry), the forge being out of reach
-// (ErrUnavailable: retry later), and configuration problems that no retry
-// fixes (ErrUnauthorized, ErrForbidden, ErrMissing, ErrRejected).
+// It reads the branch head, trees, files and history (ledger.Historian),
+// makes each ledger.Commit one atomic commit through the multi-file
+// contents endpoint, and sorts the forge's failures into classes a caller
+// can act on: a conflict (ledger.ErrConflict: re-read and retry), the forge
+// being out of reach (ErrUnavailable: retry later), and configuration
+// problems that no retry fixes (ErrUnauthorized, ErrForbidden, ErrMissing,
+// ErrRejected).
 //
 // It must not know what the files mean: no task, owner or CSV is known
 // here, only paths, bytes and blob SHAs. Errors never contain the token.

@@ -80,6 +80,7 @@ const (
 	opTree
 	opRead
 	opCommit
+	opHistory
 )
 
 // classify maps a forge answer to an error class. It is written against
@@ -90,7 +91,9 @@ const (
 //   - a lost push race: 403 "cannot lock ref …" (git's hook refusal) or
 //     500 "PushOutOfDate … non-fast-forward";
 //   - a 500 whose message is empty: the forge hides internal errors from
-//     non-admin tokens, so a lost push race looks exactly like that.
+//     non-admin tokens, so a lost push race looks exactly like that;
+//   - a history of a repository without commits: 409 "Git Repository is
+//     empty", which is no conflict but a branch that does not exist.
 func classify(o op, status int, message string) error {
 	msg := strings.ToLower(message)
 	racy := containsAny(msg, "cannot lock ref", "pushoutofdate", "non-fast-forward", "fetch first")
@@ -98,6 +101,9 @@ func classify(o op, status int, message string) error {
 	case status >= 200 && status < 300:
 		return nil
 	case status == http.StatusConflict:
+		if o == opHistory {
+			return ErrMissing
+		}
 		return ledger.ErrConflict
 	case status == http.StatusUnauthorized:
 		return ErrUnauthorized

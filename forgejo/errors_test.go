@@ -37,6 +37,9 @@ func TestClassify(t *testing.T) {
 		{"internal error on a read", opTree, 500, "", ErrUnavailable},
 		{"race words outside a commit", opHead, 403, "cannot lock ref", ErrForbidden},
 		{"sha words outside a commit", opTree, 422, "sha does not match", ErrRejected},
+		{"history of an empty repository", opHistory, 409, "Git Repository is empty.", ErrMissing},
+		{"history of a missing commit", opHistory, 404, "object does not exist", ErrMissing},
+		{"history on a busy forge", opHistory, 500, "", ErrUnavailable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := classify(tc.op, tc.status, tc.message)

@@ -294,6 +294,8 @@ func TestGitea(t *testing.T) {
 		}
 	})
 
+	t.Run("history across pages", func(t *testing.T) { historyAcrossPages(t, f) })
+
 	t.Run("own branch, not the default one", func(t *testing.T) {
 		_, repo := f.repo(t, "")
 		if _, _, err := f.api.CreateBranch(f.owner, repo, gitea.CreateBranchOption{BranchName: "books/2026", OldBranchName: "main"}); err != nil {

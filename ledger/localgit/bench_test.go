@@ -150,3 +150,32 @@ func BenchmarkTree(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkHistory measures walking 20 commands' commits in a ledger of
+// 10,000 files, each changing a task page and an index as a command does:
+// a step costs the folders on the changed paths, not the whole ledger.
+func BenchmarkHistory(b *testing.B) {
+	s, _ := newRepo(b)
+	seedPacked(b, s, []string{"pages/tasks", "pages/sessions", "pages/applications", "indexes"}, 2500)
+	const commits = 20
+	for i := range commits {
+		page, index := fmt.Sprintf("pages/tasks/%05d.md", i), fmt.Sprintf("indexes/%05d.md", i%3)
+		mustCommit(b, s, "command",
+			update(page, benchContent(page, 1), benchContent(page, 0)),
+			update(index, benchContent(index, i/3+1), benchContent(index, i/3)))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		err := s.History(b.Context(), func(c ledger.CommitInfo) bool {
+			if len(c.Files) != 2 {
+				b.Fatalf("commit %s changed %d files, want 2", c.ID, len(c.Files))
+			}
+			n++
+			return n < commits
+		})
+		if err != nil || n != commits {
+			b.Fatalf("History walked %d commits: %v", n, err)
+		}
+	}
+}

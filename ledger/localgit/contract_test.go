@@ -51,3 +51,7 @@ func (a *alternating) ReadFile(ctx context.Context, path string) (ledger.File, e
 func (a *alternating) Commit(ctx context.Context, c ledger.Commit) (ledger.CommitResult, error) {
 	return a.pick().Commit(ctx, c)
 }
+
+func (a *alternating) History(ctx context.Context, fn func(ledger.CommitInfo) bool) error {
+	return a.pick().History(ctx, fn)
+}

@@ -4,7 +4,7 @@
 //
 // It checks only what the ledger.Store interface promises, so it must not
 // reach into a backend (no git commands, no forge API calls), and it keeps
-// the number of commits modest (about 25) because a forge commit costs
+// the number of commits modest (about 30) because a forge commit costs
 // a good fraction of a second.
 package storetest
 
@@ -45,5 +45,6 @@ func contract() []clause {
 		{"MultiFileCommitIsOneCommit", multiFileCommitIsOneCommit},
 		{"ConcurrentCommitsOfNewFiles", concurrentCommitsOfNewFiles},
 		{"ConcurrentUpdatesOfOneFile", concurrentUpdatesOfOneFile},
+		{"HistoryListsCommitsNewestFirst", historyListsCommitsNewestFirst},
 	}
 }

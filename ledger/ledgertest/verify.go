@@ -1,4 +1,4 @@
-package ledger_test
+package ledgertest
 
 import (
 	"fmt"
@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"smartup0.org/engelbot/ledger"
-	"smartup0.org/engelbot/ledger/localgit"
 )
 
 // handEdit changes a file on the branch behind the ledger's back, the way
@@ -28,12 +27,9 @@ func handEdit(t *testing.T, st ledger.Store, path string, edit func(string) stri
 	}
 }
 
-func verifiedLedger(t *testing.T) ledger.Store {
+func (s suite) verifiedLedger(t *testing.T) ledger.Store {
 	t.Helper()
-	st, err := localgit.Open(t.TempDir()+"/l.git", "main")
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := s.newStore(t)
 	l := openOn(t, st)
 	for i := range 4 {
 		if _, err := l.Apply(t.Context(), addTask(fmt.Sprintf("$v%d", i), fmt.Sprintf("6_1_1_%d", i))); err != nil {
@@ -71,8 +67,8 @@ func shardOf(t *testing.T, st ledger.Store) string {
 	return ""
 }
 
-func TestVerifyCatchesAnEditedPastRow(t *testing.T) {
-	st := verifiedLedger(t)
+func (s suite) testVerifyCatchesAnEditedPastRow(t *testing.T) {
+	st := s.verifiedLedger(t)
 	shard := shardOf(t, st)
 	handEdit(t, st, shard, func(s string) string { return strings.Replace(s, "created 6_1_1_1", "created 6_1_1_9", 1) })
 	got := problems(t, st)
@@ -81,8 +77,8 @@ func TestVerifyCatchesAnEditedPastRow(t *testing.T) {
 	}
 }
 
-func TestVerifyCatchesARemovedRow(t *testing.T) {
-	st := verifiedLedger(t)
+func (s suite) testVerifyCatchesARemovedRow(t *testing.T) {
+	st := s.verifiedLedger(t)
 	shard := shardOf(t, st)
 	handEdit(t, st, shard, func(s string) string {
 		lines := strings.SplitAfter(s, "\n")
@@ -94,8 +90,8 @@ func TestVerifyCatchesARemovedRow(t *testing.T) {
 	}
 }
 
-func TestVerifyCatchesOrphanAndMissingPages(t *testing.T) {
-	st := verifiedLedger(t)
+func (s suite) testVerifyCatchesOrphanAndMissingPages(t *testing.T) {
+	st := s.verifiedLedger(t)
 	handEdit(t, st, ledger.TasksFile, func(s string) string {
 		return strings.Replace(s, "pages/tasks/6_1_1_2.md", "pages/tasks/elsewhere.md", 1)
 	})
@@ -108,11 +104,8 @@ func TestVerifyCatchesOrphanAndMissingPages(t *testing.T) {
 
 // SC settlements are checked against the pending rows they settle, and
 // balances are recomputed from the transactions.
-func TestVerifyRecomputesSC(t *testing.T) {
-	st, err := localgit.Open(t.TempDir()+"/l.git", "main")
-	if err != nil {
-		t.Fatal(err)
-	}
+func (s suite) testVerifyRecomputesSC(t *testing.T) {
+	st := s.newStore(t)
 	l := openOn(t, st)
 	apply := func(eventID string, run func(tx *ledger.Tx)) {
 		t.Helper()
@@ -145,5 +138,40 @@ func TestVerifyRecomputesSC(t *testing.T) {
 	got := fmt.Sprint(l.Current().Verify())
 	if !strings.Contains(got, "(sc_4): settles sc_1, already settled by sc_3") || !strings.Contains(got, "(sc_5): settles sc_2 (5 SC for dave) with 50 SC for dave") {
 		t.Fatalf("bad settlements not reported: %s", got)
+	}
+}
+
+func historyProblems(t *testing.T, st ledger.Store) string {
+	t.Helper()
+	h, ok := st.(ledger.Historian)
+	if !ok {
+		t.Fatalf("%T cannot walk its history", st)
+	}
+	l := openOn(t, st)
+	ps, err := l.Current().VerifyHistory(t.Context(), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.String())
+	}
+	return strings.Join(out, "\n")
+}
+
+// Every commit that changed the ledger must carry audit rows for what it
+// changed: a hand edit of an index shows up even though the chain is intact.
+func (s suite) testVerifyHistoryCatchesAHandEdit(t *testing.T) {
+	st := s.verifiedLedger(t)
+	if got := historyProblems(t, st); got != "" {
+		t.Fatalf("a ledger written only by Engelbot has history problems:\n%s", got)
+	}
+	handEdit(t, st, ledger.TasksFile, func(s string) string { return strings.Replace(s, "task 6_1_1_2", "task 6_1_1_2 (edited)", 1) })
+	got := historyProblems(t, st)
+	if !strings.Contains(got, `("hand edit"): changed indexes/tasks.csv without an audit row`) {
+		t.Fatalf("the hand edit is not reported:\n%s", got)
+	}
+	if got := problems(t, st); got != "" {
+		t.Fatalf("the snapshot checks should not see this edit (the chain is intact), yet report:\n%s", got)
 	}
 }
