@@ -37,7 +37,19 @@ type index struct {
 	running func(o *overlays) bool // by the mutation running now
 	encode  func(o *overlays) []byte
 	install func(t *tables, o *overlays)
+	pages   func(t *tables, fn func(key, wikiPath string)) // the page of each row, for tables whose rows have one
 }
+
+// paged is a row that points to its markdown page.
+type paged interface{ wikiPath() string }
+
+func (o Owner) wikiPath() string       { return o.WikiPath }
+func (t Team) wikiPath() string        { return t.WikiPath }
+func (r Role) wikiPath() string        { return r.WikiPath }
+func (a Application) wikiPath() string { return a.WikiPath }
+func (o Objective) wikiPath() string   { return o.WikiPath }
+func (t Task) wikiPath() string        { return t.WikiPath }
+func (s Session) wikiPath() string     { return s.WikiPath }
 
 func indexOf[R record](path string, tf func(*tables) **table[R], of func(*overlays) *overlay[R]) index {
 	return index{
@@ -54,6 +66,13 @@ func indexOf[R record](path string, tf func(*tables) **table[R], of func(*overla
 		running: func(o *overlays) bool { return len(of(o).cur) > 0 },
 		encode:  func(o *overlays) []byte { return of(o).result().encode() },
 		install: func(t *tables, o *overlays) { *tf(t) = of(o).result() },
+		pages: func(t *tables, fn func(key, wikiPath string)) {
+			for _, r := range (*tf(t)).rows {
+				if p, ok := any(*r).(paged); ok {
+					fn((*r).key(), p.wikiPath())
+				}
+			}
+		},
 	}
 }
 

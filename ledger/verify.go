@@ -98,26 +98,8 @@ func (s *Snapshot) Verify() []Problem {
 			add(where, "wiki_path %s does not exist", p)
 		}
 	}
-	for _, r := range s.owners.rows {
-		point(OwnersFile+" "+r.Alias, r.WikiPath)
-	}
-	for _, r := range s.teams.rows {
-		point(TeamsFile+" "+r.ID, r.WikiPath)
-	}
-	for _, r := range s.roles.rows {
-		point(RolesFile+" "+r.ID, r.WikiPath)
-	}
-	for _, r := range s.applications.rows {
-		point(ApplicationsFile+" "+r.ID, r.WikiPath)
-	}
-	for _, r := range s.objectives.rows {
-		point(ObjectivesFile+" "+r.ID, r.WikiPath)
-	}
-	for _, r := range s.tasks.rows {
-		point(TasksFile+" "+r.ID, r.WikiPath)
-	}
-	for _, r := range s.sessions.rows {
-		point(SessionsFile+" "+r.ID, r.WikiPath)
+	for _, ix := range indexes {
+		ix.pages(&s.tables, func(key, wikiPath string) { point(ix.path+" "+key, wikiPath) })
 	}
 	var orphans []string
 	for p := range s.tree {

@@ -18,15 +18,7 @@ func ids(tasks []ledger.Task) []string {
 // its commit, and after a restart.
 func (s suite) testTasksOfFollowsChanges(t *testing.T) {
 	l, st := s.openLedger(t)
-	apply := func(eventID string, run func(tx *ledger.Tx)) {
-		t.Helper()
-		if _, err := l.Apply(t.Context(), ledger.Mutation{EventID: eventID, Actor: "bob", Command: "test", Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
-			run(tx)
-			return ledger.Outcome{Action: "test", Target: eventID, Reply: "ok"}, nil
-		}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	apply := func(eventID string, run func(tx *ledger.Tx)) { t.Helper(); applyFunc(t, l, eventID, run) }
 	apply("$1", func(tx *ledger.Tx) {
 		tx.PutTask(ledger.Task{ID: "6_1_1_1", Attacker: "carol", Defender: "dave"})
 		tx.PutTask(ledger.Task{ID: "6_1_1_2", Attacker: "carol"})

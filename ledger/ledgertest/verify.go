@@ -107,15 +107,7 @@ func (s suite) testVerifyCatchesOrphanAndMissingPages(t *testing.T) {
 func (s suite) testVerifyRecomputesSC(t *testing.T) {
 	st := s.newStore(t)
 	l := openOn(t, st)
-	apply := func(eventID string, run func(tx *ledger.Tx)) {
-		t.Helper()
-		if _, err := l.Apply(t.Context(), ledger.Mutation{EventID: eventID, Actor: "bob", Command: "test", Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
-			run(tx)
-			return ledger.Outcome{Action: "test", Target: eventID, Reply: "ok"}, nil
-		}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	apply := func(eventID string, run func(tx *ledger.Tx)) { t.Helper(); applyFunc(t, l, eventID, run) }
 	apply("$assess", func(tx *ledger.Tx) {
 		tx.AppendSC(ledger.SCTx{Alias: "carol", Task: "6_1_1_1", Kind: ledger.SCPending, Amount: 45, Share: ledger.Attacker})
 		tx.AppendSC(ledger.SCTx{Alias: "dave", Task: "6_1_1_1", Kind: ledger.SCPending, Amount: 5, Share: ledger.Defender})

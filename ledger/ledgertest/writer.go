@@ -380,3 +380,15 @@ func (s suite) testPersistentFailureEndsInUnavailable(t *testing.T) {
 		t.Error("the snapshot claims the failed mutation applied")
 	}
 }
+
+// applyFunc applies a mutation that always succeeds after running change.
+func applyFunc(t *testing.T, l *ledger.Ledger, eventID string, change func(tx *ledger.Tx)) {
+	t.Helper()
+	_, err := l.Apply(t.Context(), ledger.Mutation{EventID: eventID, Actor: "bob", Command: "test", Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
+		change(tx)
+		return ledger.Outcome{Action: "test", Target: eventID, Reply: "ok"}, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
