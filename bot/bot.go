@@ -39,13 +39,14 @@ type Bot struct {
 
 	firstStart time.Time
 	rooms      map[id.RoomID]toolbox.Room
+	teamRooms  map[string]id.RoomID // team ID → its room, for announcements
 	members    memberCache
 	lanes      *lanes
 }
 
 // New prepares a bot; Run connects it.
 func New(cfg Config, db *state.DB, tb *toolbox.Toolbox, log zerolog.Logger) *Bot {
-	b := &Bot{cfg: cfg, db: db, tb: tb, log: log, rooms: map[id.RoomID]toolbox.Room{}}
+	b := &Bot{cfg: cfg, db: db, tb: tb, log: log, rooms: map[id.RoomID]toolbox.Room{}, teamRooms: map[string]id.RoomID{}}
 	b.lanes = newLanes(b.handle)
 	return b
 }
@@ -144,16 +145,19 @@ func (b *Bot) login(ctx context.Context) error {
 // resolveRooms turns configured room aliases into room IDs.
 func (b *Bot) resolveRooms(ctx context.Context) {
 	for key, room := range b.cfg.Rooms {
-		if strings.HasPrefix(key, "!") {
-			b.rooms[id.RoomID(key)] = room
-			continue
+		roomID := id.RoomID(key)
+		if !strings.HasPrefix(key, "!") {
+			resp, err := b.client.ResolveAlias(ctx, id.RoomAlias(key))
+			if err != nil {
+				b.log.Warn().Err(err).Str("alias", key).Msg("a configured room alias does not resolve; that room is treated as an ordinary room")
+				continue
+			}
+			roomID = resp.RoomID
 		}
-		resp, err := b.client.ResolveAlias(ctx, id.RoomAlias(key))
-		if err != nil {
-			b.log.Warn().Err(err).Str("alias", key).Msg("a configured room alias does not resolve; that room is treated as an ordinary room")
-			continue
+		b.rooms[roomID] = room
+		if room.Kind == toolbox.RoomTeam {
+			b.teamRooms[room.Team] = roomID
 		}
-		b.rooms[resp.RoomID] = room
 	}
 }
 

@@ -37,6 +37,9 @@ func (b *Bot) handle(ev state.Event) {
 	}
 	log.Info().Bool("refused", reply.Refused).Bool("duplicate", reply.Duplicate).Msg("command answered")
 	b.answer(ctx, ev, reply)
+	for _, a := range reply.Announce {
+		b.announce(ctx, a)
+	}
 }
 
 func (b *Bot) run(ctx context.Context, ev state.Event) toolbox.Reply {
@@ -75,5 +78,19 @@ func (b *Bot) answer(ctx context.Context, ev state.Event, reply toolbox.Reply) {
 	}
 	if err := b.db.Finish(ctx, ev.ID, string(resp.EventID)); err != nil {
 		b.log.Error().Err(err).Str("event_id", ev.ID).Msg("cannot mark the command answered")
+	}
+}
+
+// announce posts a notice in a team's room, if the configuration names one.
+func (b *Bot) announce(ctx context.Context, a toolbox.Announcement) {
+	roomID, ok := b.teamRooms[a.Team]
+	if !ok {
+		b.log.Debug().Str("team", a.Team).Msg("no room configured for the team; announcement dropped")
+		return
+	}
+	content := format.RenderMarkdown(a.Text, true, false)
+	content.MsgType = event.MsgNotice
+	if _, err := b.client.SendMessageEvent(ctx, roomID, event.EventMessage, &content); err != nil {
+		b.log.Warn().Err(err).Str("team", a.Team).Msg("cannot post an announcement")
 	}
 }

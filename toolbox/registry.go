@@ -2,6 +2,7 @@ package toolbox
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,6 +38,8 @@ type Command struct {
 
 	query func(tb *Toolbox, tx *ledger.Tx, c *call) Reply
 	write func(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
+	// announce, for a write, says what other rooms hear once it landed.
+	announce func(tx *ledger.Tx, c *call, res ledger.Result) []Announcement
 }
 
 // Usage is the command as it is typed.
@@ -62,10 +65,14 @@ var (
 )
 
 func init() {
-	registry = []*Command{
-		cmdHelp, cmdWallet, cmdMyTasks,
-		cmdStartWork, cmdStopWork,
-	}
+	// Each group of commands lives in its own file; this is the order
+	// !help and docs/commands.md list them in.
+	registry = slices.Concat(
+		[]*Command{cmdHelp, cmdWallet, cmdMyTasks},
+		lookupCommands,
+		[]*Command{cmdStartWork, cmdStopWork},
+		workerCommands,
+	)
 	byName = map[string]*Command{}
 	for _, c := range registry {
 		for _, n := range append([]string{c.Name}, c.Aliases...) {

@@ -52,7 +52,16 @@ type Reply struct {
 	// Duplicate: the command had run before (the same event delivered
 	// again); Text is its original answer and nothing new was written.
 	Duplicate bool
+	// Announce are messages for other rooms: a team room hears of new
+	// applications and new tasks. Only a successful write announces.
+	Announce []Announcement
 	// Err is why a command failed for reasons other than the rules, for the
 	// log. It is never shown to the owner.
 	Err error
+}
+
+// Announcement is a message for a team's room.
+type Announcement struct {
+	Team string // the team whose room hears it
+	Text string // Markdown
 }

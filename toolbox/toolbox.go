@@ -88,7 +88,11 @@ func (tb *Toolbox) write(ctx context.Context, c *call) Reply {
 	if err != nil {
 		return unavailable(err)
 	}
-	return Reply{Text: res.Reply, Refused: res.Refused, Duplicate: res.Duplicate}
+	r := Reply{Text: res.Reply, Refused: res.Refused, Duplicate: res.Duplicate}
+	if !res.Refused && !res.Duplicate && c.cmd.announce != nil {
+		r.Announce = c.cmd.announce(tb.ledger.Current().Read(), c, res)
+	}
+	return r
 }
 
 // commandLine is the command as the audit row records it.
