@@ -254,3 +254,32 @@ func (p *pageSet) drop() {
 	p.order = p.order[:len(p.order)-p.curAdded]
 	p.cur, p.curAdded = nil, 0
 }
+
+// Balance recomputes one owner's SC and SK from the transactions, those of
+// this commit included.
+func (tx *Tx) Balance(alias string) Balance {
+	var b Balance
+	settled := map[string]bool{}
+	for t := range tx.SCTxs() {
+		if t.Kind != SCPending {
+			settled[t.Ref] = true
+		}
+	}
+	for t := range tx.SCTxs() {
+		if t.Alias != alias {
+			continue
+		}
+		switch {
+		case t.Kind == SCAwarded:
+			b.SCAwarded += t.Amount
+		case t.Kind == SCPending && !settled[t.ID]:
+			b.SCPending += t.Amount
+		}
+	}
+	for t := range tx.SKTxs() {
+		if t.Alias == alias {
+			b.SK += t.Amount
+		}
+	}
+	return b
+}
