@@ -41,9 +41,10 @@ func queryHelp(tb *Toolbox, tx *ledger.Tx, c *call) Reply {
 
 var cmdWallet = &Command{
 	Name: "wallet", Tier: TierQuery, Args: "[alias]", MaxArgs: 1,
-	Summary: "your standing: license, roles and credits (or another owner's)",
-	Help:    "Shows an owner's license, the roles they hold, the SC the ledger records for them and the work in progress. Without an alias, your own.",
-	query:   queryWallet,
+	Summary: "SC awarded and pending, SK, vote weight, roles (yours or another owner's)",
+	Help: "Shows an owner's Smartup Credits (awarded, and pending while the 48 h lazy-consensus window runs), their Social Karma " +
+		"after decay, the vote weight it gives (1 + SK/1000, at most 1.5), their license and roles, and the work in progress. Without an alias, your own.",
+	query: queryWallet,
 }
 
 func queryWallet(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
@@ -52,7 +53,10 @@ func queryWallet(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 		return refusal(err)
 	}
 	var b strings.Builder
+	bal := tx.Balance(who.Alias)
 	fmt.Fprintf(&b, "**Wallet of %s** (license: %s)\n\n", who.Alias, who.License)
+	fmt.Fprintf(&b, "- SC awarded: %d\n- SC pending: %d\n", bal.SCAwarded, bal.SCPending)
+	fmt.Fprintf(&b, "- SK: %d (vote weight %.2f)\n", bal.SK, VoteWeight(bal.SK))
 	roles := activeRoles(tx, who.Alias)
 	if len(roles) == 0 {
 		b.WriteString("- Roles: none yet\n")
@@ -136,4 +140,10 @@ func stateWords(state string) string {
 		return "waiting for review"
 	}
 	return strings.ReplaceAll(state, "_", " ")
+}
+
+// VoteWeight is the weight SK gives an owner's vote: 1 + SK/1000, capped at
+// 1.5. One owner, one vote: karma tilts it, money never does.
+func VoteWeight(sk int) float64 {
+	return min(1.5, 1+float64(max(sk, 0))/1000)
 }
