@@ -1,5 +1,376 @@
 package toolbox
 
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"smartup0.org/engelbot/ledger"
+)
+
 // workerCommands are the workers' writes beyond work sessions: applying for
 // a role, claiming tasks, kudos.
-var workerCommands = []*Command{}
+var workerCommands = []*Command{cmdApply, cmdClaim, cmdUnclaim, cmdKudos}
+
+// applicationPagesDir holds one page per application; the ledger names no
+// constant for it yet.
+const applicationPagesDir = "pages/applications"
+
+// roleIDShape is a role ID (4_1_7_tc_operational_team, 4_2_3). Checking the
+// shape first keeps odd input out of lookups and answers.
+var roleIDShape = regexp.MustCompile(`^4(_[0-9A-Za-z]{1,40}){1,8}$`)
+
+// The community's numbers for these commands.
+const (
+	captainMinSK     = 100 // SK needed to apply for a team captain role (domain.md)
+	kudosSK          = 2   // SK one kudos gives
+	kudosPerGiverDay = 5   // kudos one owner may give per UTC day
+	maxMotivation    = 2000
+	maxKudosReason   = 500
+)
+
+// dailySKCap is how much SK an owner may receive in one UTC day, by license
+// (domain.md). An unknown license gets the smallest cap.
+func dailySKCap(license string) int {
+	switch license {
+	case ledger.LicenseWork, ledger.LicenseOrganizational:
+		return 100
+	case ledger.LicenseWatch:
+		return 50
+	}
+	return 25
+}
+
+var cmdApply = &Command{
+	// Applying is how an owner without a role gets one, so it cannot be in the
+	// workers' tier (which needs a role); the license is checked in the write.
+	Name: "apply", Tier: TierQuery, Args: "<role_id> [motivation]", MinArgs: 1, MaxArgs: -1,
+	Summary: "apply for a role that is recruiting; the team's captain decides",
+	Help: "Applies for a role that is recruiting now (`!open_roles` lists them), with an optional motivation for the captain; " +
+		"it is kept in the ledger but never published. It needs a Work or Organizational license; a team captain role also needs " +
+		fmt.Sprintf("%d SK. You can't apply for a role you hold, or twice for the same role while an application is pending. ", captainMinSK) +
+		"The team's room hears of it, and the captain answers with `!accept` or `!reject`.",
+	write:    applyForRole,
+	announce: announceApplication,
+}
+
+func applyForRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
+	if !canWork(me) {
+		return ledger.Outcome{}, ledger.Refuse("Taking a role needs a Work or Organizational license, and yours is %s. An admin can change it with `!set_license`.", me.License)
+	}
+	id := c.Args[0]
+	if !roleIDShape.MatchString(id) {
+		return ledger.Outcome{}, ledger.Refuse("%s is not a role ID. Role IDs look like `4_2_7`; `!open_roles` lists the roles recruiting now.", quoteArg(id))
+	}
+	motivation, err := freeText(strings.Join(c.Args[1:], " "), maxMotivation)
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
+	role, ok := tx.Role(id)
+	if !ok {
+		return ledger.Outcome{}, ledger.Refuse("There is no role `%s`. `!open_roles` lists the roles recruiting now.", id)
+	}
+	if role.Status != ledger.StatusActive || !strings.EqualFold(role.Recruitment, "open") {
+		return ledger.Outcome{}, ledger.Refuse("%s (`%s`) is not recruiting now, so it takes no applications. `!open_roles` lists the roles that are.", role.Title, id)
+	}
+	for _, a := range tx.AssignmentsOf(me.Alias) {
+		if a.Role == id && a.Status == ledger.StatusActive {
+			return ledger.Outcome{}, ledger.Refuse("You already hold %s (`%s`).", role.Title, id)
+		}
+	}
+	for a := range tx.Applications() {
+		if a.Alias == me.Alias && a.Role == id && a.State == ledger.ApplicationPending {
+			return ledger.Outcome{}, ledger.Refuse("You already applied for %s (`%s`): application %s is waiting for the team captain. One pending application per role.", role.Title, id, a.ID)
+		}
+	}
+	if role.Type == ledger.RoleCaptain {
+		if sk := tx.Balance(me.Alias).SK; sk < captainMinSK {
+			return ledger.Outcome{}, ledger.Refuse("Applying for a team captain role takes %d SK, and you have %d. SK comes from reviews, mentoring, kudos and other work for the community; senior and junior roles take no SK.", captainMinSK, sk)
+		}
+	}
+
+	now := tx.Now()
+	app := ledger.Application{
+		ID: nextApplicationID(tx), Role: id, Alias: me.Alias, State: ledger.ApplicationPending,
+		Motivation: motivation, Submitted: now,
+	}
+	app.WikiPath = path.Join(applicationPagesDir, app.ID+".md")
+	tx.WritePage(app.WikiPath, applicationPage(role, app))
+	tx.PutApplication(app)
+	return ledger.Outcome{
+		Action: "application.submit", Target: app.ID,
+		Reply: fmt.Sprintf("Your application %s for %s (`%s`) in %s is in. The team's captain will decide.",
+			app.ID, role.Title, id, teamWords(tx, role.Team)),
+	}, nil
+}
+
+// nextApplicationID is app_<n> for the first n not taken: the count of
+// applications plus one, unless rows were numbered otherwise.
+func nextApplicationID(tx *ledger.Tx) string {
+	n := 1
+	for range tx.Applications() {
+		n++
+	}
+	for {
+		id := "app_" + strconv.Itoa(n)
+		if _, taken := tx.Application(id); !taken {
+			return id
+		}
+		n++
+	}
+}
+
+// applicationPage renders an application's page from its row. Motivations
+// are for the captain, so the page is never public.
+func applicationPage(r ledger.Role, a ledger.Application) ledger.Page {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Application %s\n\n", a.ID)
+	fmt.Fprintf(&b, "- Applicant: %s\n", a.Alias)
+	fmt.Fprintf(&b, "- Role: %s — %s\n", r.ID, r.Title)
+	fmt.Fprintf(&b, "- Submitted: %s\n", a.Submitted.Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, "- State: %s\n", a.State)
+	if !a.Decided.IsZero() {
+		fmt.Fprintf(&b, "- Decided: %s by %s\n", a.Decided.Format("2006-01-02 15:04 UTC"), a.DecidedBy)
+	}
+	if a.Reason != "" {
+		fmt.Fprintf(&b, "- Reason: %s\n", a.Reason)
+	}
+	if a.Motivation != "" {
+		fmt.Fprintf(&b, "\n## Motivation\n\n%s\n", a.Motivation)
+	}
+	return ledger.Page{
+		Front: ledger.Frontmatter{
+			Title: "Application " + a.ID + ": " + r.Title, Author: a.Alias, Role: r.ID,
+			Date: a.Submitted.Format("2006-01-02"), Parent: r.ID, Team: r.Team, Topic: "application", Public: false,
+		},
+		Body: b.String(),
+	}
+}
+
+// announceApplication tells the role's team room of a new application. The
+// application row does not record its event, so it is found as the
+// applicant's newest application for the role.
+func announceApplication(tx *ledger.Tx, c *call, _ ledger.Result) []Announcement {
+	role, ok := tx.Role(c.Args[0])
+	if !ok {
+		return nil
+	}
+	var app ledger.Application
+	best := 0
+	for a := range tx.Applications() {
+		if a.Alias != c.alias || a.Role != role.ID {
+			continue
+		}
+		if n, err := strconv.Atoi(strings.TrimPrefix(a.ID, "app_")); err == nil && n > best {
+			app, best = a, n
+		}
+	}
+	if best == 0 {
+		return nil
+	}
+	return []Announcement{{
+		Team: role.Team,
+		Text: fmt.Sprintf("%s applied for %s (%s); the captain can `!accept %s` or `!reject %s`", c.alias, role.Title, app.ID, app.ID, app.ID),
+	}}
+}
+
+var cmdClaim = &Command{
+	Name: "claim", Tier: TierWorker, Args: "<task_id> [attacker|defender]", MinArgs: 1, MaxArgs: 2,
+	Summary: "take the attacker or defender slot of a task in your team",
+	Help: "Takes a free slot of a task in a team where you hold an active role: the attacker's if you name none and it is free, " +
+		"else the defender's. One owner cannot be both on the same task, and a task waiting for review (or further along) " +
+		"cannot be claimed. `!unclaim <task_id>` gives the slot back.",
+	write: claimTask,
+}
+
+func claimTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
+	task, err := taskArg(tx, c.Args[0])
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
+	want := ""
+	if len(c.Args) == 2 {
+		want = strings.ToLower(c.Args[1])
+		if want != ledger.Attacker && want != ledger.Defender {
+			return ledger.Outcome{}, ledger.Refuse("%s is not a slot: say `attacker` or `defender`, or leave it out to take the first free one.", quoteArg(c.Args[1]))
+		}
+	}
+	if !holdsRoleIn(tx, me.Alias, task.Team) {
+		return ledger.Outcome{}, ledger.Refuse("`%s` belongs to %s, where you hold no role, so you can't claim it. `!open_roles %s` shows how to join.", task.ID, teamWords(tx, task.Team), task.Team)
+	}
+	if !claimable(task.State) {
+		return ledger.Outcome{}, ledger.Refuse("`%s` is %s, so it can no longer be claimed.", task.ID, stateWords(task.State))
+	}
+	if pos := task.PositionOf(me.Alias); pos != "" {
+		return ledger.Outcome{}, ledger.Refuse("You are already the %s of `%s`; one owner cannot be both attacker and defender.", pos, task.ID)
+	}
+	switch {
+	case want == "" && task.Attacker == "":
+		want = ledger.Attacker
+	case want == "" && task.Defender == "":
+		want = ledger.Defender
+	case want == "":
+		return ledger.Outcome{}, ledger.Refuse("`%s` is taken: %s is the attacker and %s the defender. `!tasks` lists tasks with a free slot.", task.ID, task.Attacker, task.Defender)
+	case want == ledger.Attacker && task.Attacker != "":
+		return ledger.Outcome{}, ledger.Refuse("%s is already the attacker of `%s`.%s", task.Attacker, task.ID, otherSlot(task, ledger.Defender))
+	case want == ledger.Defender && task.Defender != "":
+		return ledger.Outcome{}, ledger.Refuse("%s is already the defender of `%s`.%s", task.Defender, task.ID, otherSlot(task, ledger.Attacker))
+	}
+	if want == ledger.Attacker {
+		task.Attacker = me.Alias
+	} else {
+		task.Defender = me.Alias
+	}
+	if task.State == ledger.TaskOpen {
+		task.State = ledger.TaskClaimed
+	}
+	task.Updated = tx.Now()
+	tx.PutTask(task)
+	return ledger.Outcome{
+		Action: "task.claim", Target: task.ID,
+		Reply: fmt.Sprintf("You are now the %s of `%s` (%s, %d SC). `!start_work %s` opens a work session.", want, task.ID, task.Title, task.BudgetSC, task.ID),
+	}, nil
+}
+
+// otherSlot suggests the task's other slot when it is free.
+func otherSlot(t ledger.Task, slot string) string {
+	free := t.Attacker == ""
+	if slot == ledger.Defender {
+		free = t.Defender == ""
+	}
+	if !free {
+		return ""
+	}
+	return fmt.Sprintf(" The %s slot is free: `!claim %s %s`.", slot, t.ID, slot)
+}
+
+// claimable: work on the task has not been handed in yet.
+func claimable(state string) bool {
+	return state == ledger.TaskOpen || state == ledger.TaskClaimed || state == ledger.TaskInProgress
+}
+
+// holdsRoleIn reports whether alias holds an active role in team.
+func holdsRoleIn(tx *ledger.Tx, alias, team string) bool {
+	for _, r := range activeRoles(tx, alias) {
+		if r.Team == team {
+			return true
+		}
+	}
+	return false
+}
+
+// taskArg is the task an argument names, checked for shape first.
+func taskArg(tx *ledger.Tx, id string) (ledger.Task, error) {
+	if !taskIDPattern.MatchString(id) {
+		return ledger.Task{}, ledger.Refuse("%s is not a task ID. Task IDs look like `6_1_2_3`; `!tasks` lists them.", quoteArg(id))
+	}
+	task, ok := tx.Task(id)
+	if !ok {
+		return ledger.Task{}, ledger.Refuse("There is no task `%s`. `!tasks` lists them.", id)
+	}
+	return task, nil
+}
+
+var cmdUnclaim = &Command{
+	Name: "unclaim", Tier: TierWorker, Args: "<task_id>", MinArgs: 1, MaxArgs: 1,
+	Summary: "give back your slot on a task",
+	Help: "Gives back your attacker or defender slot on a task, as long as you have no work session open on it and it is not " +
+		"yet waiting for review. When nobody is left on the task it is open again.",
+	write: unclaimTask,
+}
+
+func unclaimTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
+	task, err := taskArg(tx, c.Args[0])
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
+	pos := task.PositionOf(me.Alias)
+	if pos == "" {
+		return ledger.Outcome{}, ledger.Refuse("You are not on `%s`, so there is nothing to give back. `!my_tasks` lists your tasks.", task.ID)
+	}
+	if !claimable(task.State) {
+		return ledger.Outcome{}, ledger.Refuse("`%s` is %s, so your slot can't be given back any more. The team captain can change who is on it.", task.ID, stateWords(task.State))
+	}
+	if s, ok := openSession(tx, me.Alias); ok && s.Task == task.ID {
+		return ledger.Outcome{}, ledger.Refuse("You have a work session open on `%s`. Close it with `!stop_work <summary>` first.", task.ID)
+	}
+	if pos == ledger.Attacker {
+		task.Attacker = ""
+	} else {
+		task.Defender = ""
+	}
+	reply := fmt.Sprintf("You are no longer the %s of `%s`.", pos, task.ID)
+	if task.Attacker == "" && task.Defender == "" {
+		task.State = ledger.TaskOpen
+		reply += " Nobody is on it now, so it is open again."
+	}
+	task.Updated = tx.Now()
+	tx.PutTask(task)
+	return ledger.Outcome{Action: "task.unclaim", Target: task.ID, Reply: reply}, nil
+}
+
+var cmdKudos = &Command{
+	Name: "kudos", Tier: TierWorker, Args: "<alias> <reason>", MinArgs: 2, MaxArgs: -1,
+	Summary: fmt.Sprintf("thank another owner with %d SK", kudosSK),
+	Help: fmt.Sprintf("Gives another active owner %d SK (category `kudos`) with the reason you type. You can give %d kudos a day, "+
+		"never to yourself, and nobody receives more SK in one day (UTC) than their license allows: Campaign 25, Watch 50, "+
+		"Work and Organizational 100, counting every SK they received that day.", kudosSK, kudosPerGiverDay),
+	write: giveKudos,
+}
+
+func giveKudos(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
+	to, err := findOwner(tx, c.Args[0])
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
+	if to.Alias == me.Alias {
+		return ledger.Outcome{}, ledger.Refuse("Kudos are for others; you can't give them to yourself.")
+	}
+	if to.Status != ledger.StatusActive {
+		return ledger.Outcome{}, ledger.Refuse("%s is not an active owner, so they can't receive kudos.", to.Alias)
+	}
+	reason, err := freeText(strings.Join(c.Args[1:], " "), maxKudosReason)
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
+	if reason == "" {
+		return ledger.Outcome{}, ledger.Refuse("Kudos need a reason: `!kudos %s <what they did>`.", to.Alias)
+	}
+	start := utcDay(tx.Now())
+	end := start.Add(24 * time.Hour)
+	given, received := 0, 0
+	for t := range tx.SKTxs() {
+		if t.Time.Before(start) || !t.Time.Before(end) {
+			continue
+		}
+		if t.Category == "kudos" && t.By == me.Alias {
+			given++
+		}
+		// Decay rows are negative; they are not SK received.
+		if t.Alias == to.Alias && t.Amount > 0 {
+			received += t.Amount
+		}
+	}
+	if given >= kudosPerGiverDay {
+		return ledger.Outcome{}, ledger.Refuse("You have given %d kudos today, the most one owner may give in a day. You can give more after midnight UTC.", given)
+	}
+	limit := dailySKCap(to.License)
+	if received+kudosSK > limit {
+		return ledger.Outcome{}, ledger.Refuse("%s has received %d SK today, and %d more would pass the daily limit of %d for a %s license. Kudos can wait until after midnight UTC.",
+			to.Alias, received, kudosSK, limit, to.License)
+	}
+	tx.AppendSK(ledger.SKTx{Alias: to.Alias, Category: "kudos", Amount: kudosSK, By: me.Alias, Note: reason})
+	return ledger.Outcome{
+		Action: "sk.kudos", Target: to.Alias,
+		Reply: fmt.Sprintf("You gave %s %d SK of kudos. You can give %d more today.", to.Alias, kudosSK, kudosPerGiverDay-given-1),
+	}, nil
+}
+
+// utcDay is the start of t's day in UTC: caps count per UTC day.
+func utcDay(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
