@@ -4,19 +4,20 @@ import "time"
 
 // The files of the ledger. docs/ledger.md documents each column.
 const (
-	OwnersFile       = "indexes/book-of-owners.csv"
-	TeamsFile        = "indexes/teams.csv"
-	ApplicationsFile = "indexes/applications.csv"
-	ObjectivesFile   = "indexes/objectives.csv"
-	RolesFile        = "indexes/roles.csv"
-	AssignmentsFile  = "indexes/role-assignments.csv"
-	TasksFile        = "indexes/tasks.csv"
-	SessionsFile     = "indexes/work-sessions.csv"
-	EventsDir        = "master-events"
-	SCDir            = "transactions/sc"
-	SKDir            = "transactions/sk"
-	TaskPagesDir     = "pages/tasks"
-	SessionPagesDir  = "pages/sessions"
+	OwnersFile          = "indexes/book-of-owners.csv"
+	TeamsFile           = "indexes/teams.csv"
+	ApplicationsFile    = "indexes/applications.csv"
+	ObjectivesFile      = "indexes/objectives.csv"
+	RolesFile           = "indexes/roles.csv"
+	AssignmentsFile     = "indexes/role-assignments.csv"
+	TasksFile           = "indexes/tasks.csv"
+	SessionsFile        = "indexes/work-sessions.csv"
+	EventsDir           = "master-events"
+	SCDir               = "transactions/sc"
+	SKDir               = "transactions/sk"
+	TaskPagesDir        = "pages/tasks"
+	SessionPagesDir     = "pages/sessions"
+	ApplicationPagesDir = "pages/applications"
 )
 
 // Owner is a row of the Book of Owners: public, by alias.

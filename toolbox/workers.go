@@ -15,10 +15,6 @@ import (
 // a role, claiming tasks, kudos.
 var workerCommands = []*Command{cmdApply, cmdClaim, cmdUnclaim, cmdKudos}
 
-// applicationPagesDir holds one page per application; the ledger names no
-// constant for it yet.
-const applicationPagesDir = "pages/applications"
-
 // roleIDShape is a role ID (4_1_7_tc_operational_team, 4_2_3). Checking the
 // shape first keeps odd input out of lookups and answers.
 var roleIDShape = regexp.MustCompile(`^4(_[0-9A-Za-z]{1,40}){1,8}$`)
@@ -97,7 +93,7 @@ func applyForRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 		ID: nextApplicationID(tx), Role: id, Alias: me.Alias, State: ledger.ApplicationPending,
 		Motivation: motivation, Submitted: now,
 	}
-	app.WikiPath = path.Join(applicationPagesDir, app.ID+".md")
+	app.WikiPath = path.Join(ledger.ApplicationPagesDir, app.ID+".md")
 	tx.WritePage(app.WikiPath, applicationPage(role, app))
 	tx.PutApplication(app)
 	return ledger.Outcome{
