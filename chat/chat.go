@@ -25,6 +25,7 @@ type Client struct {
 
 	mu      sync.Mutex
 	replies map[id.EventID][]Reply // answers by the event they reply to
+	notices map[id.RoomID][]Reply  // every notice seen, by room
 	joined  map[id.RoomID]bool
 	changed chan struct{} // closed and replaced whenever something arrives
 }
@@ -54,7 +55,7 @@ func Login(ctx context.Context, homeserver, userID, password string) (*Client, e
 	}); err != nil {
 		return nil, fmt.Errorf("logging in as %s: %w", userID, err)
 	}
-	c := &Client{mx: mx, replies: map[id.EventID][]Reply{}, joined: map[id.RoomID]bool{}, changed: make(chan struct{}), done: make(chan struct{})}
+	c := &Client{mx: mx, replies: map[id.EventID][]Reply{}, notices: map[id.RoomID][]Reply{}, joined: map[id.RoomID]bool{}, changed: make(chan struct{}), done: make(chan struct{})}
 	syncer := mautrix.NewDefaultSyncer()
 	syncer.OnSync(c.onSync)
 	mx.Syncer = syncer
@@ -97,6 +98,13 @@ func (c *Client) onSync(_ context.Context, resp *mautrix.RespSync, _ string) boo
 				continue
 			}
 			msg := evt.Content.AsMessage()
+			seen := Reply{
+				EventID: evt.ID, RoomID: roomID, Sender: evt.Sender, Body: msg.Body, HTML: msg.FormattedBody,
+				MsgType: msg.MsgType, Thread: msg.RelatesTo.GetThreadParent(),
+			}
+			if msg.MsgType == event.MsgNotice {
+				c.notices[roomID] = append(c.notices[roomID], seen)
+			}
 			to := msg.RelatesTo.GetReplyTo()
 			if to == "" {
 				to = msg.RelatesTo.GetNonFallbackReplyTo()
@@ -104,10 +112,7 @@ func (c *Client) onSync(_ context.Context, resp *mautrix.RespSync, _ string) boo
 			if to == "" {
 				continue
 			}
-			c.replies[to] = append(c.replies[to], Reply{
-				EventID: evt.ID, RoomID: roomID, Sender: evt.Sender, Body: msg.Body, HTML: msg.FormattedBody,
-				MsgType: msg.MsgType, Thread: msg.RelatesTo.GetThreadParent(),
-			})
+			c.replies[to] = append(c.replies[to], seen)
 		}
 	}
 	close(c.changed)
@@ -183,6 +188,30 @@ func (c *Client) AwaitJoined(ctx context.Context, roomID id.RoomID) error {
 		case <-changed:
 		case <-ctx.Done():
 			return errors.New("not joined to " + string(roomID))
+		}
+	}
+}
+
+// AwaitNotice waits for a notice in a room whose text contains want.
+func (c *Client) AwaitNotice(ctx context.Context, roomID id.RoomID, want string) (Reply, error) {
+	for {
+		c.mu.Lock()
+		var found *Reply
+		for _, n := range c.notices[roomID] {
+			if strings.Contains(n.Body, want) {
+				found = &n
+				break
+			}
+		}
+		changed := c.changed
+		c.mu.Unlock()
+		if found != nil {
+			return *found, nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return Reply{}, fmt.Errorf("no notice saying %q in %s: %w", want, roomID, ctx.Err())
 		}
 	}
 }

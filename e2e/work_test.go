@@ -250,3 +250,24 @@ func TestRestartAnswersOnce(t *testing.T) {
 		t.Errorf("the direct chat opened while the bot was away: %q %v", r.Body, err)
 	}
 }
+
+// An application is answered in the room it was made in and announced in
+// the role's team room.
+func TestApplicationIsAnnounced(t *testing.T) {
+	e := newEnv(t, 0)
+	dave := e.login("dave")
+	bob := e.login("bob")
+	_, reply := e.ask(dave, demo.RoomForum, `!apply 4_2_7_operations_lead "I ran the calendar for a year"`)
+	if !strings.Contains(reply.Body, "app_1") {
+		t.Fatalf("apply refused: %q", reply.Body)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	n, err := bob.AwaitNotice(ctx, idOf(e.room(demo.RoomTeam)), "dave applied for")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Sender != id.UserID(e.world.Bot.UserID) || !strings.Contains(n.Body, "!accept") {
+		t.Errorf("announcement %+v", n)
+	}
+}
