@@ -8,7 +8,7 @@ export ENGELBOT_CACHE
 GO ?= go
 TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all build test servers demo vet docs clean
+.PHONY: all build test servers demo vet docs bench clean
 
 all: build
 
@@ -32,6 +32,10 @@ vet:
 demo:
 	bash scripts/install-servers.sh dendrite
 	$(GO) run ./cmd/engelbot demo
+
+## bench: one report of the measured figures against a real Gitea (about 7 minutes)
+bench: servers
+	$(GO) run ./bench/cmd/engelbot-bench
 
 ## docs: regenerate docs/commands.md from the command registry
 docs:

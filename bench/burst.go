@@ -1,0 +1,97 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Burst is section 3: many owners send a write command at the same
+// moment, to Engelbot and to the original system's pattern, on the same forge.
+type Burst struct {
+	N        int
+	Engelbot EngelbotBurst
+	Original *OriginalBurst
+}
+
+// EngelbotBurst is the burst through toolbox → ledger (group commit) → forge.
+type EngelbotBurst struct {
+	Wall      time.Duration // from the release to the last answer
+	Commits   int
+	Groups    []int // commands per commit, oldest first, read from the commit messages
+	Requests  Counts
+	Latencies Durations // each command, from the release to its answer
+}
+
+// runEngelbotBurst releases n goroutines at once, each sending !start_work
+// on its own task as its own owner.
+func runEngelbotBurst(ctx context.Context, f *forge, n int) (*EngelbotBurst, error) {
+	c := Community{Owners: n, Tasks: n, Now: time.Now()}
+	r, err := f.newRepo(ctx, repoBurst, c.Changes())
+	if err != nil {
+		return nil, err
+	}
+	l, tb, _, err := openLedger(ctx, r.store)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	before, err := r.commits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reading := r.counter.Read()
+
+	res := &EngelbotBurst{Latencies: make(Durations, n)}
+	errs := make([]error, n)
+	var ready, done sync.WaitGroup
+	release := make(chan struct{})
+	for i := range n {
+		ready.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			ready.Done()
+			<-release
+			// Owner i attacks task i, which is claimed: every command can succeed.
+			res.Latencies[i], errs[i] = command(ctx, tb, i, eventID("burst", i), "start_work", TaskID(i))
+		}()
+	}
+	ready.Wait()
+	start := time.Now()
+	close(release)
+	done.Wait()
+	res.Wall = time.Since(start)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	res.Requests = r.counter.Since(reading)
+	after, err := r.commits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res.Commits = after - before
+	msgs, err := r.commitMessages(ctx, res.Commits)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(msgs) - 1; i >= 0; i-- {
+		res.Groups = append(res.Groups, groupSize(msgs[i]))
+	}
+	return res, nil
+}
+
+// groupSize reads how many commands a ledger commit carries from its
+// message: "N commands" heads a group, anything else is one command.
+func groupSize(message string) int {
+	first, _, _ := strings.Cut(message, "\n")
+	if n, ok := strings.CutSuffix(first, " commands"); ok {
+		if k, err := strconv.Atoi(n); err == nil {
+			return k
+		}
+	}
+	return 1
+}

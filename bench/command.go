@@ -1,0 +1,40 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"smartup0.org/engelbot/ledger"
+	"smartup0.org/engelbot/toolbox"
+)
+
+// command runs one command through the toolbox as owner, in a direct chat,
+// and times it. Anything but a plain success (a refusal, a failure, a
+// duplicate) is an error: a benchmark of refusals would flatter the writer.
+func command(ctx context.Context, tb *toolbox.Toolbox, owner int, evID, name string, args ...string) (time.Duration, error) {
+	req := toolbox.Request{
+		Sender: MatrixID(owner), EventID: evID, Room: toolbox.Room{Kind: toolbox.RoomDirect},
+		Command: name, Args: args,
+	}
+	start := time.Now()
+	reply := tb.Run(ctx, req)
+	took := time.Since(start)
+	if reply.Refused || reply.Duplicate || reply.Err != nil {
+		return took, fmt.Errorf("!%s %v by %s did not succeed: %q (error: %v)", name, args, Alias(owner), reply.Text, reply.Err)
+	}
+	return took, nil
+}
+
+// eventID is a Matrix-like event ID, unique within a run for a tag and n.
+func eventID(tag string, n int) string { return fmt.Sprintf("$%s-%d:%s", tag, n, ServerName) }
+
+// openLedger opens a ledger on store and a toolbox over it, timing the load.
+func openLedger(ctx context.Context, store ledger.Store) (*ledger.Ledger, *toolbox.Toolbox, time.Duration, error) {
+	start := time.Now()
+	l, err := ledger.Open(ctx, store, ledger.Options{})
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("opening the ledger: %w", err)
+	}
+	return l, toolbox.New(l, toolbox.Config{}), time.Since(start), nil
+}

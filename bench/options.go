@@ -1,0 +1,84 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+// Options size a run. FullOptions is what `make bench` measures; a test
+// uses TinyOptions.
+type Options struct {
+	// Samples is how many !start_work + !stop_work pairs section 1 times,
+	// each command beside a bare commit of its own.
+	Samples int
+	// QueryOwners and QueryTasks size the large ledger of sections 2 and 5.
+	QueryOwners, QueryTasks int
+	// QuerySamples is how many times each query is timed.
+	QuerySamples int
+	// Burst is how many owners send a write command at the same moment.
+	Burst int
+	// OriginalDeadline caps the original system's pattern in the burst; what
+	// is left undone is extrapolated from the commit rate, and says so.
+	OriginalDeadline time.Duration
+	// HistorySmall and HistoryLarge are the master-events rows already in
+	// the ledger in section 4; HistorySamples the pairs timed at each size.
+	HistorySmall, HistoryLarge, HistorySamples int
+	// LargeWrites is how many writes section 4 times on the large ledger,
+	// for comparison: each re-uploads the whole tasks index.
+	LargeWrites int
+	// Progress receives a line as each step starts; nil for none.
+	Progress io.Writer
+}
+
+// FullOptions are the sizes of the project's targets.
+func FullOptions() Options {
+	return Options{
+		Samples:          10,
+		QueryOwners:      10000,
+		QueryTasks:       100000,
+		QuerySamples:     2000,
+		Burst:            50,
+		OriginalDeadline: 240 * time.Second,
+		HistorySmall:     1000,
+		HistoryLarge:     100000,
+		HistorySamples:   6,
+		LargeWrites:      3,
+	}
+}
+
+// TinyOptions run every section in seconds, to prove the machinery works.
+func TinyOptions() Options {
+	return Options{
+		Samples:          1,
+		QueryOwners:      40,
+		QueryTasks:       200,
+		QuerySamples:     20,
+		Burst:            3,
+		OriginalDeadline: 3 * time.Second,
+		HistorySmall:     10,
+		HistoryLarge:     1100,
+		HistorySamples:   1,
+		LargeWrites:      1,
+	}
+}
+
+func (o Options) check() error {
+	switch {
+	case o.Samples < 1, o.QuerySamples < 1, o.Burst < 1, o.HistorySamples < 1, o.LargeWrites < 1:
+		return fmt.Errorf("bench: every sample count must be at least 1")
+	case o.QueryOwners < 2 || o.QueryTasks < o.QueryOwners:
+		return fmt.Errorf("bench: the query ledger needs at least 2 owners and a task per owner")
+	case o.HistorySmall < 1 || o.HistoryLarge < o.HistorySmall:
+		return fmt.Errorf("bench: history sizes must be positive and in order")
+	case o.OriginalDeadline <= 0:
+		return fmt.Errorf("bench: the original pattern needs a deadline")
+	}
+	return nil
+}
+
+func (o Options) progress(format string, args ...any) {
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, "bench %s: "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+	}
+}

@@ -1,0 +1,213 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Print writes the report: a header, each section measured, and the
+// targets with PASS or MISS.
+func (r *Report) Print(w io.Writer) {
+	r.printHeader(w)
+	for _, section := range []struct {
+		present bool
+		print   func(io.Writer)
+	}{
+		{r.PerCommand != nil, r.printPerCommand},
+		{r.Query != nil && r.PerCommand != nil, r.printQuery},
+		{r.Burst != nil && r.Burst.Original != nil, r.printBurst},
+		{r.History != nil && r.Large != nil, r.printHistory},
+		{len(r.Loads) > 0, r.printMemory},
+	} {
+		if section.present {
+			section.print(w)
+		}
+	}
+	r.printTargets(w)
+}
+
+func (r *Report) printHeader(w io.Writer) {
+	o := r.Options
+	fmt.Fprintf(w, "Engelbot benchmark report\n")
+	fmt.Fprintf(w, "  started   %s\n", r.Started.UTC().Format("2006-01-02 15:04:05 UTC"))
+	fmt.Fprintf(w, "  host      %s\n", hostLine())
+	fmt.Fprintf(w, "  forge     %s on 127.0.0.1, started for this run (SQLite; each commit runs git processes)\n", r.Forge)
+	fmt.Fprintf(w, "  sizes     %d write pairs; %s owners / %s tasks for queries and memory, %d queries each;\n",
+		o.Samples, thousands(o.QueryOwners), thousands(o.QueryTasks), o.QuerySamples)
+	fmt.Fprintf(w, "            burst of %d (original pattern capped at %s); history %s and %s rows, %d pairs each\n",
+		o.Burst, o.OriginalDeadline, thousands(o.HistorySmall), thousands(o.HistoryLarge), o.HistorySamples)
+	fmt.Fprintf(w, "  order     sections 1, 2, 4, 5, then 3, whose original pattern leaves the forge busy after its deadline\n")
+	fmt.Fprintf(w, "  p50/p95 are nearest-rank percentiles of the samples; every ratio divides two figures of this run.\n\n")
+}
+
+func (r *Report) printPerCommand(w io.Writer) {
+	p := r.PerCommand
+	fmt.Fprintf(w, "1. One write command alone (toolbox.Run → ledger → forgejo client → Gitea)\n")
+	t := table(w)
+	fmt.Fprintf(t, "   forge requests, first !start_work\t%s\n", p.Requests)
+	fmt.Fprintf(t, "   forge requests, first !stop_work\t%s\n", p.StopReqs)
+	fmt.Fprintf(t, "   forge requests, each of %d writes\t%d to %d\n", len(p.Commits), p.MinRequests, p.MaxRequests)
+	fmt.Fprintf(t, "   forge commits per write command\t%s (branch commit count before and after each)\n", commitSpread(p.Commits))
+	fmt.Fprintf(t, "   bare commit (Client.Commit, 1 new file)\t%s\n", p.Bare)
+	fmt.Fprintf(t, "   write command, end to end\t%s\n", p.Writes)
+	fmt.Fprintf(t, "   write / bare commit\t%.2f× at p50, %.2f× at p95\n", ratio(p.Writes.P50(), p.Bare.P50()), ratio(p.Writes.P95(), p.Bare.P95()))
+	fmt.Fprintf(t, "   !my_tasks on this forge-backed ledger\t%s; forge requests: %s\n", p.ForgeQuery, p.ForgeQueryRequests)
+	t.Flush()
+	fmt.Fprintf(w, "   (bare commits go to a repository of their own, alternating with the writes, so that neither moves\n")
+	fmt.Fprintf(w, "   the other's branch; a write creates or updates a page, two indexes and a master-events shard)\n\n")
+}
+
+// commitSpread says how many commits the commands made, e.g. "1 for each of 20 commands".
+func commitSpread(commits []int) string {
+	counts := map[int]int{}
+	for _, n := range commits {
+		counts[n]++
+	}
+	if len(counts) == 1 {
+		for n := range counts {
+			return fmt.Sprintf("%d for each of %d commands", n, len(commits))
+		}
+	}
+	var parts []string
+	for n, k := range counts {
+		parts = append(parts, fmt.Sprintf("%d commits ×%d commands", n, k))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (r *Report) printQuery(w io.Writer) {
+	q, p := r.Query, r.PerCommand
+	fmt.Fprintf(w, "2. Query and write latency\n")
+	fmt.Fprintf(w, "   ledger of %s owners and %s tasks (%.1f MB of CSV) in a local git store (ledger/localgit),\n",
+		thousands(q.Owners), thousands(q.Tasks), float64(q.Bytes)/1e6)
+	fmt.Fprintf(w, "   loaded by ledger.Open in %s; random owners ask, each query timed around toolbox.Run\n", secs(q.Open))
+	t := table(w)
+	fmt.Fprintf(t, "   freshness check alone (localgit Store.Head)\t%s\n", q.Head)
+	fmt.Fprintf(t, "   !my_tasks, toolbox.Run (freshness check included)\t%s\n", q.MyTasks)
+	fmt.Fprintf(t, "   !wallet, toolbox.Run (freshness check included)\t%s\n", q.Wallet)
+	fmt.Fprintf(t, "   write command end to end on Gitea (section 1)\t%s\n", p.Writes)
+	t.Flush()
+	fmt.Fprintln(w)
+}
+
+func (r *Report) printBurst(w io.Writer) {
+	b := r.Burst
+	e, o := b.Engelbot, b.Original
+	fmt.Fprintf(w, "3. Burst: %d owners send !start_work on their own task at the same moment, on the same forge\n", b.N)
+	t := table(w)
+	fmt.Fprintf(t, "   \twall time\tdone\tcommits\trequests\tconflict retries\n")
+	fmt.Fprintf(t, "   Engelbot (group commit)\t%s\t%d/%d\t%d\t%d\t(inside the writer)\n", secs(e.Wall), b.N, b.N, e.Commits, e.Requests.Total)
+	wall := secs(o.Wall)
+	if o.Capped {
+		wall += " (stopped)"
+	}
+	fmt.Fprintf(t, "   original pattern\t%s\t%d/%d\t%d\t%d\t%d\n", wall, o.Completed, o.N, o.Commits, o.Requests.Total, o.Retries)
+	t.Flush()
+	fmt.Fprintf(w, "   Engelbot: commands per commit %v; answers p50 %s, p95 %s after the release;\n", e.Groups, ms(e.Latencies.P50()), ms(e.Latencies.P95()))
+	fmt.Fprintf(w, "   requests %s\n", e.Requests)
+	fmt.Fprintf(w, "   original: requests %s;\n", o.Requests)
+	fmt.Fprintf(w, "   answers %s; each single-file write took %s\n", o.Requests.StatusString(), o.Attempts)
+	fmt.Fprintf(w, "   (original pattern, per command: GET the index, POST the page, PUT the index with its SHA, GET and PUT\n")
+	fmt.Fprintf(w, "   master-events.csv with its SHA; a write that loses a race (422/409/403 cannot lock ref/500) re-reads\n")
+	fmt.Fprintf(w, "   and retries at once. Its commits are counted when every write sent has been answered.)\n")
+	orig, label, speedup := b.Compare()
+	switch label {
+	case "extrapolated":
+		fmt.Fprintf(w, "   At its %s deadline the original pattern stopped sending; once the writes in flight were answered\n", o.Deadline)
+		fmt.Fprintf(w, "   (%s in all), %d of %d commands were done and %d of their %d single-file writes had landed.\n",
+			secs(o.Wall), o.Completed, o.N, o.Writes, 3*o.N)
+		fmt.Fprintf(w, "   At that rate (%.3f writes/s) all %d commands would take %s: an EXTRAPOLATION from %d writes,\n",
+			float64(o.Writes)/o.Wall.Seconds(), o.N, secs(orig), o.Writes)
+		fmt.Fprintf(w, "   not a measurement. Measured, the original takes more than %s: Engelbot is at least %.0f× faster.\n",
+			secs(o.Wall), ratio(o.Wall, e.Wall))
+	case "lower bound":
+		fmt.Fprintf(w, "   At its %s deadline the original pattern stopped sending; none of its writes had landed once those\n", o.Deadline)
+		fmt.Fprintf(w, "   in flight were answered (%s): it takes longer than that, and the speed-up is a LOWER BOUND.\n", secs(o.Wall))
+	}
+	fmt.Fprintf(w, "   speed-up: %.0f× (original %s, %s, vs Engelbot %s)\n\n", speedup, secs(orig), label, secs(e.Wall))
+}
+
+func (r *Report) printHistory(w io.Writer) {
+	h, lw := r.History, r.Large
+	fmt.Fprintf(w, "4. Write latency against the size of the audit trail (ledger on Gitea)\n")
+	t := table(w)
+	fmt.Fprintf(t, "   master-events rows\tshards\tseeding\tledger.Open\topen requests\twrites\tp50\tp95\tmost requests/write\n")
+	for k := range h.Rows {
+		fmt.Fprintf(t, "   %s\t%d\t%s\t%s\t%d\t%d\t%s\t%s\t%d\n", thousands(h.Rows[k]), h.Shards[k], secs(h.Seed[k]),
+			secs(h.Open[k]), h.OpenReqs[k].Total, len(h.Writes[k]), ms(h.Writes[k].P50()), ms(h.Writes[k].P95()), h.MaxReqs[k])
+	}
+	t.Flush()
+	fmt.Fprintf(w, "   (rows seeded through the store as shards of ≤ 1,000 rows with a valid hash chain, the newest holding\n")
+	fmt.Fprintf(w, "   %d rows at both sizes; the writes alternate between the two ledgers)\n", min(newestShardRows, h.Rows[0]))
+	fmt.Fprintf(w, "   p50 at %s rows / p50 at %s rows: %.2f×\n", thousands(h.Rows[1]), thousands(h.Rows[0]), ratio(h.Writes[1].P50(), h.Writes[0].P50()))
+	fmt.Fprintf(w, "   For comparison, without a target: !start_work on the ledger of %s owners and %s tasks on the forge\n",
+		thousands(lw.Owners), thousands(lw.Tasks))
+	fmt.Fprintf(w, "   (ledger.Open %s): %s, %.1f× the p50 at %s rows above;\n",
+		secs(lw.Open), lw.Writes, ratio(lw.Writes.P50(), h.Writes[0].P50()), thousands(h.Rows[0]))
+	fmt.Fprintf(w, "   requests %s.\n", lw.Requests)
+	fmt.Fprintf(w, "   Each such write re-encodes and re-uploads the whole tasks index (%.1f MB).\n\n", float64(lw.TasksBytes)/1e6)
+}
+
+func (r *Report) printMemory(w io.Writer) {
+	fmt.Fprintf(w, "5. Memory and load time, each ledger loaded by a child process that holds just that ledger\n")
+	t := table(w)
+	fmt.Fprintf(t, "   loaded from\towners\ttasks\taudit rows\tledger.Open\tVmRSS before\tVmRSS loaded\tVmHWM\tGo heap in use\tGo heap live\tVmRSS freed\n")
+	for _, l := range r.Loads {
+		fmt.Fprintf(t, "   %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.From, thousands(l.Owners), thousands(l.Tasks), thousands(l.Events),
+			secs(l.Took), mib(l.RSSBefore), mib(l.RSS), mib(l.PeakRSS), mib(int64(l.HeapInuse)), mib(int64(l.HeapAlloc)), mib(l.RSSFreed))
+	}
+	t.Flush()
+	gogc := "default GOGC"
+	if r.Loads[0].GOGC != "" {
+		gogc = "GOGC=" + r.Loads[0].GOGC
+	}
+	fmt.Fprintf(w, "   (after ledger.Open and one runtime.GC, from /proc/self/status and runtime.MemStats; %s. VmHWM is the\n", gogc)
+	fmt.Fprintf(w, "   peak; \"VmRSS freed\" is VmRSS once the child has also called debug.FreeOSMemory itself. The target is\n")
+	fmt.Fprintf(w, "   judged on \"VmRSS loaded\". The last row, for comparison and without a target, is section 4's ledger:\n")
+	fmt.Fprintf(w, "   its audit trail is held in memory too.)\n\n")
+}
+
+func (r *Report) printTargets(w io.Writer) {
+	fmt.Fprintf(w, "Targets (the run took %s; load average %.2f at the start, %.2f at the end",
+		r.Took.Round(time.Second), r.LoadAvg[0], r.LoadAvg[1])
+	if cpus := float64(runtime.NumCPU()); r.LoadAvg[0] > cpus {
+		fmt.Fprintf(w, ";\n   at the start it exceeded the %d CPUs (other work, or the forge's own start-up): forge figures may be inflated", runtime.NumCPU())
+	}
+	fmt.Fprintf(w, ";\n   the figure at the end includes section 3's original pattern, which sends its writes all at once)\n")
+	t := table(w)
+	fmt.Fprintf(t, "   §\ttarget\twant\tmeasured\t\n")
+	met := 0
+	targets := r.Targets()
+	for _, tg := range targets {
+		verdict := "MISS"
+		if tg.Met {
+			verdict = "PASS"
+			met++
+		}
+		fmt.Fprintf(t, "   %d\t%s\t%s\t%s\t%s\n", tg.Section, tg.Name, tg.Want, tg.Measured, verdict)
+	}
+	t.Flush()
+	fmt.Fprintf(w, "   %d of %d targets met\n", met, len(targets))
+}
+
+func table(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 0, 2, ' ', 0) }
+
+// thousands writes n with comma separators: 100000 → "100,000".
+func thousands(n int) string {
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// mib formats bytes in MiB.
+func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }

@@ -1,0 +1,89 @@
+package bench
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"smartup0.org/engelbot/servers"
+)
+
+// TestMain lets the test binary serve as the child that section 5 starts.
+func TestMain(m *testing.M) {
+	if IsChild() {
+		os.Exit(ChildMain())
+	}
+	os.Exit(m.Run())
+}
+
+// TestReportTiny runs every section at a tiny size on a real forge, so that
+// `make test` proves the report machinery still measures what it claims.
+func TestReportTiny(t *testing.T) {
+	g := servers.GiteaForTest(t)
+	opts := TinyOptions()
+	opts.Progress = testWriter{t}
+	rep, err := Run(t.Context(), g, opts)
+	var out bytes.Buffer
+	if rep != nil {
+		rep.Print(&out)
+		t.Logf("report:\n%s", out.String())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	pc := rep.PerCommand
+	if !pc.OneCommitEach() || len(pc.Commits) != 2*opts.Samples {
+		t.Errorf("section 1: commits per write command %v, want 1 for each of %d", pc.Commits, 2*opts.Samples)
+	}
+	if n := pc.Requests.Kinds["POST contents"]; n != 1 {
+		t.Errorf("section 1: !start_work sent %d multi-file commits (%s), want 1", n, pc.Requests)
+	}
+	if len(pc.Bare) != 2*opts.Samples || pc.Bare.P50() <= 0 {
+		t.Errorf("section 1: bare commit samples %v", pc.Bare)
+	}
+	if q := rep.Query; len(q.MyTasks) != opts.QuerySamples || len(q.Wallet) != opts.QuerySamples {
+		t.Errorf("section 2: %d and %d query samples, want %d each", len(q.MyTasks), len(q.Wallet), opts.QuerySamples)
+	}
+	b := rep.Burst
+	if b.Engelbot.Commits < 1 || b.Engelbot.Commits > opts.Burst {
+		t.Errorf("section 3: Engelbot's burst of %d made %d commits", opts.Burst, b.Engelbot.Commits)
+	}
+	if o := b.Original; o.Completed == o.N && o.Commits != 3*o.N {
+		t.Errorf("section 3: the original pattern completed %d commands in %d commits, want 3 each", o.Completed, o.Commits)
+	}
+	h := rep.History
+	for k, rows := range h.Rows {
+		if len(h.Writes[k]) != 2*opts.HistorySamples {
+			t.Errorf("section 4: %d writes at %d rows, want %d", len(h.Writes[k]), rows, 2*opts.HistorySamples)
+		}
+	}
+	if lw := rep.Large; len(lw.Writes) != opts.LargeWrites || lw.Requests.Kinds["POST contents"] != 1 {
+		t.Errorf("section 4: %d writes on the large ledger (first one: %s), want %d of one commit each", len(lw.Writes), lw.Requests, opts.LargeWrites)
+	}
+	if len(rep.Loads) != 3 {
+		t.Fatalf("section 5: %d loads, want the large ledger from the forge and from local git, and section 4's", len(rep.Loads))
+	}
+	// Section 4 seeded HistoryLarge rows, and each of its writes added one.
+	if l, want := rep.Loads[2], opts.HistoryLarge+2*opts.HistorySamples; l.Events != want {
+		t.Errorf("section 5: the child loaded %d audit rows of section 4's ledger, want %d", l.Events, want)
+	}
+	for _, l := range rep.Loads {
+		if l.RSS <= 0 || l.HeapInuse == 0 || l.Took <= 0 {
+			t.Errorf("section 5: load from %s measured nothing: %+v", l.From, l)
+		}
+	}
+	if n := len(rep.Targets()); n != 11 || !strings.Contains(out.String(), fmt.Sprintf("of %d targets met", n)) {
+		t.Errorf("the report judges %d targets, want 11, and sums them up", n)
+	}
+}
+
+// testWriter sends progress lines to the test's log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
+}
