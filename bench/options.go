@@ -39,7 +39,7 @@ func FullOptions() Options {
 		QueryTasks:       100000,
 		QuerySamples:     2000,
 		Burst:            50,
-		OriginalDeadline: 240 * time.Second,
+		OriginalDeadline: 180 * time.Second,
 		HistorySmall:     1000,
 		HistoryLarge:     100000,
 		HistorySamples:   6,
