@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"smartup0.org/engelbot/ledger"
-	"smartup0.org/engelbot/ledger/localgit"
 	"smartup0.org/engelbot/toolbox"
 )
 
@@ -38,27 +37,14 @@ var (
 // developer team has 35 open tasks. carol has 90 SC awarded and 45 pending
 // and 250 SK; dave 600 SK after decay; erin none.
 type lookupFixture struct {
-	t     *testing.T
-	tb    *toolbox.Toolbox
-	l     *ledger.Ledger
-	store ledger.Store
-	n     int // commands run, for their event IDs
-	setup int // scene-setting mutations, for theirs
+	*scene
+	tb *toolbox.Toolbox
+	n  int // commands run, for their event IDs
 }
 
 func newLookupFixture(t *testing.T) *lookupFixture {
 	t.Helper()
-	st, err := localgit.Open(t.TempDir()+"/l.git", "main")
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	l, err := ledger.Open(t.Context(), st, ledger.Options{Clock: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(l.Close)
-	f := &lookupFixture{t: t, l: l, store: st}
+	f := &lookupFixture{scene: newScene(t, time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC))}
 	f.mutate("seed", func(tx *ledger.Tx) {
 		tx.PutTeam(ledger.Team{ID: lookupOps, Name: "Operational team", Status: ledger.StatusActive})
 		tx.PutTeam(ledger.Team{ID: lookupLead, Name: "Leadership team", Status: ledger.StatusActive})
@@ -130,24 +116,8 @@ func newLookupFixture(t *testing.T) *lookupFixture {
 		tx.AppendSK(ledger.SKTx{Alias: "dave", Category: "conflict_resolution", Amount: 700, By: "bob"})
 		tx.AppendSK(ledger.SKTx{Alias: "dave", Category: "decay", Amount: -100, By: "engelbot"})
 	})
-	f.tb = toolbox.New(l, toolbox.Config{Founder: "@alice:s.test"})
+	f.tb = toolbox.New(f.l, toolbox.Config{Founder: "@alice:s.test"})
 	return f
-}
-
-// mutate changes the ledger directly, to set the scene.
-func (f *lookupFixture) mutate(what string, fn func(tx *ledger.Tx)) {
-	f.t.Helper()
-	f.setup++
-	res, err := f.l.Apply(f.t.Context(), ledger.Mutation{
-		EventID: fmt.Sprintf("$setup%d", f.setup), Actor: "engelbot", Command: what,
-		Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
-			fn(tx)
-			return ledger.Outcome{Action: "test." + what, Target: "test", Reply: "ok"}, nil
-		},
-	})
-	if err != nil || res.Refused {
-		f.t.Fatalf("setting up %s: %v %+v", what, err, res)
-	}
 }
 
 // ask sends a command as who from room, split on spaces as a message

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"smartup0.org/engelbot/ledger"
-	"smartup0.org/engelbot/ledger/localgit"
 	"smartup0.org/engelbot/toolbox"
 )
 
@@ -20,13 +19,9 @@ import (
 // Without a role: gina, ivy (99 SK), jack (100 SK), kim (campaign), lena
 // (watch), mona (organizational), erin (watch). frank is inactive.
 type workersFixture struct {
-	t     *testing.T
-	tb    *toolbox.Toolbox
-	l     *ledger.Ledger
-	store ledger.Store
-	clock time.Time
-	n     int // commands run, for their event IDs
-	setup int // scene-setting mutations, for theirs
+	*scene
+	tb *toolbox.Toolbox
+	n  int // commands run, for their event IDs
 }
 
 const (
@@ -36,17 +31,7 @@ const (
 
 func newWorkersFixture(t *testing.T) *workersFixture {
 	t.Helper()
-	st, err := localgit.Open(t.TempDir()+"/l.git", "main")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &workersFixture{t: t, store: st, clock: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	l, err := ledger.Open(t.Context(), st, ledger.Options{Clock: func() time.Time { return f.clock }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(l.Close)
-	f.l = l
+	f := &workersFixture{scene: newScene(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))}
 	f.mutate("seed", func(tx *ledger.Tx) {
 		tx.PutTeam(ledger.Team{ID: opsTeam, Name: "Operational team", Status: ledger.StatusActive})
 		tx.PutTeam(ledger.Team{ID: mediaTeam, Name: "Media team", Status: ledger.StatusActive})
@@ -89,28 +74,13 @@ func newWorkersFixture(t *testing.T) *workersFixture {
 			tx.PutTask(task)
 		}
 	})
-	f.tb = toolbox.New(l, toolbox.Config{Founder: "@bob:s.test"})
+	f.tb = toolbox.New(f.l, toolbox.Config{Founder: "@bob:s.test"})
 	f.clock = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	return f
 }
 
 // mutate changes the ledger directly, as an admin's or a captain's command
 // would, to set the scene for the command under test.
-func (f *workersFixture) mutate(what string, fn func(tx *ledger.Tx)) {
-	f.t.Helper()
-	f.setup++
-	res, err := f.l.Apply(f.t.Context(), ledger.Mutation{
-		EventID: fmt.Sprintf("$setup%d", f.setup), Actor: "engelbot", Command: what,
-		Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
-			fn(tx)
-			return ledger.Outcome{Action: "test." + what, Target: "test", Reply: "ok"}, nil
-		},
-	})
-	if err != nil || res.Refused {
-		f.t.Fatalf("setting up %s: %v %+v", what, err, res)
-	}
-}
-
 // grant records SK for alias now, as a captain's award would.
 func (f *workersFixture) grant(alias string, amount int) {
 	f.t.Helper()

@@ -1,0 +1,52 @@
+package toolbox_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"smartup0.org/engelbot/ledger"
+	"smartup0.org/engelbot/ledger/localgit"
+)
+
+// scene is the ground the toolbox tests stand on: a ledger on a local git
+// store, with a clock the test moves and a way to set the scene directly.
+type scene struct {
+	t     *testing.T
+	l     *ledger.Ledger
+	store ledger.Store
+	clock time.Time
+	setup int // scene-setting mutations, for their event IDs
+}
+
+func newScene(t *testing.T, start time.Time) *scene {
+	t.Helper()
+	st, err := localgit.Open(t.TempDir()+"/l.git", "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &scene{t: t, store: st, clock: start}
+	l, err := ledger.Open(t.Context(), st, ledger.Options{Clock: func() time.Time { return s.clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.Close)
+	s.l = l
+	return s
+}
+
+// mutate changes the ledger directly, to set the scene.
+func (s *scene) mutate(what string, fn func(tx *ledger.Tx)) {
+	s.t.Helper()
+	s.setup++
+	res, err := s.l.Apply(s.t.Context(), ledger.Mutation{
+		EventID: fmt.Sprintf("$setup%d", s.setup), Actor: "engelbot", Command: what,
+		Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
+			fn(tx)
+			return ledger.Outcome{Action: "test." + what, Target: "test", Reply: "ok"}, nil
+		},
+	})
+	if err != nil || res.Refused {
+		s.t.Fatalf("setting up %s: %v %+v", what, err, res)
+	}
+}
