@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"smartup0.org/engelbot/ledger"
-	"smartup0.org/engelbot/ledger/localgit"
 	"smartup0.org/engelbot/toolbox"
 )
 
@@ -15,28 +14,15 @@ import (
 // carol (attacker) and dave (defender) share task 6_1_7_1, erin has a
 // Watch license, and frank is inactive.
 type fixture struct {
-	t     *testing.T
-	tb    *toolbox.Toolbox
-	l     *ledger.Ledger
-	store ledger.Store
-	clock time.Time
-	n     int
+	*scene
+	tb *toolbox.Toolbox
+	n  int
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	st, err := localgit.Open(t.TempDir()+"/l.git", "main")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{t: t, store: st, clock: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-	l, err := ledger.Open(t.Context(), st, ledger.Options{Clock: func() time.Time { return f.clock }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(l.Close)
-	f.l = l
-	_, err = l.Apply(t.Context(), ledger.Mutation{EventID: "seed", Actor: "engelbot", Command: "seed", Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
+	f := &fixture{scene: newScene(t, time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC))}
+	f.mutate("seed", func(tx *ledger.Tx) {
 		tx.PutRole(ledger.Role{ID: "4_1_7_tc", Team: "3_7_operational_team", Type: ledger.RoleCaptain, Title: "Captain", Status: ledger.StatusActive})
 		tx.PutRole(ledger.Role{ID: "4_2_7_lead", Team: "3_7_operational_team", Type: ledger.RoleSenior, Title: "Lead", Status: ledger.StatusActive})
 		for _, o := range []struct{ alias, license, status, role string }{
@@ -52,12 +38,8 @@ func newFixture(t *testing.T) *fixture {
 		tx.PutTask(ledger.Task{ID: "6_1_7_1", Team: "3_7_operational_team", Title: "Checklist", Size: "M", BudgetSC: 50, State: ledger.TaskClaimed, Attacker: "carol", Defender: "dave"})
 		tx.PutTask(ledger.Task{ID: "6_1_7_2", Team: "3_7_operational_team", Title: "Calendar", Size: "S", BudgetSC: 25, State: ledger.TaskClaimed, Attacker: "dave"})
 		tx.PutTask(ledger.Task{ID: "6_1_7_3", Team: "3_7_operational_team", Title: "Done", Size: "S", BudgetSC: 25, State: ledger.TaskAwarded, Attacker: "carol"})
-		return ledger.Outcome{Action: "seed", Target: "test", Reply: "ok"}, nil
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.tb = toolbox.New(l, toolbox.Config{Founder: "@bob:s.test"})
+	})
+	f.tb = toolbox.New(f.l, toolbox.Config{Founder: "@bob:s.test"})
 	return f
 }
 
