@@ -33,7 +33,7 @@ demo:
 	bash scripts/install-servers.sh dendrite
 	$(GO) run ./cmd/engelbot demo
 
-## bench: one report of the measured figures against a real Gitea (about 7 minutes)
+## bench: one report of the measured figures against a real Gitea (about 6 minutes)
 bench: servers
 	$(GO) run ./bench/cmd/engelbot-bench
 
