@@ -132,15 +132,6 @@ func (f *lookupFixture) ask(who string, room toolbox.Room, line string) toolbox.
 	})
 }
 
-func (f *lookupFixture) head() string {
-	f.t.Helper()
-	h, err := f.store.Head(f.t.Context())
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return h
-}
-
 // lookupCase is one question and what its answer must and must not say.
 type lookupCase struct {
 	name    string

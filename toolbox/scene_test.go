@@ -50,3 +50,13 @@ func (s *scene) mutate(what string, fn func(tx *ledger.Tx)) {
 		s.t.Fatalf("setting up %s: %v %+v", what, err, res)
 	}
 }
+
+// head is the ledger branch's commit: a refusal must leave it where it was.
+func (s *scene) head() string {
+	s.t.Helper()
+	h, err := s.store.Head(s.t.Context())
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return h
+}

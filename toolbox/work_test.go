@@ -55,15 +55,6 @@ func (f *fixture) run(who, line string) toolbox.Reply {
 	})
 }
 
-func (f *fixture) head() string {
-	f.t.Helper()
-	h, err := f.store.Head(f.t.Context())
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return h
-}
-
 func TestStartWorkRefusals(t *testing.T) {
 	f := newFixture(t)
 	before := f.head()

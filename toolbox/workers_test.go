@@ -102,15 +102,6 @@ func (f *workersFixture) run(who, line string) toolbox.Reply {
 	})
 }
 
-func (f *workersFixture) head() string {
-	f.t.Helper()
-	h, err := f.store.Head(f.t.Context())
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return h
-}
-
 func (f *workersFixture) read() *ledger.Tx { return f.l.Current().Read() }
 
 // refusals runs each case, expects a refusal containing its words, and
