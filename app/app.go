@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -28,6 +29,8 @@ type App struct {
 	Toolbox *toolbox.Toolbox
 	Bot     *bot.Bot
 	db      *state.DB
+	jobs    config.Jobs
+	log     zerolog.Logger
 }
 
 // OpenStore opens the ledger's storage backend named by the configuration.
@@ -45,15 +48,26 @@ func OpenStore(cfg *config.Config) (ledger.Store, error) {
 	return nil, fmt.Errorf("unknown ledger backend %q", cfg.Ledger.Backend)
 }
 
+// Options change how the parts are built, for tests.
+type Options struct {
+	// Clock is the ledger's and the scheduled jobs' clock. Default time.Now.
+	Clock func() time.Time
+}
+
 // Open builds every part. The ledger is read once here, so a bad ledger
 // stops the start with an error that names the file and line.
 func Open(ctx context.Context, cfg *config.Config, log zerolog.Logger) (*App, error) {
+	return OpenWith(ctx, cfg, log, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 	store, err := OpenStore(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("ledger storage: %w", err)
 	}
 	ledgerLog := log.With().Str("component", "ledger").Logger()
-	l, err := ledger.Open(ctx, store, ledger.Options{Log: &ledgerLog})
+	l, err := ledger.Open(ctx, store, ledger.Options{Log: &ledgerLog, Clock: opts.Clock})
 	if err != nil {
 		return nil, fmt.Errorf("loading the ledger: %w", err)
 	}
@@ -72,7 +86,7 @@ func Open(ctx context.Context, cfg *config.Config, log zerolog.Logger) (*App, er
 		UserID: cfg.Bot.UserID, Password: cfg.Bot.Password, AccessToken: cfg.Bot.AccessToken,
 		DeviceID: cfg.Bot.DeviceID, DisplayName: cfg.Bot.DisplayName, Rooms: rooms,
 	}, db, tb, log.With().Str("component", "bot").Logger())
-	return &App{Ledger: l, Toolbox: tb, Bot: b, db: db}, nil
+	return &App{Ledger: l, Toolbox: tb, Bot: b, db: db, jobs: cfg.Jobs, log: log}, nil
 }
 
 func roomOf(r config.Room) toolbox.Room {
@@ -91,7 +105,17 @@ func roomOf(r config.Room) toolbox.Room {
 // finishes the commands in flight, the ledger writer its commit, and the
 // database last.
 func (a *App) Run(ctx context.Context) error {
+	jobsDone := make(chan struct{})
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	go func() {
+		defer close(jobsDone)
+		if !a.jobs.Disabled {
+			a.runJobs(jobsCtx)
+		}
+	}()
 	err := a.Bot.Run(ctx)
+	stopJobs()
+	<-jobsDone
 	return errors.Join(err, a.Close())
 }
 

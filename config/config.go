@@ -16,14 +16,28 @@ import (
 
 // Config is the whole configuration file.
 type Config struct {
-	Homeserver Homeserver      `yaml:"homeserver"`
-	Bot        Bot             `yaml:"bot"`
-	Database   string          `yaml:"database"`
-	Ledger     Ledger          `yaml:"ledger"`
-	Rooms      map[string]Room `yaml:"rooms"`
-	Founder    string          `yaml:"founder"`
-	Admins     []string        `yaml:"admins"`
-	Log        Log             `yaml:"log"`
+	Homeserver Homeserver `yaml:"homeserver"`
+	Bot        Bot        `yaml:"bot"`
+	Database   string     `yaml:"database"`
+	Ledger     Ledger     `yaml:"ledger"`
+	// Identity is the private repository of the identity mapping (real
+	// names, e-mail addresses): the same shape as Ledger, its own token.
+	// An empty backend means there is none.
+	Identity Ledger          `yaml:"identity"`
+	Rooms    map[string]Room `yaml:"rooms"`
+	Founder  string          `yaml:"founder"`
+	Admins   []string        `yaml:"admins"`
+	Jobs     Jobs            `yaml:"jobs"`
+	Log      Log             `yaml:"log"`
+}
+
+// Jobs is the scheduled work the bot does by itself: finalizing lazy
+// consensus and the monthly SK decay.
+type Jobs struct {
+	// Interval is how often the bot looks for due jobs. Default 1m.
+	Interval time.Duration `yaml:"interval"`
+	// Disabled turns scheduled jobs off (another process runs them).
+	Disabled bool `yaml:"disabled"`
 }
 
 // Homeserver is the community's Matrix server.
@@ -152,6 +166,9 @@ func (c *Config) defaults() {
 	if c.Ledger.Forgejo.Timeout == 0 {
 		c.Ledger.Forgejo.Timeout = 30 * time.Second
 	}
+	if c.Jobs.Interval == 0 {
+		c.Jobs.Interval = time.Minute
+	}
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
 	}
@@ -242,6 +259,9 @@ func (c *Config) Validate() error {
 		if !userIDPattern.MatchString(a) {
 			return bad(fmt.Sprintf("admins[%d]", i), "%q is not a Matrix user ID", a)
 		}
+	}
+	if c.Jobs.Interval < time.Second {
+		return bad("jobs.interval", "%s is too short; use at least 1s", c.Jobs.Interval)
 	}
 	switch c.Log.Level {
 	case "trace", "debug", "info", "warn", "error":

@@ -32,6 +32,25 @@ var demoRoles = []ledger.Role{
 	{ID: "4_1_3_tc_developer_team", Team: OtherTeam, Type: ledger.RoleCaptain, Title: "Team captain, developers", Status: ledger.StatusActive, Recruitment: "future", Hours: 10, SCPotential: 100},
 }
 
+// demoTeams are SmartupOS's seven teams.
+var demoTeams = []ledger.Team{
+	{ID: "3_1_leadership_team", Name: "Leadership team", Status: ledger.StatusActive},
+	{ID: "3_2_design_team", Name: "Design team", Status: ledger.StatusActive},
+	{ID: OtherTeam, Name: "Developer team", Status: ledger.StatusActive},
+	{ID: "3_4_business_team", Name: "Business team", Status: ledger.StatusActive},
+	{ID: "3_5_media_team", Name: "Media team", Status: ledger.StatusActive},
+	{ID: "3_6_science_team", Name: "Science team", Status: ledger.StatusActive},
+	{ID: Team, Name: "Operational team", Status: ledger.StatusActive},
+}
+
+// demoObjectives: one for the organisation, and one for each demo team that
+// new tasks serve.
+var demoObjectives = []ledger.Objective{
+	{ID: "5_1", Title: "Open the SmartupOS workplace", Status: ledger.ObjectiveOpen},
+	{ID: "5_1_7", Parent: "5_1", Team: Team, Title: "Run the workplace day to day", Status: ledger.ObjectiveOpen},
+	{ID: "5_1_3", Parent: "5_1", Team: OtherTeam, Title: "Build Engelbot", Status: ledger.ObjectiveOpen},
+}
+
 // People is the demo community: a founder, a captain, two workers paired
 // on a task, an owner with a Watch license and no role, and someone who is
 // not an owner at all. extraWorkers adds workers w01, w02, … each on a task
@@ -86,6 +105,12 @@ func Seed(ctx context.Context, l *ledger.Ledger, people []Person) error {
 		EventID: "seed:demo", Actor: "engelbot", Command: "seed the demo ledger",
 		Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
 			now := tx.Now()
+			for _, t := range demoTeams {
+				tx.PutTeam(t)
+			}
+			for _, o := range demoObjectives {
+				tx.PutObjective(o)
+			}
 			for _, r := range demoRoles {
 				tx.PutRole(r)
 			}

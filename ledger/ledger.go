@@ -86,6 +86,9 @@ func (l *Ledger) Close() {
 	<-l.done
 }
 
+// Now is the ledger's clock: the time a mutation started now would run at.
+func (l *Ledger) Now() time.Time { return l.opts.Clock().UTC().Truncate(time.Second) }
+
 // Current returns the snapshot as last read, without asking the store.
 func (l *Ledger) Current() *Snapshot { return l.snap.Load() }
 

@@ -115,6 +115,13 @@ type Objective struct {
 	WikiPath string `csv:"wiki_path"`
 }
 
+// Objective statuses.
+const (
+	ObjectiveOpen     = "open"
+	ObjectiveAchieved = "achieved"
+	ObjectiveDropped  = "dropped"
+)
+
 // Task is a piece of work (6_X_Y_Z) with an attacker and a defender.
 type Task struct {
 	ID        string    `csv:"task_id"`

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Snapshot is the whole ledger in memory at one commit. It is immutable:
@@ -135,3 +136,11 @@ func (s *Snapshot) OwnerByMatrixID(mxid string) (Owner, bool) {
 
 // Read returns a transaction that only reads: the view queries use.
 func (s *Snapshot) Read() *Tx { return newTx(s) }
+
+// ReadAt is Read for a reader whose clock says now: rules that look at
+// time (windows, daily caps) see the ledger's clock, not the machine's.
+func (s *Snapshot) ReadAt(now time.Time) *Tx {
+	tx := newTx(s)
+	tx.now = now.UTC().Truncate(time.Second)
+	return tx
+}

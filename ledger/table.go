@@ -7,7 +7,7 @@ import (
 
 // record is a row type with a primary key.
 type record interface {
-	Owner | Team | Role | Assignment | Application | Objective | Task | Session
+	Owner | Team | Role | Assignment | Application | Objective | Task | Session | Assessment
 	key() string
 }
 

@@ -10,6 +10,7 @@ type tables struct {
 	objectives   *table[Objective]
 	tasks        *table[Task]
 	sessions     *table[Session]
+	assessments  *table[Assessment]
 }
 
 // overlays is every CSV index as a transaction sees it.
@@ -22,6 +23,7 @@ type overlays struct {
 	objectives   overlay[Objective]
 	tasks        overlay[Task]
 	sessions     overlay[Session]
+	assessments  overlay[Assessment]
 }
 
 // index describes one CSV index to the code that handles all of them
@@ -86,4 +88,5 @@ var indexes = []index{
 	indexOf(ObjectivesFile, func(t *tables) **table[Objective] { return &t.objectives }, func(o *overlays) *overlay[Objective] { return &o.objectives }),
 	indexOf(TasksFile, func(t *tables) **table[Task] { return &t.tasks }, func(o *overlays) *overlay[Task] { return &o.tasks }),
 	indexOf(SessionsFile, func(t *tables) **table[Session] { return &t.sessions }, func(o *overlays) *overlay[Session] { return &o.sessions }),
+	indexOf(AssessmentsFile, func(t *tables) **table[Assessment] { return &t.assessments }, func(o *overlays) *overlay[Assessment] { return &o.assessments }),
 }

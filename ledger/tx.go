@@ -140,6 +140,15 @@ func (tx *Tx) Objectives() iter.Seq[Objective] { return tx.objectives.all() }
 // PutObjective adds or replaces an objective.
 func (tx *Tx) PutObjective(o Objective) { tx.objectives.put(o) }
 
+// Assessment returns an assessment by ID.
+func (tx *Tx) Assessment(id string) (Assessment, bool) { return tx.assessments.get(id) }
+
+// Assessments lists every assessment, settled ones included.
+func (tx *Tx) Assessments() iter.Seq[Assessment] { return tx.assessments.all() }
+
+// PutAssessment adds or replaces an assessment.
+func (tx *Tx) PutAssessment(a Assessment) { tx.assessments.put(a) }
+
 // PutSession adds or replaces a work session.
 func (tx *Tx) PutSession(s Session) { tx.sessions.put(s) }
 

@@ -72,6 +72,8 @@ func init() {
 		lookupCommands,
 		[]*Command{cmdStartWork, cmdStopWork},
 		workerCommands,
+		captainCommands,
+		adminCommands,
 	)
 	byName = map[string]*Command{}
 	for _, c := range registry {

@@ -49,6 +49,9 @@ type Reply struct {
 	// Refused: the command did not run (unknown, not allowed, bad input, or
 	// the rules said no); nothing was written.
 	Refused bool
+	// Denied: refused because this sender may not use the command here (not
+	// an owner, wrong tier or room), before any rule was looked at.
+	Denied bool
 	// Duplicate: the command had run before (the same event delivered
 	// again); Text is its original answer and nothing new was written.
 	Duplicate bool

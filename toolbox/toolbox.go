@@ -58,16 +58,18 @@ func (tb *Toolbox) Run(ctx context.Context, req Request) Reply {
 		snap, _ = tb.ledger.Snapshot(ctx)
 	}
 	c := &call{Request: &req, cmd: cmd}
-	me, err := tb.authorize(snap.Read(), c)
+	me, err := tb.authorize(snap.ReadAt(tb.ledger.Now()), c)
 	if err != nil {
-		return refusal(err)
+		r := refusal(err)
+		r.Denied = r.Err == nil
+		return r
 	}
 	c.alias = me.Alias
 	if err := cmd.checkArgs(req.Args); err != nil {
 		return refusal(err)
 	}
 	if cmd.query != nil {
-		return cmd.query(tb, snap.Read(), c)
+		return cmd.query(tb, snap.ReadAt(tb.ledger.Now()), c)
 	}
 	return tb.write(ctx, c)
 }
@@ -92,7 +94,7 @@ func (tb *Toolbox) write(ctx context.Context, c *call) Reply {
 	}
 	r := Reply{Text: res.Reply, Refused: res.Refused, Duplicate: res.Duplicate}
 	if !res.Refused && !res.Duplicate && c.cmd.announce != nil {
-		r.Announce = c.cmd.announce(tb.ledger.Current().Read(), c, res)
+		r.Announce = c.cmd.announce(tb.ledger.Current().ReadAt(tb.ledger.Now()), c, res)
 	}
 	return r
 }
