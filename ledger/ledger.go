@@ -157,6 +157,7 @@ type Outcome struct {
 // Result is a mutation's answer.
 type Result struct {
 	Reply     string
+	Target    string // the record it was about (Outcome.Target)
 	Refused   bool   // the rules said no; nothing was written
 	Duplicate bool   // the event was applied before; this is its recorded answer
 	Commit    string // the commit that carried it

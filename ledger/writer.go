@@ -136,7 +136,7 @@ func (l *Ledger) plan(snap *Snapshot, group []*request) *plan {
 	for i, r := range group {
 		m := r.m
 		if e, ok := snap.events.find(m.EventID); ok {
-			p.results[i] = Result{Reply: e.Result, Duplicate: true}
+			p.results[i] = Result{Reply: e.Result, Target: e.Target, Duplicate: true}
 			continue
 		}
 		if j, ok := seen[m.EventID]; ok {
@@ -167,7 +167,7 @@ func (l *Ledger) plan(snap *Snapshot, group []*request) *plan {
 		e.Hash = ChainHash(e)
 		last = e
 		p.events = append(p.events, e)
-		p.results[i] = Result{Reply: out.Reply}
+		p.results[i] = Result{Reply: out.Reply, Target: out.Target}
 	}
 	if len(p.events) > 0 {
 		p.commit = p.build(snap, l.opts.Author, l.opts.ShardRows)

@@ -32,15 +32,11 @@ func cmdVerify(args []string) error {
 		return fmt.Errorf("the ledger cannot be read: %w", err)
 	}
 	defer l.Close()
-	snap := l.Current()
-	problems := snap.Verify()
-	if h, ok := store.(ledger.Historian); ok {
-		more, err := snap.VerifyHistory(context.Background(), h)
-		if err != nil {
-			return fmt.Errorf("walking the ledger's history: %w", err)
-		}
-		problems = append(problems, more...)
+	v, err := l.VerifyAll(context.Background())
+	if err != nil {
+		return fmt.Errorf("checking the ledger: %w", err)
 	}
+	snap, problems := v.Snapshot, v.Problems
 	for _, p := range problems {
 		fmt.Println(p)
 	}

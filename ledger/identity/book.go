@@ -1,0 +1,163 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"smartup0.org/engelbot/ledger"
+)
+
+// File is the identity mapping's path in its repository.
+const File = "identity-mapping.csv"
+
+// Entry is one row of the identity mapping: one person, keyed by Matrix ID.
+type Entry struct {
+	MatrixID   string    `csv:"matrix_id"`   // the key: identity is the Matrix ID
+	Alias      string    `csv:"alias"`       // their alias in the Book of Owners
+	RealName   string    `csv:"real_name"`   // may be empty
+	Email      string    `csv:"email"`       // may be empty
+	RecordedAt time.Time `csv:"recorded_at"` // when this version of the row was written
+	RecordedBy string    `csv:"recorded_by"` // alias of the admin who wrote it
+	EventID    string    `csv:"event_id"`    // the command that wrote it: the exactly-once key
+}
+
+// attempts is how often Record tries when the file changes under it. A
+// conflict means another admin recorded someone at the same moment, which
+// is rare; a few tries, further apart each time, settle it.
+const attempts = 8
+
+// Book reads and writes the identity mapping in its own store.
+type Book struct {
+	store  ledger.Store
+	author ledger.Signature
+}
+
+// New returns a Book over the identity repository's store. The store must
+// not be the ledger's.
+func New(store ledger.Store) *Book {
+	return &Book{store: store, author: ledger.Signature{Name: "Engelbot", Email: "engelbot@localhost"}}
+}
+
+// Record adds e, or replaces the row with e's Matrix ID, in one commit that
+// names the blob SHA it was computed from. When another writer got there
+// first it reads the file again and retries. Recording an entry whose event
+// is already the row's event writes nothing: a command delivered twice
+// records once.
+//
+// Errors never quote the entry's content, so they can go to a log.
+func (b *Book) Record(ctx context.Context, e Entry) error {
+	if err := e.check(); err != nil {
+		return err
+	}
+	if e.RecordedAt.IsZero() {
+		e.RecordedAt = time.Now()
+	}
+	e.RecordedAt = e.RecordedAt.UTC().Truncate(time.Second)
+	var err error
+	for attempt := range attempts {
+		if attempt > 0 {
+			if werr := backoff(ctx, attempt); werr != nil {
+				return werr
+			}
+		}
+		err = b.record(ctx, e)
+		if !errors.Is(err, ledger.ErrConflict) {
+			return err
+		}
+	}
+	return fmt.Errorf("identity mapping: gave up after %d conflicting writes: %w", attempts, err)
+}
+
+// record is one attempt: read, upsert, commit.
+func (b *Book) record(ctx context.Context, e Entry) error {
+	rows, sha, err := b.read(ctx)
+	if err != nil {
+		return err
+	}
+	replaced := false
+	for i, r := range rows {
+		if r.MatrixID != e.MatrixID {
+			continue
+		}
+		if r.EventID == e.EventID {
+			return nil // this command was recorded before
+		}
+		rows[i], replaced = e, true
+		break
+	}
+	if !replaced {
+		rows = append(rows, e)
+	}
+	change := ledger.Change{Op: ledger.OpCreate, Path: File, Content: ledger.EncodeCSV(rows)}
+	if sha != "" {
+		change.Op, change.SHA = ledger.OpUpdate, sha
+	}
+	// The message names the Matrix ID and the event, never the person.
+	msg := fmt.Sprintf("identity: %s\n\nActor: %s\nEvent: %s\n", e.MatrixID, e.RecordedBy, e.EventID)
+	if _, err := b.store.Commit(ctx, ledger.Commit{Message: msg, Author: b.author, Changes: []ledger.Change{change}}); err != nil {
+		return fmt.Errorf("identity mapping: writing %s: %w", File, err)
+	}
+	return nil
+}
+
+// Lookup returns the row of a Matrix ID, if there is one.
+func (b *Book) Lookup(ctx context.Context, matrixID string) (Entry, bool, error) {
+	rows, _, err := b.read(ctx)
+	if err != nil {
+		return Entry{}, false, err
+	}
+	for _, r := range rows {
+		if r.MatrixID == matrixID {
+			return r, true, nil
+		}
+	}
+	return Entry{}, false, nil
+}
+
+// read returns every row and the file's blob SHA ("" while the file does
+// not exist yet).
+func (b *Book) read(ctx context.Context) ([]Entry, string, error) {
+	f, err := b.store.ReadFile(ctx, File)
+	if errors.Is(err, ledger.ErrNotFound) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("identity mapping: reading %s: %w", File, err)
+	}
+	rows, err := ledger.DecodeCSV[Entry](File, f.Content)
+	if err != nil {
+		return nil, "", fmt.Errorf("identity mapping: %w", err)
+	}
+	return rows, f.SHA, nil
+}
+
+// check refuses an entry that cannot be keyed or traced.
+func (e Entry) check() error {
+	switch {
+	case !strings.HasPrefix(e.MatrixID, "@") || !strings.Contains(e.MatrixID, ":"):
+		return errors.New("identity mapping: an entry needs a Matrix ID like @alias:server")
+	case e.Alias == "":
+		return errors.New("identity mapping: an entry needs the owner's alias")
+	case e.EventID == "":
+		return errors.New("identity mapping: an entry needs the event that records it")
+	}
+	return nil
+}
+
+// backoff waits a short, jittered, growing time before the next attempt.
+func backoff(ctx context.Context, attempt int) error {
+	d := 25 * time.Millisecond << min(attempt-1, 4) // 25 ms … 400 ms
+	d = d/2 + rand.N(d/2+1)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
