@@ -1,4 +1,78 @@
 package toolbox
 
-// adminCommands are the admins' commands, for a direct chat only.
-var adminCommands = []*Command{}
+import (
+	"context"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"smartup0.org/engelbot/ledger"
+	"smartup0.org/engelbot/ledger/identity"
+)
+
+// adminCommands are the admins' commands, for a direct chat only: the
+// register (onboarding, licenses, deactivation, roles) and the health
+// checks. Each group lives in its own admin_*.go file.
+var adminCommands = []*Command{cmdAddOwner, cmdSetLicense, cmdDeactivate, cmdCreateRole, cmdVerify, cmdStatus}
+
+// Identity is the private identity repository as onboarding sees it
+// (*identity.Book implements it). Only !add_owner writes to it.
+type Identity interface {
+	Record(ctx context.Context, e identity.Entry) error
+}
+
+var _ Identity = (*identity.Book)(nil)
+
+// OwnerPagesDir holds the owners' public pages, by alias.
+const OwnerPagesDir = "pages/owners"
+
+// RolePagesDir holds the roles' pages, by role ID.
+const RolePagesDir = "pages/roles"
+
+// licenses are the licenses from least to most, as an admin types them.
+var licenses = []string{ledger.LicenseCampaign, ledger.LicenseWatch, ledger.LicenseWork, ledger.LicenseOrganizational}
+
+// licenseArg is the license an argument names, case aside.
+func licenseArg(arg string) (string, error) {
+	l := strings.ToLower(strings.TrimSpace(arg))
+	if slices.Contains(licenses, l) {
+		return l, nil
+	}
+	return "", ledger.Refuse("%s is not a license. The licenses are %s.", quoteArg(arg), joinWords(licenses, "and"))
+}
+
+// ownerPage renders an owner's public page from their Book of Owners row:
+// alias, license, status, since when. Never a real name or an e-mail
+// address: those exist only in the private identity mapping.
+func ownerPage(o ledger.Owner) ledger.Page {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", o.Alias)
+	fmt.Fprintf(&b, "- License: %s\n", o.License)
+	fmt.Fprintf(&b, "- Status: %s\n", o.Status)
+	if !o.Joined.IsZero() {
+		fmt.Fprintf(&b, "- Owner since: %s\n", o.Joined.Format("2006-01-02"))
+	}
+	date := ""
+	if !o.Joined.IsZero() {
+		date = o.Joined.Format("2006-01-02")
+	}
+	return ledger.Page{
+		Front: ledger.Frontmatter{Title: "Owner " + o.Alias, Author: o.Alias, Date: date, Topic: "owner", Public: true},
+		Body:  b.String(),
+	}
+}
+
+// writeOwner stores an owner's row and renders their page again, so the two
+// never disagree. An owner added before pages existed gets one now; a page
+// kept somewhere else than the owners' folder is left alone.
+func writeOwner(tx *ledger.Tx, o ledger.Owner) ledger.Owner {
+	if o.WikiPath == "" {
+		o.WikiPath = path.Join(OwnerPagesDir, o.Alias+".md")
+	}
+	if strings.HasPrefix(o.WikiPath, OwnerPagesDir+"/") {
+		tx.WritePage(o.WikiPath, ownerPage(o))
+	}
+	tx.PutOwner(o)
+	return o
+}

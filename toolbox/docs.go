@@ -27,7 +27,7 @@ func CommandsMarkdown() string {
 	}
 	b.WriteString("\n| command | tier | does |\n| --- | --- | --- |\n")
 	for _, c := range registry {
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", c.Usage(), c.Tier, c.Summary)
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", cell(c.Usage()), c.Tier, cell(c.Summary))
 	}
 	for _, c := range registry {
 		fmt.Fprintf(&b, "\n## %s\n\n`%s` — %s\n\n%s\n", c.Name, c.Usage(), c.Tier, c.Help)
@@ -37,3 +37,7 @@ func CommandsMarkdown() string {
 	}
 	return b.String()
 }
+
+// cell escapes a table cell's pipes: GitHub's tables split on them even
+// inside code spans, unless escaped.
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

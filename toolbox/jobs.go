@@ -1,18 +1,154 @@
 package toolbox
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"smartup0.org/engelbot/ledger"
+)
+
+// Scheduled jobs are ledger writes like any command, with the bot as the
+// actor. Each has an event ID made from what it is for (the assessment, the
+// month), so the ledger's exactly-once rule makes a second run — after a
+// restart, or by a second process — write nothing. Their rules check the
+// ledger again inside the mutation as well.
+
+// JobActor is the actor of scheduled writes in the audit trail.
+const JobActor = "engelbot"
 
 // JobResult is one scheduled write: which job, for what, and its answer.
 type JobResult struct {
 	Job  string // finalize, decay
-	Key  string // the task or month it ran for
+	Key  string // the assessment or month it ran for
 	Text string // what it did, in words
 	// Duplicate: it had run before for this key; nothing was written.
 	Duplicate bool
 	Err       error
 }
 
-// RunJobs does every scheduled write that is due at the ledger's clock.
+// RunJobs does every scheduled write that is due at the ledger's clock:
+// awarding SC whose lazy-consensus window has passed, and this month's SK
+// decay. It answers what it did; a failed job is tried again next time.
 func (tb *Toolbox) RunJobs(ctx context.Context) []JobResult {
-	return nil
+	snap, err := tb.ledger.Snapshot(ctx)
+	if err != nil {
+		return []JobResult{{Job: "jobs", Err: err}}
+	}
+	now := tb.ledger.Now()
+	tx := snap.ReadAt(now)
+	var out []JobResult
+	var due []string
+	for a := range tx.Assessments() {
+		if a.State == ledger.AssessmentApproved && !now.Before(a.WindowEnds) {
+			due = append(due, a.ID)
+		}
+	}
+	slices.SortFunc(due, compareIDs)
+	for _, id := range due {
+		out = append(out, tb.job(ctx, "finalize", id, func(tx *ledger.Tx) (ledger.Outcome, error) { return finalize(tx, id) }))
+	}
+	period := monthStart(now).Format("2006-01")
+	if _, done := snap.Applied(decayEventID(period)); !done {
+		if rows, _ := decayPlan(tx, period); len(rows) > 0 {
+			out = append(out, tb.job(ctx, "decay", period, func(tx *ledger.Tx) (ledger.Outcome, error) { return decay(tx, period) }))
+		}
+	}
+	return out
+}
+
+func decayEventID(period string) string { return "job:decay:" + period }
+
+// job applies one scheduled mutation.
+func (tb *Toolbox) job(ctx context.Context, job, key string, run func(*ledger.Tx) (ledger.Outcome, error)) JobResult {
+	res, err := tb.ledger.Apply(ctx, ledger.Mutation{
+		EventID: "job:" + job + ":" + key, Actor: JobActor, Command: "scheduled " + job + " " + key, Run: run,
+	})
+	r := JobResult{Job: job, Key: key, Text: res.Reply, Duplicate: res.Duplicate, Err: err}
+	if err == nil && res.Refused {
+		// A rule said no: the work was done or undone meanwhile. Nothing
+		// was written, and there is nothing to retry.
+		r.Duplicate = true
+	}
+	return r
+}
+
+// finalize awards the SC of an approved assessment whose window passed
+// without objection.
+func finalize(tx *ledger.Tx, id string) (ledger.Outcome, error) {
+	a, ok := tx.Assessment(id)
+	if !ok {
+		return ledger.Outcome{}, fmt.Errorf("assessment %s is not in the ledger", id)
+	}
+	now := tx.Now()
+	if a.State != ledger.AssessmentApproved || now.Before(a.WindowEnds) {
+		return ledger.Outcome{}, ledger.Refuse("assessment %s is %s, window ends %s: nothing to award", id, a.State, a.WindowEnds.Format("2006-01-02 15:04"))
+	}
+	awarded := settlePending(tx, a, ledger.SCAwarded, "lazy consensus: no objection in 48 h")
+	a.State, a.Settled = ledger.AssessmentAwarded, now
+	tx.PutAssessment(a)
+	if t, ok := tx.Task(a.Task); ok {
+		t.State, t.Updated = ledger.TaskAwarded, now
+		tx.PutTask(t)
+	}
+	var parts []string
+	for _, s := range awarded {
+		parts = append(parts, fmt.Sprintf("%s %d SC", s.Alias, s.Amount))
+	}
+	return ledger.Outcome{
+		Action: "sc.award", Target: a.Task,
+		Reply: fmt.Sprintf("SC for `%s` awarded after 48 hours without objection: %s.", a.Task, strings.Join(parts, ", ")),
+	}, nil
+}
+
+// decay writes this month's SK decay: one negative row per owner who has
+// SK older than the grace period. A month with nothing to decay writes
+// nothing at all.
+func decay(tx *ledger.Tx, period string) (ledger.Outcome, error) {
+	rows, err := decayPlan(tx, period)
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
+	if len(rows) == 0 {
+		return ledger.Outcome{}, ledger.Refuse("no SK to decay in %s", period)
+	}
+	total := 0
+	for _, r := range rows {
+		tx.AppendSK(r)
+		total -= r.Amount
+	}
+	return ledger.Outcome{
+		Action: "sk.decay", Target: period,
+		Reply: fmt.Sprintf("SK decay for %s: %d SK from %d owners.", period, total, len(rows)),
+	}, nil
+}
+
+// decayPlan is the decay rows due for period, the month the ledger's clock
+// is in; none if that month's decay is written already.
+func decayPlan(tx *ledger.Tx, period string) ([]ledger.SKTx, error) {
+	start := monthStart(tx.Now())
+	if start.Format("2006-01") != period {
+		return nil, ledger.Refuse("decay for %s is not due in %s", period, start.Format("2006-01"))
+	}
+	byOwner := map[string][]ledger.SKTx{}
+	for t := range tx.SKTxs() {
+		if t.Category == decayCategory && strings.HasPrefix(t.Note, "decay "+period+":") {
+			return nil, nil
+		}
+		byOwner[t.Alias] = append(byOwner[t.Alias], t)
+	}
+	aliases := make([]string, 0, len(byOwner))
+	for a := range byOwner {
+		aliases = append(aliases, a)
+	}
+	slices.Sort(aliases)
+	var rows []ledger.SKTx
+	for _, alias := range aliases {
+		if n, eligible := decayOf(byOwner[alias], start); n > 0 {
+			rows = append(rows, ledger.SKTx{Alias: alias, Category: decayCategory, Amount: -n, By: JobActor,
+				Note: fmt.Sprintf("decay %s: %d %% of %d SK older than 30 days", period, decayPct, eligible)})
+		}
+	}
+	return rows, nil
 }

@@ -36,7 +36,31 @@ func queryHelp(tb *Toolbox, tx *ledger.Tx, c *call) Reply {
 		fmt.Fprintf(&b, "- `%s` — %s\n", cmd.Usage(), cmd.Summary)
 	}
 	b.WriteString("\n`!help <command>` explains one.")
+	if me, ok := tx.Owner(c.alias); ok {
+		b.WriteString("\n\n" + nextSteps(tx, me))
+	}
 	return Reply{Text: b.String()}
+}
+
+// nextSteps tells an owner where they stand and what to do next, so that
+// !help guides a newcomer from no role to a first paid task.
+func nextSteps(tx *ledger.Tx, me ledger.Owner) string {
+	if !canWork(me) {
+		return fmt.Sprintf("**Where you are:** your %s license lets you follow everything: `!tasks`, `!team`, `!whois`, `!wallet`. "+
+			"Taking a role and earning SC needs a Work license; an admin can change yours.", me.License)
+	}
+	if len(activeRoles(tx, me.Alias)) == 0 {
+		return "**Getting started:** 1. `!open_roles` shows the roles teams are recruiting for. 2. `!apply <role_id> <why you>`; " +
+			"the team's captain accepts or rejects it. 3. Then `!tasks` shows your team's work: `!claim <task_id>`, " +
+			"`!start_work <task_id>`, and `!stop_work <what you did>` when done. 4. The captain assesses it; the SC shows in " +
+			"`!wallet`, pending for 48 hours and then awarded."
+	}
+	for _, t := range tx.TasksOf(me.Alias) {
+		if claimable(t.State) {
+			return fmt.Sprintf("**Next:** you are on `%s` (%s): `!start_work %s` when you begin, `!stop_work <what you did>` when you stop. `!my_tasks` lists all your tasks.", t.ID, t.Title, t.ID)
+		}
+	}
+	return "**Next:** `!tasks` shows your team's open tasks; `!claim <task_id>` takes one, then `!start_work <task_id>`. Assessed work pays SC: see `!wallet`."
 }
 
 var cmdWallet = &Command{

@@ -1,6 +1,7 @@
 package toolbox
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -38,6 +39,11 @@ type Command struct {
 
 	query func(tb *Toolbox, tx *ledger.Tx, c *call) Reply
 	write func(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
+	// run, when set, runs the command instead of query or write: for
+	// commands that are more than one ledger mutation (onboarding writes the
+	// identity repository first) or none (health checks). It runs after the
+	// sender was authorized and the arguments counted.
+	run func(ctx context.Context, tb *Toolbox, c *call) Reply
 	// announce, for a write, says what other rooms hear once it landed.
 	announce func(tx *ledger.Tx, c *call, res ledger.Result) []Announcement
 }

@@ -11,20 +11,34 @@ import (
 
 // Toolbox runs commands against one ledger.
 type Toolbox struct {
-	ledger  *ledger.Ledger
-	admins  map[string]bool // Matrix IDs named admins by the configuration
-	founder string          // the founder's Matrix ID
+	ledger   *ledger.Ledger
+	admins   map[string]bool // Matrix IDs named admins by the configuration
+	founder  string          // the founder's Matrix ID
+	server   string          // the community's homeserver: new owners' Matrix IDs are of it
+	identity Identity        // the private identity repository; nil: none
+	version  string          // this build, for !status
 }
 
 // Config is what the toolbox needs from the configuration.
 type Config struct {
 	Founder string   // Matrix ID of the founder
 	Admins  []string // Matrix IDs of further admins
+	// ServerName is the community's homeserver name; empty: the server of
+	// the founder's Matrix ID.
+	ServerName string
+	// Identity is the private identity repository (real names, e-mail
+	// addresses) admin onboarding writes to; nil when there is none.
+	Identity Identity
+	Version  string // this build's version, for !status
 }
 
 // New returns a toolbox over l.
 func New(l *ledger.Ledger, cfg Config) *Toolbox {
-	tb := &Toolbox{ledger: l, founder: cfg.Founder, admins: map[string]bool{}}
+	tb := &Toolbox{ledger: l, founder: cfg.Founder, admins: map[string]bool{},
+		server: cfg.ServerName, identity: cfg.Identity, version: cfg.Version}
+	if tb.server == "" {
+		_, tb.server, _ = strings.Cut(cfg.Founder, ":")
+	}
 	for _, a := range cfg.Admins {
 		tb.admins[a] = true
 	}
@@ -38,8 +52,10 @@ func New(l *ledger.Ledger, cfg Config) *Toolbox {
 // the sender as the ledger knows them.
 type call struct {
 	*Request
-	cmd   *Command
-	alias string // the sender's alias in the Book of Owners
+	cmd     *Command
+	alias   string // the sender's alias in the Book of Owners
+	founder bool   // the sender is the founder: a captain in every team
+	line    string // the command for the audit row, when the command redacts what was typed
 }
 
 // Run runs one command and returns its answer. It never returns an error:
@@ -57,7 +73,7 @@ func (tb *Toolbox) Run(ctx context.Context, req Request) Reply {
 	if cmd.query != nil {
 		snap, _ = tb.ledger.Snapshot(ctx)
 	}
-	c := &call{Request: &req, cmd: cmd}
+	c := &call{Request: &req, cmd: cmd, founder: req.Sender != "" && req.Sender == tb.founder}
 	me, err := tb.authorize(snap.ReadAt(tb.ledger.Now()), c)
 	if err != nil {
 		r := refusal(err)
@@ -68,6 +84,9 @@ func (tb *Toolbox) Run(ctx context.Context, req Request) Reply {
 	if err := cmd.checkArgs(req.Args); err != nil {
 		return refusal(err)
 	}
+	if cmd.run != nil {
+		return cmd.run(ctx, tb, c)
+	}
 	if cmd.query != nil {
 		return cmd.query(tb, snap.ReadAt(tb.ledger.Now()), c)
 	}
@@ -77,12 +96,16 @@ func (tb *Toolbox) Run(ctx context.Context, req Request) Reply {
 // write sends the command's mutation to the ledger. The permission check
 // runs again inside the mutation, against the data it commits on.
 func (tb *Toolbox) write(ctx context.Context, c *call) Reply {
+	denied := false // set by the mutation, which the writer runs before Apply returns
 	res, err := tb.ledger.Apply(ctx, ledger.Mutation{
 		EventID: c.EventID,
 		Actor:   c.alias,
 		Command: c.commandLine(),
 		Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
 			me, err := tb.authorize(tx, c)
+			// The sender's standing may have changed since the pre-check
+			// (a role ended meanwhile): that is a denial too.
+			denied = err != nil
 			if err != nil {
 				return ledger.Outcome{}, err
 			}
@@ -92,7 +115,7 @@ func (tb *Toolbox) write(ctx context.Context, c *call) Reply {
 	if err != nil {
 		return unavailable(err)
 	}
-	r := Reply{Text: res.Reply, Refused: res.Refused, Duplicate: res.Duplicate}
+	r := Reply{Text: res.Reply, Refused: res.Refused, Denied: res.Refused && denied, Duplicate: res.Duplicate}
 	if !res.Refused && !res.Duplicate && c.cmd.announce != nil {
 		r.Announce = c.cmd.announce(tb.ledger.Current().ReadAt(tb.ledger.Now()), c, res)
 	}
@@ -101,6 +124,9 @@ func (tb *Toolbox) write(ctx context.Context, c *call) Reply {
 
 // commandLine is the command as the audit row records it.
 func (c *call) commandLine() string {
+	if c.line != "" {
+		return c.line
+	}
 	parts := append([]string{"!" + c.cmd.Name}, c.Args...)
 	for i, p := range parts {
 		if strings.ContainsAny(p, " \t\n\"") {

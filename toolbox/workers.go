@@ -336,27 +336,17 @@ func giveKudos(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 		return ledger.Outcome{}, ledger.Refuse("Kudos need a reason: `!kudos %s <what they did>`.", to.Alias)
 	}
 	start := utcDay(tx.Now())
-	end := start.Add(24 * time.Hour)
-	given, received := 0, 0
+	given := 0
 	for t := range tx.SKTxs() {
-		if t.Time.Before(start) || !t.Time.Before(end) {
-			continue
-		}
-		if t.Category == "kudos" && t.By == me.Alias {
+		if t.Category == "kudos" && t.By == me.Alias && !t.Time.Before(start) {
 			given++
-		}
-		// Decay rows are negative; they are not SK received.
-		if t.Alias == to.Alias && t.Amount > 0 {
-			received += t.Amount
 		}
 	}
 	if given >= kudosPerGiverDay {
 		return ledger.Outcome{}, ledger.Refuse("You have given %d kudos today, the most one owner may give in a day. You can give more after midnight UTC.", given)
 	}
-	limit := dailySKCap(to.License)
-	if received+kudosSK > limit {
-		return ledger.Outcome{}, ledger.Refuse("%s has received %d SK today, and %d more would pass the daily limit of %d for a %s license. Kudos can wait until after midnight UTC.",
-			to.Alias, received, kudosSK, limit, to.License)
+	if err := checkDailySK(tx, to, kudosSK); err != nil {
+		return ledger.Outcome{}, err
 	}
 	tx.AppendSK(ledger.SKTx{Alias: to.Alias, Category: "kudos", Amount: kudosSK, By: me.Alias, Note: reason})
 	return ledger.Outcome{

@@ -1,0 +1,135 @@
+package toolbox
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"smartup0.org/engelbot/ledger"
+)
+
+// !create_role adds a role to a team, with its ID made by SmartupOS's
+// convention: 4_1_<team number>_tc_<team name> for the team's one captain
+// role, 4_2_<team number>_<title> for senior (attacker) roles and
+// 4_3_<team number>_<title> for junior (defender) roles.
+
+const (
+	maxRoleTitle       = 100
+	maxRoleDescription = 2000
+	maxSlugWords       = 5  // keeps the ID within the shape !apply accepts
+	maxSlugWord        = 20 // characters per word of the ID
+)
+
+var cmdCreateRole = &Command{
+	Name: "create_role", Tier: TierAdmin, Args: "<team> <captain|senior|junior> <title> [| description]", MinArgs: 3, MaxArgs: -1,
+	Summary: "add a role to a team, recruiting from now on",
+	Help: "Adds a role to a team (named as `!team` takes it: `operational`, `7`, `3_7_operational_team`). Its ID follows " +
+		"SmartupOS's convention: a team captain role is `4_1_<team number>_tc_<team name>` and a team has only one; a senior " +
+		"(attacker) role is `4_2_<team number>_<title>` and a junior (defender) role `4_3_<team number>_<title>`, the title " +
+		"written in lower case with `_` between words. The role recruits at once (`!open_roles` lists it, `!apply` applies). " +
+		"A description, after a `|`, goes on the role's page. Example: `!create_role operational senior Night shift lead | Keeps the lights on`.",
+	write: createRole,
+}
+
+var roleTypes = map[string]string{"captain": ledger.RoleCaptain, "senior": ledger.RoleSenior, "junior": ledger.RoleJunior}
+
+func createRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
+	team, err := teamArg(tx, c.Args[0])
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
+	typ, ok := roleTypes[strings.ToLower(c.Args[1])]
+	if !ok {
+		return ledger.Outcome{}, ledger.Refuse("%s is not a kind of role: say `captain`, `senior` or `junior`.", quoteArg(c.Args[1]))
+	}
+	title, description, _ := strings.Cut(strings.Join(c.Args[2:], " "), "|")
+	if title, err = freeText(title, maxRoleTitle); err != nil {
+		return ledger.Outcome{}, err
+	}
+	if title == "" || strings.ContainsAny(title, "\n\t") {
+		return ledger.Outcome{}, ledger.Refuse("A role needs a title of one line before any `|`: `!create_role %s %s <title> [| description]`.", c.Args[0], strings.ToLower(c.Args[1]))
+	}
+	if description, err = freeText(description, maxRoleDescription); err != nil {
+		return ledger.Outcome{}, err
+	}
+	number, rest, numbered := splitTeamID(team)
+	if !numbered {
+		return ledger.Outcome{}, ledger.Refuse("%s has no team number in its ID (`%s`), so I can't make a role ID for it.", teamWords(tx, team), team)
+	}
+
+	var id string
+	switch typ {
+	case ledger.RoleCaptain:
+		for r := range tx.Roles() {
+			if r.Team == team && r.Type == ledger.RoleCaptain && r.Status == ledger.StatusActive {
+				return ledger.Outcome{}, ledger.Refuse("%s already has its captain role, %s (`%s`); a team has one.", teamWords(tx, team), r.Title, r.ID)
+			}
+		}
+		id = "4_1_" + number + "_tc_" + strings.ToLower(rest)
+	default:
+		slug := roleSlug(title)
+		if slug == "" {
+			return ledger.Outcome{}, ledger.Refuse("The role ID is made from the title's letters a–z and digits, and this title has none. Please give the title in Latin letters.")
+		}
+		prefix := "4_2_"
+		if typ == ledger.RoleJunior {
+			prefix = "4_3_"
+		}
+		id = prefix + number + "_" + slug
+	}
+	if !roleIDShape.MatchString(id) {
+		return ledger.Outcome{}, ledger.Refuse("The role ID this would make, `%s`, is not one SmartupOS can use. Please choose a shorter title.", id)
+	}
+	if r, ok := tx.Role(id); ok {
+		return ledger.Outcome{}, ledger.Refuse("There is already a role `%s`: %s in %s (%s). Choose another title, or `!open_roles` to see it.", id, r.Title, teamWords(tx, r.Team), r.Status)
+	}
+
+	role := ledger.Role{
+		ID: id, Team: team, Type: typ, Title: title, Status: ledger.StatusActive, Recruitment: "open",
+		WikiPath: path.Join(RolePagesDir, id+".md"),
+	}
+	tx.WritePage(role.WikiPath, rolePage(tx, role, me.Alias, description))
+	tx.PutRole(role)
+	return ledger.Outcome{
+		Action: "role.create", Target: id,
+		Reply: fmt.Sprintf("New role **%s** (`%s`), %s in %s, is recruiting now. `!open_roles %s` lists it; owners apply with `!apply %s`.",
+			title, id, roleTypeWords(typ), teamWords(tx, team), teamShort(team), id),
+	}, nil
+}
+
+// roleSlug is the title as part of a role ID: lower-case words of letters
+// a–z and digits, joined by _, few and short enough for the ID's shape.
+func roleSlug(title string) string {
+	words := strings.FieldsFunc(strings.ToLower(title), func(r rune) bool {
+		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
+	})
+	if len(words) > maxSlugWords {
+		words = words[:maxSlugWords]
+	}
+	for i, w := range words {
+		if len(w) > maxSlugWord {
+			words[i] = w[:maxSlugWord]
+		}
+	}
+	return strings.Join(words, "_")
+}
+
+// rolePage renders a role's page: what it is, and what the admin said of it.
+func rolePage(tx *ledger.Tx, r ledger.Role, author, description string) ledger.Page {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", r.Title)
+	fmt.Fprintf(&b, "- Role: %s\n", r.ID)
+	fmt.Fprintf(&b, "- Team: %s (%s)\n", teamWords(tx, r.Team), r.Team)
+	fmt.Fprintf(&b, "- Kind: %s\n", roleTypeWords(r.Type))
+	fmt.Fprintf(&b, "- Recruitment: %s\n", r.Recruitment)
+	if description != "" {
+		fmt.Fprintf(&b, "\n## Description\n\n%s\n", description)
+	}
+	return ledger.Page{
+		Front: ledger.Frontmatter{
+			Title: r.Title, Author: author, Role: r.ID, Date: tx.Now().Format("2006-01-02"),
+			Parent: r.Team, Team: r.Team, Topic: "role", Public: true,
+		},
+		Body: b.String(),
+	}
+}

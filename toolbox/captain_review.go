@@ -1,0 +1,282 @@
+package toolbox
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"smartup0.org/engelbot/ledger"
+)
+
+// This file is the validation pipeline of SC (domain.md): work handed in →
+// assessed (effort, learning, collaboration) → pending SC → approved by the
+// captain → 48 h lazy consensus → awarded by the scheduled job, or
+// contested by an objection.
+
+const maxNote = 1000
+
+var cmdAssess = &Command{
+	Name: "assess", Tier: TierCaptain, Args: "<task_id> <effort> <learning> <collaboration> [note]", MinArgs: 4, MaxArgs: -1,
+	Summary: "score a task's work 1–10 on effort, learning and collaboration; SC becomes pending",
+	Help: "Scores a task waiting for review. The total of the three scores (3–30) sets the payout: 60 % of the budget at 3, " +
+		"rising evenly to 100 % at 30 (rounded down to a whole percent, then to a whole SC). The attacker gets 90 % and the " +
+		"defender 10 % (the defender's share rounded down, the attacker's the rest, so no credit is lost). The SC is pending " +
+		"until you `!approve` the task and 48 hours pass without objection. You can assess again before approving, or after " +
+		"an objection; you can't assess a task you work on yourself.",
+	write: assessTask,
+}
+
+func assessTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
+	task, err := taskArg(tx, c.Args[0])
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
+	if err := captainScope(tx, c, task.Team, fmt.Sprintf("`%s`", task.ID)); err != nil {
+		return ledger.Outcome{}, err
+	}
+	var scores [3]int
+	for i, name := range []string{"effort", "learning", "collaboration"} {
+		n, err := strconv.Atoi(c.Args[1+i])
+		if err != nil || n < minScore || n > maxScore {
+			return ledger.Outcome{}, ledger.Refuse("The %s score must be a whole number from %d to %d, not %s. Usage: `%s`.", name, minScore, maxScore, quoteArg(c.Args[1+i]), c.cmd.Usage())
+		}
+		scores[i] = n
+	}
+	note, err := freeText(strings.Join(c.Args[4:], " "), maxNote)
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
+	switch task.State {
+	case ledger.TaskReview, ledger.TaskAssessed, ledger.TaskContested:
+	case ledger.TaskApproved:
+		return ledger.Outcome{}, ledger.Refuse("`%s` is approved and in its 48-hour window; it can't be assessed again unless an owner objects (`!object %s <reason>`).", task.ID, task.ID)
+	default:
+		return ledger.Outcome{}, ledger.Refuse("`%s` is %s, so there is no finished work to assess. A task is assessed after its worker closes the session with `!stop_work`.", task.ID, stateWords(task.State))
+	}
+	if pos := task.PositionOf(me.Alias); pos != "" {
+		return ledger.Outcome{}, ledger.Refuse("You are the %s of `%s`, so you can't assess it yourself. The founder, or the captain of another team, can.", pos, task.ID)
+	}
+	if task.Attacker == "" {
+		return ledger.Outcome{}, ledger.Refuse("`%s` has no attacker, so there is nobody to pay. `!assign %s <alias> attacker` first.", task.ID, task.ID)
+	}
+	for _, who := range []string{task.Attacker, task.Defender} {
+		if s, ok := openSession(tx, who); ok && s.Task == task.ID {
+			return ledger.Outcome{}, ledger.Refuse("%s still has a work session open on `%s`. Assess it once they `!stop_work`.", who, task.ID)
+		}
+	}
+
+	total := scores[0] + scores[1] + scores[2]
+	pct := payoutPct(total)
+	pay := payout(task.BudgetSC, pct)
+	att, def := split(pay)
+	if task.Defender == "" {
+		def = 0 // the pair is the unit of work: without a defender, their share is not paid
+	}
+	if err := checkDailySC(tx, task.Attacker, att, task.Defender, def); err != nil {
+		return ledger.Outcome{}, err
+	}
+
+	now := tx.Now()
+	reassessed := ""
+	if prev, ok := liveAssessment(tx, task.ID); ok {
+		settlePending(tx, prev, ledger.SCCancelled, "re-assessed")
+		prev.State, prev.Settled = ledger.AssessmentSuperseded, now
+		tx.PutAssessment(prev)
+		reassessed = fmt.Sprintf(" This replaces assessment %s.", prev.ID)
+	}
+	a := ledger.Assessment{
+		ID: nextAssessmentID(tx), Task: task.ID, Effort: scores[0], Learning: scores[1], Collaboration: scores[2],
+		PayoutPct: pct, PayoutSC: att + def, AttackerSC: att, DefenderSC: def, State: ledger.AssessmentAssessed,
+		AssessedBy: me.Alias, Assessed: now, Note: note,
+	}
+	tx.PutAssessment(a)
+	if att > 0 {
+		tx.AppendSC(ledger.SCTx{Alias: task.Attacker, Task: task.ID, Kind: ledger.SCPending, Amount: att, Share: ledger.Attacker, Note: a.ID})
+	}
+	if def > 0 {
+		tx.AppendSC(ledger.SCTx{Alias: task.Defender, Task: task.ID, Kind: ledger.SCPending, Amount: def, Share: ledger.Defender, Note: a.ID})
+	}
+	task.State, task.Updated = ledger.TaskAssessed, now
+	tx.PutTask(task)
+
+	shares := fmt.Sprintf("%s %d SC (attacker)", task.Attacker, att)
+	switch {
+	case task.Defender != "":
+		shares += fmt.Sprintf(", %s %d SC (defender)", task.Defender, def)
+	case pay > att:
+		shares += fmt.Sprintf("; the defender's share (%d SC) is not paid, since nobody defended the task", pay-att)
+	}
+	return ledger.Outcome{
+		Action: "task.assess", Target: task.ID,
+		Reply: fmt.Sprintf("Assessed `%s`: effort %d, learning %d, collaboration %d (%d of 30) → %d %% of %d SC = %d SC pending: %s.%s `!approve %s` starts the 48-hour window.",
+			task.ID, scores[0], scores[1], scores[2], total, pct, task.BudgetSC, pay, shares, reassessed, task.ID),
+	}, nil
+}
+
+// checkDailySC refuses an assessment that would give someone more SC in a
+// UTC day than the daily cap.
+func checkDailySC(tx *ledger.Tx, attacker string, att int, defender string, def int) error {
+	start := utcDay(tx.Now())
+	end := start.Add(24 * time.Hour)
+	today := map[string]int{}
+	for t := range tx.SCTxs() {
+		if t.Kind == ledger.SCPending && !t.Time.Before(start) && t.Time.Before(end) {
+			today[t.Alias] += t.Amount
+		}
+	}
+	for _, s := range []struct {
+		who string
+		n   int
+	}{{attacker, att}, {defender, def}} {
+		if s.who != "" && s.n > 0 && today[s.who]+s.n > dailySCCap {
+			return ledger.Refuse("%s has had %d SC assessed today, and %d more would pass the daily limit of %d SC. Assess it after midnight UTC.", s.who, today[s.who], s.n, dailySCCap)
+		}
+	}
+	return nil
+}
+
+// liveAssessment is the task's assessment whose SC is still pending:
+// assessed or approved. A task has at most one.
+func liveAssessment(tx *ledger.Tx, task string) (ledger.Assessment, bool) {
+	for a := range tx.Assessments() {
+		if a.Task == task && (a.State == ledger.AssessmentAssessed || a.State == ledger.AssessmentApproved) {
+			return a, true
+		}
+	}
+	return ledger.Assessment{}, false
+}
+
+// settlePending settles every pending SC row of an assessment with a row of
+// the given kind (awarded, contested, cancelled), and returns them.
+func settlePending(tx *ledger.Tx, a ledger.Assessment, kind, note string) []ledger.SCTx {
+	settled := map[string]bool{}
+	var pending []ledger.SCTx
+	for t := range tx.SCTxs() {
+		switch {
+		case t.Kind != ledger.SCPending:
+			settled[t.Ref] = true
+		case t.Task == a.Task && t.Note == a.ID:
+			pending = append(pending, t)
+		}
+	}
+	var out []ledger.SCTx
+	for _, p := range pending {
+		if settled[p.ID] {
+			continue
+		}
+		s := ledger.SCTx{Alias: p.Alias, Task: p.Task, Kind: kind, Amount: p.Amount, Share: p.Share, Ref: p.ID, Note: note}
+		s.ID = tx.AppendSC(s)
+		out = append(out, s)
+	}
+	return out
+}
+
+// nextAssessmentID is as_<n> for the first n not taken.
+func nextAssessmentID(tx *ledger.Tx) string {
+	n := 1
+	for range tx.Assessments() {
+		n++
+	}
+	for {
+		id := "as_" + strconv.Itoa(n)
+		if _, taken := tx.Assessment(id); !taken {
+			return id
+		}
+		n++
+	}
+}
+
+var cmdApprove = &Command{
+	Name: "approve", Tier: TierCaptain, Args: "<task_id>", MinArgs: 1, MaxArgs: 1,
+	Summary: "approve an assessed task: 48 hours for objections, then its SC is awarded",
+	Help: "Approves the assessment of a task and starts its 48-hour lazy-consensus window: any owner may " +
+		"`!object <task_id> <reason>` until it ends; without an objection the SC is awarded when it does. The team's room hears of it.",
+	write:    approveTask,
+	announce: announceApproval,
+}
+
+func approveTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
+	task, err := taskArg(tx, c.Args[0])
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
+	if err := captainScope(tx, c, task.Team, fmt.Sprintf("`%s`", task.ID)); err != nil {
+		return ledger.Outcome{}, err
+	}
+	a, ok := liveAssessment(tx, task.ID)
+	if task.State != ledger.TaskAssessed || !ok || a.State != ledger.AssessmentAssessed {
+		return ledger.Outcome{}, ledger.Refuse("`%s` is %s; only an assessed task can be approved. `!assess %s <effort> <learning> <collaboration>` first.", task.ID, stateWords(task.State), task.ID)
+	}
+	if pos := task.PositionOf(me.Alias); pos != "" {
+		return ledger.Outcome{}, ledger.Refuse("You are the %s of `%s`, so you can't approve its SC yourself.", pos, task.ID)
+	}
+	now := tx.Now()
+	a.State, a.ApprovedBy, a.Approved, a.WindowEnds = ledger.AssessmentApproved, me.Alias, now, now.Add(consensusWindow)
+	tx.PutAssessment(a)
+	task.State, task.Updated = ledger.TaskApproved, now
+	tx.PutTask(task)
+	return ledger.Outcome{
+		Action: "task.approve", Target: task.ID,
+		Reply: fmt.Sprintf("Approved `%s`: %d SC will be awarded at %s UTC unless an owner objects before then with `!object %s <reason>`.",
+			task.ID, a.PayoutSC, a.WindowEnds.Format("2006-01-02 15:04"), task.ID),
+	}, nil
+}
+
+func announceApproval(tx *ledger.Tx, c *call, res ledger.Result) []Announcement {
+	t, ok := tx.Task(res.Target)
+	a, live := liveAssessment(tx, res.Target)
+	if !ok || !live {
+		return nil
+	}
+	return []Announcement{{Team: t.Team, Text: fmt.Sprintf("%s approved %d SC for `%s` (%s). Any owner may `!object %s <reason>` until %s UTC.",
+		c.alias, a.PayoutSC, t.ID, t.Title, t.ID, a.WindowEnds.Format("2006-01-02 15:04"))}}
+}
+
+var cmdObject = &Command{
+	Name: "object", Tier: TierQuery, Args: "<task_id> <reason>", MinArgs: 2, MaxArgs: -1,
+	Summary: "object to an approved task's SC within its 48-hour window",
+	Help: "Any owner may object to an approved assessment while its 48-hour window runs. The SC is then contested, not " +
+		"awarded: it goes back to the team captain, who can assess the task again, or to a vote. Say why; the team's room hears of it.",
+	write:    objectToTask,
+	announce: announceObjection,
+}
+
+func objectToTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
+	task, err := taskArg(tx, c.Args[0])
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
+	reason, err := freeText(strings.Join(c.Args[1:], " "), maxNote)
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
+	if reason == "" {
+		return ledger.Outcome{}, ledger.Refuse("An objection needs a reason: `!object %s <why>`.", task.ID)
+	}
+	a, ok := liveAssessment(tx, task.ID)
+	if task.State != ledger.TaskApproved || !ok || a.State != ledger.AssessmentApproved {
+		return ledger.Outcome{}, ledger.Refuse("`%s` is %s; objections are for approved tasks during their 48-hour window.", task.ID, stateWords(task.State))
+	}
+	now := tx.Now()
+	if !now.Before(a.WindowEnds) {
+		return ledger.Outcome{}, ledger.Refuse("The window for objections to `%s` closed at %s UTC, so its SC stands.", task.ID, a.WindowEnds.Format("2006-01-02 15:04"))
+	}
+	settlePending(tx, a, ledger.SCContested, "objection by "+me.Alias)
+	a.State, a.ObjectedBy, a.Objected, a.Objection, a.Settled = ledger.AssessmentContested, me.Alias, now, reason, now
+	tx.PutAssessment(a)
+	task.State, task.Updated = ledger.TaskContested, now
+	tx.PutTask(task)
+	return ledger.Outcome{
+		Action: "task.object", Target: task.ID,
+		Reply: fmt.Sprintf("Your objection is recorded: the %d SC for `%s` is contested and will not be awarded. The team captain can assess the task again.", a.PayoutSC, task.ID),
+	}, nil
+}
+
+func announceObjection(tx *ledger.Tx, c *call, res ledger.Result) []Announcement {
+	t, ok := tx.Task(res.Target)
+	if !ok {
+		return nil
+	}
+	return []Announcement{{Team: t.Team, Text: fmt.Sprintf("%s objected to the SC for `%s` (%s); it is contested. The captain can `!assess %s` again.", c.alias, t.ID, t.Title, t.ID)}}
+}
