@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
+	"runtime/debug"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -19,6 +21,7 @@ import (
 	"smartup0.org/engelbot/config"
 	"smartup0.org/engelbot/forgejo"
 	"smartup0.org/engelbot/ledger"
+	"smartup0.org/engelbot/ledger/identity"
 	"smartup0.org/engelbot/ledger/localgit"
 	"smartup0.org/engelbot/toolbox"
 )
@@ -48,6 +51,46 @@ func OpenStore(cfg *config.Config) (ledger.Store, error) {
 	return nil, fmt.Errorf("unknown ledger backend %q", cfg.Ledger.Backend)
 }
 
+// OpenIdentity opens the private identity repository the configuration
+// names, with its own token, or returns nil when there is none. It is the
+// ledger's backend code with the identity repository's settings.
+func OpenIdentity(cfg *config.Config) (*identity.Book, error) {
+	if cfg.Identity.Backend == "" {
+		return nil, nil
+	}
+	c := *cfg
+	c.Ledger = cfg.Identity
+	store, err := OpenStore(&c)
+	if err != nil {
+		return nil, err
+	}
+	return identity.New(store), nil
+}
+
+// identityOf is the toolbox's view of the identity repository: nil, not a
+// nil *Book, when there is none.
+func identityOf(b *identity.Book) toolbox.Identity {
+	if b == nil {
+		return nil
+	}
+	return b
+}
+
+// version is the build's module version for !status. A development build's
+// pseudo-version carries a commit hash; it is shown by its date only.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok || info.Main.Version == "" || info.Main.Version == "(devel)" {
+		return "development build"
+	}
+	if m := pseudoVersion.FindStringSubmatch(info.Main.Version); m != nil {
+		return "development build of " + m[1] + "-" + m[2] + "-" + m[3]
+	}
+	return info.Main.Version
+}
+
+var pseudoVersion = regexp.MustCompile(`[.-](\d{4})(\d{2})(\d{2})\d{6}-[0-9a-f]{12}`)
+
 // Options change how the parts are built, for tests.
 type Options struct {
 	// Clock is the ledger's and the scheduled jobs' clock. Default time.Now.
@@ -76,7 +119,16 @@ func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts 
 		l.Close()
 		return nil, fmt.Errorf("bot database: %w", err)
 	}
-	tb := toolbox.New(l, toolbox.Config{Founder: cfg.Founder, Admins: cfg.Admins})
+	ids, err := OpenIdentity(cfg)
+	if err != nil {
+		l.Close()
+		_ = db.Close()
+		return nil, fmt.Errorf("identity repository: %w", err)
+	}
+	tb := toolbox.New(l, toolbox.Config{
+		Founder: cfg.Founder, Admins: cfg.Admins, ServerName: cfg.Homeserver.ServerName,
+		Identity: identityOf(ids), Version: version(),
+	})
 	rooms := map[string]toolbox.Room{}
 	for key, r := range cfg.Rooms {
 		rooms[key] = roomOf(r)

@@ -95,6 +95,9 @@ const (
 	EnvPassword    = "ENGELBOT_PASSWORD"
 	EnvAccessToken = "ENGELBOT_ACCESS_TOKEN"
 	EnvForgeToken  = "ENGELBOT_FORGE_TOKEN"
+	// EnvIdentityToken is the identity repository's own token: never the
+	// ledger's, so that a leaked ledger token reveals no real names.
+	EnvIdentityToken = "ENGELBOT_IDENTITY_TOKEN"
 )
 
 // Load reads, completes and checks a configuration file. Relative paths in
@@ -111,6 +114,7 @@ func Load(path string) (*Config, error) {
 	dir := filepath.Dir(path)
 	cfg.Database = relativeTo(dir, cfg.Database)
 	cfg.Ledger.Local.Path = relativeTo(dir, cfg.Ledger.Local.Path)
+	cfg.Identity.Local.Path = relativeTo(dir, cfg.Identity.Local.Path)
 	return cfg, nil
 }
 
@@ -166,6 +170,7 @@ func (c *Config) defaults() {
 	if c.Ledger.Forgejo.Timeout == 0 {
 		c.Ledger.Forgejo.Timeout = 30 * time.Second
 	}
+	c.identityDefaults()
 	if c.Jobs.Interval == 0 {
 		c.Jobs.Interval = time.Minute
 	}
@@ -186,6 +191,9 @@ func (c *Config) environment() {
 	}
 	if v := os.Getenv(EnvForgeToken); v != "" {
 		c.Ledger.Forgejo.Token = v
+	}
+	if v := os.Getenv(EnvIdentityToken); v != "" {
+		c.Identity.Forgejo.Token = v
 	}
 }
 
@@ -234,6 +242,9 @@ func (c *Config) Validate() error {
 	}
 	if strings.ContainsAny(c.Ledger.Branch, " ~^:?*[\\") {
 		return bad("ledger.branch", "%q is not a branch name", c.Ledger.Branch)
+	}
+	if err := c.validateIdentity(); err != nil {
+		return err
 	}
 	for room, r := range c.Rooms {
 		if !strings.HasPrefix(room, "!") && !strings.HasPrefix(room, "#") {
@@ -291,4 +302,78 @@ func checkURL(s string) error {
 func serverOf(userID string) string {
 	_, server, _ := strings.Cut(userID, ":")
 	return server
+}
+
+// The identity repository (cfg.Identity) holds real names and e-mail
+// addresses, so its settings get their own defaults and checks: it is
+// optional, it must be a repository of its own, and its token is its own.
+
+// identityDefaults fills in the identity repository's settings once a
+// backend is chosen; with none there is no identity repository.
+func (c *Config) identityDefaults() {
+	id := &c.Identity
+	if id.Backend == "" {
+		return
+	}
+	if id.Branch == "" {
+		id.Branch = "main"
+	}
+	if id.Local.Path == "" {
+		id.Local.Path = "identity.git"
+	}
+	if id.Forgejo.Owner == "" {
+		id.Forgejo.Owner = c.Ledger.Forgejo.Owner
+	}
+	if id.Forgejo.Repo == "" {
+		id.Forgejo.Repo = "identity"
+	}
+	if id.Forgejo.Timeout == 0 {
+		id.Forgejo.Timeout = c.Ledger.Forgejo.Timeout
+	}
+}
+
+// validateIdentity checks the identity repository's settings and that it
+// is not the ledger's repository: real names must never land in the books.
+func (c *Config) validateIdentity() error {
+	id := c.Identity
+	bad := func(setting, format string, args ...any) error {
+		return fmt.Errorf("setting identity.%s: %s", setting, fmt.Sprintf(format, args...))
+	}
+	switch id.Backend {
+	case "":
+		return nil
+	case "local":
+		if id.Local.Path == "" {
+			return bad("local.path", "required for the local backend")
+		}
+		if c.Ledger.Backend == "local" && filepath.Clean(id.Local.Path) == filepath.Clean(c.Ledger.Local.Path) {
+			return bad("local.path", "%q is the ledger's repository; the identity mapping needs a repository of its own", id.Local.Path)
+		}
+	case "forgejo":
+		if err := checkURL(id.Forgejo.URL); err != nil {
+			return bad("forgejo.url", "%v", err)
+		}
+		if id.Forgejo.Token == "" {
+			return bad("forgejo.token", "required for the forgejo backend (or %s); use a token of its own, not the ledger's", EnvIdentityToken)
+		}
+		if id.Forgejo.Timeout < time.Second {
+			return bad("forgejo.timeout", "%s is too short; use at least 1s", id.Forgejo.Timeout)
+		}
+		if c.Ledger.Backend == "forgejo" && sameRepo(id.Forgejo, c.Ledger.Forgejo) {
+			return bad("forgejo.repo", "%s/%s is the ledger's repository; the identity mapping needs a private repository of its own", id.Forgejo.Owner, id.Forgejo.Repo)
+		}
+	default:
+		return bad("backend", "%q is not a backend; use forgejo, local, or leave it empty for none", id.Backend)
+	}
+	if strings.ContainsAny(id.Branch, " ~^:?*[\\") {
+		return bad("branch", "%q is not a branch name", id.Branch)
+	}
+	return nil
+}
+
+// sameRepo reports whether two forge settings name one repository. Forges
+// compare owner and repository names without regard to case.
+func sameRepo(a, b Forgejo) bool {
+	host := func(u string) string { return strings.TrimRight(strings.ToLower(u), "/") }
+	return host(a.URL) == host(b.URL) && strings.EqualFold(a.Owner, b.Owner) && strings.EqualFold(a.Repo, b.Repo)
 }

@@ -9,12 +9,19 @@ import (
 func TestExampleLoads(t *testing.T) {
 	t.Setenv(EnvPassword, "a-password")
 	t.Setenv(EnvForgeToken, "a-token")
+	t.Setenv(EnvIdentityToken, "an-identity-token")
 	cfg, err := Load("../config.example.yaml")
 	if err != nil {
 		t.Fatalf("the example configuration does not load: %v", err)
 	}
 	if cfg.Bot.Password != "a-password" || cfg.Ledger.Forgejo.Token != "a-token" {
 		t.Errorf("secrets from the environment were not used: %+v", cfg.Bot)
+	}
+	if cfg.Identity.Forgejo.Token != "an-identity-token" {
+		t.Errorf("the identity token from the environment was not used")
+	}
+	if cfg.Identity.Forgejo.Repo == cfg.Ledger.Forgejo.Repo {
+		t.Errorf("the example keeps identities in the ledger's repository %q", cfg.Ledger.Forgejo.Repo)
 	}
 	if got := cfg.Rooms["#3_7_operational_team:smartup0.org"]; got.Team != "3_7_operational_team" {
 		t.Errorf("team room not read: %+v", got)
@@ -31,6 +38,7 @@ func TestValidationNamesTheSetting(t *testing.T) {
 	}
 	t.Setenv(EnvPassword, "a-password")
 	t.Setenv(EnvForgeToken, "a-token")
+	t.Setenv(EnvIdentityToken, "an-identity-token")
 	for _, tc := range []struct{ old, new, setting string }{
 		{"url: https://matrix.smartup0.org", "url: matrix.smartup0.org", "homeserver.url"},
 		{`user_id: "@engelbot:smartup0.org"`, `user_id: "engelbot"`, "bot.user_id"},
@@ -61,6 +69,7 @@ func TestSecretsRequired(t *testing.T) {
 	t.Setenv(EnvPassword, "")
 	t.Setenv(EnvAccessToken, "")
 	t.Setenv(EnvForgeToken, "a-token")
+	t.Setenv(EnvIdentityToken, "an-identity-token")
 	base, err := os.ReadFile("../config.example.yaml")
 	if err != nil {
 		t.Fatal(err)

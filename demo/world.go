@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
@@ -187,9 +188,13 @@ func (w *World) Config(dir string) *config.Config {
 		Bot:        config.Bot{UserID: w.Bot.UserID, Password: w.Bot.Password, DeviceID: "ENGELBOT", DisplayName: "Engelbot"},
 		Database:   filepath.Join(dir, "engelbot.db"),
 		Ledger:     config.Ledger{Backend: "local", Branch: "main", Local: config.Local{Path: filepath.Join(dir, "ledger.git")}},
-		Rooms:      rooms,
-		Founder:    founder.UserID,
-		Log:        config.Log{Level: "info", Format: "json"},
+		// The identity mapping in a repository of its own, as in production,
+		// so that !add_owner with a real name works in the demo too.
+		Identity: config.Ledger{Backend: "local", Branch: "main", Local: config.Local{Path: filepath.Join(dir, "identity.git")}},
+		Rooms:    rooms,
+		Founder:  founder.UserID,
+		Jobs:     config.Jobs{Interval: time.Minute},
+		Log:      config.Log{Level: "info", Format: "json"},
 	}
 }
 
