@@ -49,13 +49,16 @@ func (db *DB) Claim(ctx context.Context, evt Event) (first bool, err error) {
 	return n == 1, nil
 }
 
-// Finish marks a claimed event as handled and answered by the reply event reply.
+// Finish marks a claimed event as handled and answered by the reply event
+// reply. The message text is dropped: it was kept only to handle the event
+// again after a crash, and it may hold what must not linger (an admin's
+// onboarding command carries a real name and an e-mail address).
 func (db *DB) Finish(ctx context.Context, eventID, reply string) error {
 	if eventID == "" {
 		return ErrEmptyEventID
 	}
 	res, err := db.db.Exec(ctx, `
-		UPDATE processed_event SET finished_at=$2, reply_id=$3
+		UPDATE processed_event SET finished_at=$2, reply_id=$3, body=''
 		WHERE event_id=$1 AND finished_at IS NULL
 	`, eventID, db.now().UnixMilli(), reply)
 	if err != nil {

@@ -386,3 +386,25 @@ func TestForgetPrunesOnlyOldFinishedRows(t *testing.T) {
 		t.Errorf("Unfinished after Forget = %v, want %v ($pending kept, $old claimed anew)", ids, want)
 	}
 }
+
+// A finished command's text is not kept: an onboarding command carries a
+// real name and an e-mail address, which live only in the identity mapping.
+func TestFinishDropsTheMessageText(t *testing.T) {
+	db := openDB(t, tempPath(t))
+	ctx := t.Context()
+	evt := Event{ID: "$onboard", RoomID: "!dm:smartup0.org", Sender: "@alice:smartup0.org",
+		Body: `!add_owner @frank:smartup0.org frank work "Frank Example" frank@example.org`, Timestamp: time.UnixMilli(1_700_000_000_000)}
+	if _, err := db.Claim(ctx, evt); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Finish(ctx, evt.ID, "$reply"); err != nil {
+		t.Fatal(err)
+	}
+	var body string
+	if err := db.Database().QueryRow(ctx, "SELECT body FROM processed_event WHERE event_id=$1", evt.ID).Scan(&body); err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		t.Fatalf("the finished command's text is still stored: %q", body)
+	}
+}
