@@ -34,10 +34,37 @@ type env struct {
 	forge  *servers.Gitea
 	api    *gitea.Client
 	cfg    *config.Config
+	clock  func() time.Time
 	stopFn func()
 }
 
+// on is the same community seen from a subtest, so that its failures stop
+// the subtest that met them.
+func (e *env) on(t *testing.T) *env {
+	c := *e
+	c.t = t
+	return &c
+}
+
 func newEnv(t *testing.T, extraWorkers int) *env {
+	t.Helper()
+	return newEnvWith(t, envOptions{extraWorkers: extraWorkers})
+}
+
+// envOptions change the community a test starts with.
+type envOptions struct {
+	extraWorkers int
+	// strangers have a Matrix account on the homeserver but are not in
+	// the Book of Owners (yet).
+	strangers []string
+	// configure changes the bot's configuration before the ledger is
+	// seeded; the forge is running by then.
+	configure func(forge *servers.Gitea, cfg *config.Config)
+	// clock is the bot's clock (ledger and scheduled jobs); nil is time.Now.
+	clock func() time.Time
+}
+
+func newEnvWith(t *testing.T, opts envOptions) *env {
 	t.Helper()
 	ctx := t.Context()
 	dir := t.TempDir()
@@ -49,7 +76,11 @@ func newEnv(t *testing.T, extraWorkers int) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	world, err := demo.Start(ctx, dir, demo.People(extraWorkers), func(name string) string { return name + "-test-password" }, nil)
+	people := demo.People(opts.extraWorkers)
+	for _, name := range opts.strangers {
+		people = append(people, demo.Person{Name: name}) // no license: the seed leaves them out
+	}
+	world, err := demo.Start(ctx, dir, people, func(name string) string { return name + "-test-password" }, nil)
 	if err != nil {
 		if strings.Contains(err.Error(), "not installed") {
 			t.Fatalf("Dendrite is not installed: run scripts/install-servers.sh (%v)", err)
@@ -65,6 +96,9 @@ func newEnv(t *testing.T, extraWorkers int) *env {
 	cfg.Ledger = config.Ledger{Backend: "forgejo", Branch: branch, Forgejo: config.Forgejo{
 		URL: forge.URL, Owner: org, Repo: repo, Token: forge.Token, Timeout: 30 * time.Second,
 	}}
+	if opts.configure != nil {
+		opts.configure(forge, cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +109,7 @@ func newEnv(t *testing.T, extraWorkers int) *env {
 	if err := demo.SeedStore(ctx, store, world.People); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, world: world, forge: forge, api: api, cfg: cfg}
+	e := &env{t: t, world: world, forge: forge, api: api, cfg: cfg, clock: opts.clock}
 	e.startBot()
 	t.Cleanup(e.stopBot)
 	return e
@@ -86,7 +120,7 @@ func newEnv(t *testing.T, extraWorkers int) *env {
 func (e *env) startBot() {
 	e.t.Helper()
 	log := zerolog.New(zerolog.NewTestWriter(e.t)).Level(zerolog.WarnLevel)
-	a, err := app.Open(e.t.Context(), e.cfg, log)
+	a, err := app.OpenWith(e.t.Context(), e.cfg, log, app.Options{Clock: e.clock})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -130,9 +164,15 @@ func (e *env) room(key string) string { return e.world.Rooms[key] }
 // ask sends a command and waits for Engelbot's answer.
 func (e *env) ask(c *chat.Client, roomKey, text string) (string, chat.Reply) {
 	e.t.Helper()
+	return e.askIn(c, idOf(e.room(roomKey)), text)
+}
+
+// askIn is ask in any room, a direct chat for instance.
+func (e *env) askIn(c *chat.Client, roomID id.RoomID, text string) (string, chat.Reply) {
+	e.t.Helper()
 	ctx, cancel := context.WithTimeout(e.t.Context(), 2*time.Minute)
 	defer cancel()
-	evt, err := c.Send(ctx, idOf(e.room(roomKey)), text)
+	evt, err := c.Send(ctx, roomID, text)
 	if err != nil {
 		e.t.Fatal(err)
 	}
