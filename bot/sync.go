@@ -104,12 +104,13 @@ func (b *Bot) consider(ctx context.Context, evt *event.Event) error {
 	if content.RelatesTo.GetReplyTo() != "" {
 		content.RemoveReplyFallback()
 	}
-	if _, _, ok, _ := parseCommand(content.Body); !ok {
+	body := commandText(content)
+	if _, _, ok, _ := parseCommand(body); !ok {
 		return nil
 	}
 	ev := state.Event{
 		ID: string(evt.ID), RoomID: string(evt.RoomID), Sender: string(evt.Sender),
-		Body: content.Body, Thread: string(content.RelatesTo.GetThreadParent()), Timestamp: sent,
+		Body: body, Thread: string(content.RelatesTo.GetThreadParent()), Timestamp: sent,
 	}
 	first, err := b.db.Claim(ctx, ev)
 	if err != nil {
