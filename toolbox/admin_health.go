@@ -20,7 +20,7 @@ import (
 const maxProblemsListed = 20
 
 var cmdVerify = &Command{
-	Name: "verify", Tier: TierAdmin, MaxArgs: 0,
+	Name: "verify", Tier: TierAdmin,
 	Summary: "check the ledger's integrity: audit chain, audit rows, SC, pages, history",
 	Help: "Checks the whole ledger: the master-events hash chain is unbroken and numbered without gaps; every transaction and work " +
 		"session has its audit row; every SC settlement settles a pending row once; every page an index points to exists and no page " +
@@ -85,7 +85,7 @@ func withoutSHAs(s string) string {
 }
 
 var cmdStatus = &Command{
-	Name: "status", Tier: TierAdmin, MaxArgs: 0,
+	Name: "status", Tier: TierAdmin,
 	Summary: "Engelbot's health: version, the forge, the last change, the write queue, counts",
 	Help: "Shows this build's version, whether the ledger's repository answers and how long the check took, the last change in " +
 		"the audit trail (when, by whom, what), how many writes wait in the queue, and how many owners, tasks and open work " +

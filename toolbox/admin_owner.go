@@ -31,7 +31,7 @@ import (
 // ledger, and the admin is told so. docs/ledger.md says the same.
 
 var cmdAddOwner = &Command{
-	Name: "add_owner", Tier: TierAdmin, Args: "<@user:server> <alias> <license> [real name] [email]", MinArgs: 3, MaxArgs: -1,
+	Name: "add_owner", Tier: TierAdmin, Params: []Param{{Name: "@user:server", Kind: KindMatrixID}, {Name: "alias", Kind: KindWord}, {Name: "license", Kind: KindLicense}, {Name: "real name", Kind: KindText, Optional: true, Rest: true, Shown: "[real name] [email]"}},
 	Summary: "onboard an owner: a public Book of Owners row, and their real name and e-mail in the private identity mapping",
 	Help: "Adds someone to the Book of Owners under a public alias, with a license (campaign, watch, work or organizational). " +
 		"The Matrix ID must be of this community's homeserver. Aliases are 2–32 characters: lower-case letters, digits, `_`, `-` and `.`, " +

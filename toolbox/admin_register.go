@@ -14,7 +14,7 @@ import (
 const maxDeactivateReason = 500
 
 var cmdSetLicense = &Command{
-	Name: "set_license", Tier: TierAdmin, Args: "<alias> <license>", MinArgs: 2, MaxArgs: 2,
+	Name: "set_license", Tier: TierAdmin, Params: []Param{{Name: "alias", Kind: KindOwner}, {Name: "license", Kind: KindLicense}},
 	Summary: "change an owner's license: campaign, watch, work or organizational",
 	Help: "Changes an owner's license. Campaign and Watch may follow the ledger; Work may take roles and earn SC; " +
 		"Organizational is Work without extra approval power. Their roles stay; without a Work or Organizational license " +
@@ -48,7 +48,7 @@ func setLicense(tx *ledger.Tx, _ ledger.Owner, c *call) (ledger.Outcome, error) 
 }
 
 var cmdDeactivate = &Command{
-	Name: "deactivate", Tier: TierAdmin, Args: "<alias> [reason]", MinArgs: 1, MaxArgs: -1,
+	Name: "deactivate", Tier: TierAdmin, Params: []Param{{Name: "alias", Kind: KindOwner}, {Name: "reason", Kind: KindText, Optional: true, Rest: true}},
 	Summary: "end an owner's active ownership and the roles they hold",
 	Help: "Makes an owner inactive: they can no longer run commands, and every role they hold ends today. Their history stays " +
 		"in the ledger. The founder can't be deactivated, nor can you deactivate yourself; an owner with a work session open " +

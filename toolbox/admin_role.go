@@ -21,7 +21,7 @@ const (
 )
 
 var cmdCreateRole = &Command{
-	Name: "create_role", Tier: TierAdmin, Args: "<team> <captain|senior|junior> <title> [| description]", MinArgs: 3, MaxArgs: -1,
+	Name: "create_role", Tier: TierAdmin, Params: []Param{{Name: "team", Kind: KindWord}, {Name: "captain|senior|junior", Kind: KindRoleType}, {Name: "title", Kind: KindText, Rest: true, Shown: "<title> [| description]"}},
 	Summary: "add a role to a team, recruiting from now on",
 	Help: "Adds a role to a team (named as `!team` takes it: `operational`, `7`, `3_7_operational_team`). Its ID follows " +
 		"SmartupOS's convention: a team captain role is `4_1_<team number>_tc_<team name>` and a team has only one; a senior " +
@@ -38,10 +38,7 @@ func createRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
-	typ, ok := roleTypes[strings.ToLower(c.Args[1])]
-	if !ok {
-		return ledger.Outcome{}, ledger.Refuse("%s is not a kind of role: say `captain`, `senior` or `junior`.", quoteArg(c.Args[1]))
-	}
+	typ := roleTypes[strings.ToLower(c.Args[1])] // checked with the arguments
 	title, description, _ := strings.Cut(strings.Join(c.Args[2:], " "), "|")
 	if title, err = freeText(title, maxRoleTitle); err != nil {
 		return ledger.Outcome{}, err

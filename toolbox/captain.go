@@ -28,7 +28,7 @@ func captainScope(tx *ledger.Tx, c *call, team, what string) error {
 }
 
 var cmdCreateTask = &Command{
-	Name: "create_task", Aliases: []string{"createtask"}, Tier: TierCaptain, Args: "<S|M|L|XL> <title> [| description]", MinArgs: 2, MaxArgs: -1,
+	Name: "create_task", Aliases: []string{"createtask"}, Tier: TierCaptain, Params: []Param{{Name: "S|M|L|XL", Kind: KindSize}, {Name: "title", Kind: KindText, Rest: true, Shown: "<title> [| description]"}},
 	Summary: "create a task in this team; its budget comes from its size",
 	Help: "Creates an open task in this room's team, under the team's newest open objective. The size sets the SC budget: " +
 		"S (1–2 h) 25, M (3–4 h) 50, L (5–8 h) 100, XL (1–2 days) 200. Everything after the size is the title; " +
@@ -42,10 +42,7 @@ func createTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 		return ledger.Outcome{}, ledger.Refuse("A task belongs to a team: send `!create_task` in the team's room, so I know which team it is for.")
 	}
 	team := c.Room.Team
-	size, budget, ok := sizeArg(c.Args[0])
-	if !ok {
-		return ledger.Outcome{}, ledger.Refuse("%s is not a size. Say S (25 SC), M (50 SC), L (100 SC) or XL (200 SC), then the title: `!create_task M Write the guide`.", quoteArg(c.Args[0]))
-	}
+	size, budget, _ := sizeArg(c.Args[0]) // its shape was checked with the arguments
 	title, desc, _ := strings.Cut(strings.Join(c.Args[1:], " "), "|")
 	title, err := freeText(strings.Join(strings.Fields(title), " "), maxTitle)
 	if err != nil {
@@ -118,7 +115,7 @@ func announceTask(tx *ledger.Tx, _ *call, res ledger.Result) []Announcement {
 }
 
 var cmdAssign = &Command{
-	Name: "assign", Tier: TierCaptain, Args: "<task_id> <alias> [attacker|defender]", MinArgs: 2, MaxArgs: 3,
+	Name: "assign", Tier: TierCaptain, Params: []Param{{Name: "task_id", Kind: KindTask}, {Name: "alias", Kind: KindOwner}, {Name: "attacker|defender", Kind: KindSlot, Optional: true}},
 	Summary: "put an owner on a task of this team, as attacker or defender",
 	Help: "Puts a worker of the team on a task as its attacker or defender: the slot you name, or the first free one. " +
 		"If someone else holds that slot they are taken off it, unless they have a work session open on the task. " +
@@ -140,10 +137,7 @@ func assignTask(tx *ledger.Tx, _ ledger.Owner, c *call) (ledger.Outcome, error) 
 	}
 	slot := ""
 	if len(c.Args) == 3 {
-		slot = strings.ToLower(c.Args[2])
-		if slot != ledger.Attacker && slot != ledger.Defender {
-			return ledger.Outcome{}, ledger.Refuse("%s is not a slot: say `attacker` or `defender`, or leave it out for the first free one.", quoteArg(c.Args[2]))
-		}
+		slot = strings.ToLower(c.Args[2]) // attacker or defender, checked with the arguments
 	}
 	switch {
 	case who.Status != ledger.StatusActive:

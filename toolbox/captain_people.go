@@ -12,7 +12,7 @@ import (
 // applications.
 
 var cmdAwardSK = &Command{
-	Name: "award_sk", Aliases: []string{"awardsk"}, Tier: TierCaptain, Args: "<alias> <category> [note]", MinArgs: 2, MaxArgs: -1,
+	Name: "award_sk", Aliases: []string{"awardsk"}, Tier: TierCaptain, Params: []Param{{Name: "alias", Kind: KindOwner}, {Name: "category", Kind: KindSKCategory}, {Name: "note", Kind: KindText, Optional: true, Rest: true}},
 	Summary: "award SK to an owner, by category",
 	Help: "Awards Social Karma for a contribution, the amount set by its category: " + skCategoryList() + ". " +
 		"Not to yourself; nobody receives more SK in a UTC day than their license allows (Campaign 25, Watch 50, Work and Organizational 100).",
@@ -33,10 +33,7 @@ func awardSK(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
-	category, amount, ok := skCategoryArg(c.Args[1])
-	if !ok {
-		return ledger.Outcome{}, ledger.Refuse("%s is not an SK category. The categories are: %s.", quoteArg(c.Args[1]), skCategoryList())
-	}
+	category, amount, _ := skCategoryArg(c.Args[1]) // checked with the arguments
 	note, err := freeText(strings.Join(c.Args[2:], " "), maxNote)
 	if err != nil {
 		return ledger.Outcome{}, err
@@ -77,7 +74,7 @@ func checkDailySK(tx *ledger.Tx, to ledger.Owner, amount int) error {
 }
 
 var cmdAccept = &Command{
-	Name: "accept", Tier: TierCaptain, Args: "<application_id>", MinArgs: 1, MaxArgs: 1,
+	Name: "accept", Tier: TierCaptain, Params: []Param{{Name: "application_id", Kind: KindApplication}},
 	Summary: "accept an application: the applicant takes the role",
 	Help:    "Accepts a pending application for a role of this team: the applicant holds the role from now on and can claim the team's tasks.",
 	write:   acceptApplication,
@@ -132,7 +129,7 @@ func acceptApplication(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome,
 }
 
 var cmdReject = &Command{
-	Name: "reject", Tier: TierCaptain, Args: "<application_id> [reason]", MinArgs: 1, MaxArgs: -1,
+	Name: "reject", Tier: TierCaptain, Params: []Param{{Name: "application_id", Kind: KindApplication}, {Name: "reason", Kind: KindText, Optional: true, Rest: true}},
 	Summary: "turn down an application, saying why",
 	Help:    "Rejects a pending application for a role of this team. The reason you give is kept with the application for the applicant to read.",
 	write:   rejectApplication,

@@ -17,7 +17,7 @@ import (
 const maxNote = 1000
 
 var cmdAssess = &Command{
-	Name: "assess", Tier: TierCaptain, Args: "<task_id> <effort> <learning> <collaboration> [note]", MinArgs: 4, MaxArgs: -1,
+	Name: "assess", Tier: TierCaptain, Params: []Param{{Name: "task_id", Kind: KindTask}, {Name: "effort", Kind: KindScore}, {Name: "learning", Kind: KindScore}, {Name: "collaboration", Kind: KindScore}, {Name: "note", Kind: KindText, Optional: true, Rest: true}},
 	Summary: "score a task's work 1–10 on effort, learning and collaboration; SC becomes pending",
 	Help: "Scores a task waiting for review. The total of the three scores (3–30) sets the payout: 60 % of the budget at 3, " +
 		"rising evenly to 100 % at 30 (rounded down to a whole percent, then to a whole SC). The attacker gets 90 % and the " +
@@ -35,13 +35,10 @@ func assessTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	if err := captainScope(tx, c, task.Team, fmt.Sprintf("`%s`", task.ID)); err != nil {
 		return ledger.Outcome{}, err
 	}
+	// Effort, learning, collaboration: each 1–10, checked with the arguments.
 	var scores [3]int
-	for i, name := range []string{"effort", "learning", "collaboration"} {
-		n, err := strconv.Atoi(c.Args[1+i])
-		if err != nil || n < minScore || n > maxScore {
-			return ledger.Outcome{}, ledger.Refuse("The %s score must be a whole number from %d to %d, not %s. Usage: `%s`.", name, minScore, maxScore, quoteArg(c.Args[1+i]), c.cmd.Usage())
-		}
-		scores[i] = n
+	for i := range scores {
+		scores[i], _ = strconv.Atoi(c.Args[1+i])
 	}
 	note, err := freeText(strings.Join(c.Args[4:], " "), maxNote)
 	if err != nil {
@@ -188,7 +185,7 @@ func nextAssessmentID(tx *ledger.Tx) string {
 }
 
 var cmdApprove = &Command{
-	Name: "approve", Tier: TierCaptain, Args: "<task_id>", MinArgs: 1, MaxArgs: 1,
+	Name: "approve", Tier: TierCaptain, Params: []Param{{Name: "task_id", Kind: KindTask}},
 	Summary: "approve an assessed task: 48 hours for objections, then its SC is awarded",
 	Help: "Approves the assessment of a task and starts its 48-hour lazy-consensus window: any owner may " +
 		"`!object <task_id> <reason>` until it ends; without an objection the SC is awarded when it does. The team's room hears of it.",
@@ -234,7 +231,7 @@ func announceApproval(tx *ledger.Tx, c *call, res ledger.Result) []Announcement 
 }
 
 var cmdObject = &Command{
-	Name: "object", Tier: TierQuery, Args: "<task_id> <reason>", MinArgs: 2, MaxArgs: -1,
+	Name: "object", Tier: TierQuery, Params: []Param{{Name: "task_id", Kind: KindTask}, {Name: "reason", Kind: KindText, Rest: true}},
 	Summary: "object to an approved task's SC within its 48-hour window",
 	Help: "Any owner may object to an approved assessment while its 48-hour window runs. The SC is then contested, not " +
 		"awarded: it goes back to the team captain, who can assess the task again, or to a vote. Say why; the team's room hears of it.",

@@ -424,7 +424,7 @@ func TestAcceptAndReject(t *testing.T) {
 	f.ok("gina", forumRoom, "!apply 4_2_5_editor")
 	f.refused("cleo", mediaRoom, "!accept app_1", "belongs to the Operational team")
 	f.refused("bob", opsRoom, "!accept app_9", "no application")
-	f.refused("bob", opsRoom, "!accept ../app_1", "no application")
+	f.refused("bob", opsRoom, "!accept ../app_1", "not an application ID")
 	r := f.ok("bob", opsRoom, "!accept APP_1")
 	if !strings.Contains(r.Text, "gina is now Operations helper") {
 		t.Fatalf("accept reply %q", r.Text)

@@ -31,6 +31,9 @@ func CommandsMarkdown() string {
 	}
 	for _, c := range registry {
 		fmt.Fprintf(&b, "\n## %s\n\n`%s` — %s\n\n%s\n", c.Name, c.Usage(), c.Tier, c.Help)
+		if len(c.Params) > 0 {
+			fmt.Fprintf(&b, "\n%s", argsDoc(c))
+		}
 		if len(c.Aliases) > 0 {
 			fmt.Fprintf(&b, "\nAlso: `!%s`\n", strings.Join(c.Aliases, "`, `!"))
 		}

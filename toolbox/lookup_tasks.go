@@ -9,7 +9,7 @@ import (
 )
 
 var cmdTasks = &Command{
-	Name: "tasks", Tier: TierQuery, Args: "[team] [state]", MaxArgs: 2,
+	Name: "tasks", Tier: TierQuery, Params: []Param{{Name: "team", Kind: KindWord, Optional: true}, {Name: "state", Kind: KindWord, Optional: true}},
 	Summary: "task lists, by team and state",
 	Help: "Lists tasks with their state, size, budget and who is on them. By default: the open, claimed and in-progress tasks " +
 		"of this room's team, or of every team outside a team room. Name a team (`operational`, `7` or `3_7_operational_team`) " +
@@ -152,7 +152,7 @@ func stateList(states map[string]bool) []string {
 }
 
 var cmdTask = &Command{
-	Name: "task", Tier: TierQuery, Args: "<task_id>", MinArgs: 1, MaxArgs: 1,
+	Name: "task", Tier: TierQuery, Params: []Param{{Name: "task_id", Kind: KindTask}},
 	Summary: "one task in detail, with its work sessions",
 	Help: "Shows a task: its title, team and objective, size and SC budget, where it stands, its attacker and defender, " +
 		"who created it and when, and every work session on it (who, when, how long, and the first line of the summary).",

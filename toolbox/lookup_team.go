@@ -10,7 +10,7 @@ import (
 )
 
 var cmdTeam = &Command{
-	Name: "team", Tier: TierQuery, Args: "[team]", MaxArgs: 1,
+	Name: "team", Tier: TierQuery, Params: []Param{{Name: "team", Kind: KindWord, Optional: true}},
 	Summary: "a team card: captain, members by role, open roles, tasks",
 	Help: "Shows a team: its captain, its members by role, the roles it is recruiting for and how many of its tasks are " +
 		"in each state. Without a name, the team of this room; elsewhere name one, by ID (`3_7_operational_team`), " +

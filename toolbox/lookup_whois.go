@@ -12,7 +12,7 @@ import (
 )
 
 var cmdWhois = &Command{
-	Name: "whois", Tier: TierQuery, Args: "<alias or @user>", MinArgs: 1, MaxArgs: -1,
+	Name: "whois", Tier: TierQuery, Params: []Param{{Name: "alias or @user", Kind: KindOwner, Rest: true}},
 	Summary: "public facts about an owner: license, roles, tasks, SC and SK",
 	Help: "Shows what the Book of Owners says in public about an owner: their alias, license and status, when they joined, " +
 		"the roles they hold, the tasks they are on, their SC (awarded and pending), their SK and the vote weight it gives " +

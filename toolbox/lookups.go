@@ -18,7 +18,7 @@ var lookupCommands = []*Command{cmdOpenRoles, cmdTasks, cmdTask, cmdWhois, cmdTe
 const maxListLines = 30
 
 var cmdOpenRoles = &Command{
-	Name: "open_roles", Aliases: []string{"openroles"}, Tier: TierQuery, Args: "[team]", MaxArgs: 1,
+	Name: "open_roles", Aliases: []string{"openroles"}, Tier: TierQuery, Params: []Param{{Name: "team", Kind: KindWord, Optional: true}},
 	Summary: "roles recruiting now, and those coming later",
 	Help: "Lists the roles whose recruitment is open: their team, their type (team captain, senior or junior), " +
 		"the hours a week they ask and the SC they can earn a week. Roles that will recruit later are listed apart, as coming. " +

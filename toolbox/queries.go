@@ -8,7 +8,7 @@ import (
 )
 
 var cmdHelp = &Command{
-	Name: "help", Tier: TierQuery, Args: "[command]", MaxArgs: 1,
+	Name: "help", Tier: TierQuery, Params: []Param{{Name: "command", Kind: KindWord, Optional: true}},
 	Summary: "the commands you can use here, or the details of one",
 	Help:    "Without a name, lists the commands you may use in this room. With one (`!help start_work`), explains it.",
 	query:   queryHelp,
@@ -64,7 +64,7 @@ func nextSteps(tx *ledger.Tx, me ledger.Owner) string {
 }
 
 var cmdWallet = &Command{
-	Name: "wallet", Tier: TierQuery, Args: "[alias]", MaxArgs: 1,
+	Name: "wallet", Tier: TierQuery, Params: []Param{{Name: "alias", Kind: KindOwner, Optional: true}},
 	Summary: "SC awarded and pending, SK, vote weight, roles (yours or another owner's)",
 	Help: "Shows an owner's Smartup Credits (awarded, and pending while the 48 h lazy-consensus window runs), their Social Karma " +
 		"after decay, the vote weight it gives (1 + SK/1000, at most 1.5), their license and roles, and the work in progress. Without an alias, your own.",
@@ -124,7 +124,7 @@ func subject(tx *ledger.Tx, c *call) (ledger.Owner, error) {
 }
 
 var cmdMyTasks = &Command{
-	Name: "my_tasks", Aliases: []string{"mytasks"}, Tier: TierQuery, MaxArgs: 0,
+	Name: "my_tasks", Aliases: []string{"mytasks"}, Tier: TierQuery,
 	Summary: "your tasks, their state, and your open work session",
 	Help:    "Lists the tasks you are on as attacker or defender, with their state, and the work session you have open, if any.",
 	query:   queryMyTasks,

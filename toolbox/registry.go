@@ -31,11 +31,9 @@ type Command struct {
 	Name    string
 	Aliases []string
 	Tier    Tier
-	Args    string // usage after the name, e.g. "<task_id>"
-	Summary string // one line for !help
-	Help    string // the longer explanation for !help <command>
-	MinArgs int
-	MaxArgs int // -1: the last argument takes the rest of the message
+	Params  []Param // the arguments, in order; optional ones last
+	Summary string  // one line for !help
+	Help    string  // the longer explanation for !help <command>
 
 	query func(tb *Toolbox, tx *ledger.Tx, c *call) Reply
 	write func(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
@@ -50,15 +48,41 @@ type Command struct {
 
 // Usage is the command as it is typed.
 func (c *Command) Usage() string {
-	if c.Args == "" {
-		return "!" + c.Name
+	parts := []string{"!" + c.Name}
+	for _, p := range c.Params {
+		parts = append(parts, p.usage())
 	}
-	return "!" + c.Name + " " + c.Args
+	return strings.Join(parts, " ")
 }
 
+// arity is how many words the command takes: at least min, at most max
+// (-1: any number, the last parameter taking the rest).
+func (c *Command) arity() (min, max int) {
+	for _, p := range c.Params {
+		if !p.Optional {
+			min++
+		}
+		if p.Rest {
+			return min, -1
+		}
+	}
+	return min, len(c.Params)
+}
+
+// checkArgs refuses a wrong number of arguments, or one of the wrong
+// shape, before any rule runs.
 func (c *Command) checkArgs(args []string) error {
-	if len(args) < c.MinArgs || (c.MaxArgs >= 0 && len(args) > c.MaxArgs) {
+	lo, hi := c.arity()
+	if len(args) < lo || (hi >= 0 && len(args) > hi) {
 		return ledger.Refuse("Usage: `%s` — %s", c.Usage(), c.Summary)
+	}
+	for i, p := range c.Params {
+		if i >= len(args) || p.Rest {
+			break
+		}
+		if err := p.check(c, args[i]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

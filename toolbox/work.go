@@ -18,7 +18,7 @@ var taskIDPattern = regexp.MustCompile(`^6(_[0-9]{1,4}){3}$`)
 const maxSummary = 2000
 
 var cmdStartWork = &Command{
-	Name: "start_work", Aliases: []string{"startwork"}, Tier: TierWorker, Args: "<task_id>", MinArgs: 1, MaxArgs: 1,
+	Name: "start_work", Aliases: []string{"startwork"}, Tier: TierWorker, Params: []Param{{Name: "task_id", Kind: KindTask}},
 	Summary: "open a work session on a task you are assigned to",
 	Help: "Opens a work session on a task where you are the attacker or the defender. You can have one session open at a time; " +
 		"`!stop_work <summary>` closes it and sends the task to review.",
@@ -26,10 +26,7 @@ var cmdStartWork = &Command{
 }
 
 func startWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
-	id := c.Args[0]
-	if !taskIDPattern.MatchString(id) {
-		return ledger.Outcome{}, ledger.Refuse("%q is not a task ID. Task IDs look like `6_1_2_3`; `!my_tasks` lists yours.", id)
-	}
+	id := c.Args[0] // a task ID's shape, checked with the arguments
 	task, ok := tx.Task(id)
 	if !ok {
 		return ledger.Outcome{}, ledger.Refuse("There is no task `%s`. `!my_tasks` lists yours.", id)
@@ -72,7 +69,7 @@ func startWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 }
 
 var cmdStopWork = &Command{
-	Name: "stop_work", Aliases: []string{"stopwork"}, Tier: TierWorker, Args: "[summary]", MaxArgs: -1,
+	Name: "stop_work", Aliases: []string{"stopwork"}, Tier: TierWorker, Params: []Param{{Name: "summary", Kind: KindText, Optional: true, Rest: true}},
 	Summary: "close your work session; the task goes to review",
 	Help:    "Closes the work session you have open, records how long it took and your summary, and sends the task to review by the team captain.",
 	write:   stopWork,

@@ -43,7 +43,7 @@ func dailySKCap(license string) int {
 var cmdApply = &Command{
 	// Applying is how an owner without a role gets one, so it cannot be in the
 	// workers' tier (which needs a role); the license is checked in the write.
-	Name: "apply", Tier: TierQuery, Args: "<role_id> [motivation]", MinArgs: 1, MaxArgs: -1,
+	Name: "apply", Tier: TierQuery, Params: []Param{{Name: "role_id", Kind: KindRole}, {Name: "motivation", Kind: KindText, Optional: true, Rest: true}},
 	Summary: "apply for a role that is recruiting; the team's captain decides",
 	Help: "Applies for a role that is recruiting now (`!open_roles` lists them), with an optional motivation for the captain; " +
 		"it is kept in the ledger but never published. It needs a Work or Organizational license; a team captain role also needs " +
@@ -57,10 +57,7 @@ func applyForRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 	if !canWork(me) {
 		return ledger.Outcome{}, ledger.Refuse("Taking a role needs a Work or Organizational license, and yours is %s. An admin can change it with `!set_license`.", me.License)
 	}
-	id := c.Args[0]
-	if !roleIDShape.MatchString(id) {
-		return ledger.Outcome{}, ledger.Refuse("%s is not a role ID. Role IDs look like `4_2_7`; `!open_roles` lists the roles recruiting now.", quoteArg(id))
-	}
+	id := c.Args[0] // a role ID's shape, checked with the arguments
 	motivation, err := freeText(strings.Join(c.Args[1:], " "), maxMotivation)
 	if err != nil {
 		return ledger.Outcome{}, err
@@ -174,7 +171,7 @@ func announceApplication(tx *ledger.Tx, c *call, _ ledger.Result) []Announcement
 }
 
 var cmdClaim = &Command{
-	Name: "claim", Tier: TierWorker, Args: "<task_id> [attacker|defender]", MinArgs: 1, MaxArgs: 2,
+	Name: "claim", Tier: TierWorker, Params: []Param{{Name: "task_id", Kind: KindTask}, {Name: "attacker|defender", Kind: KindSlot, Optional: true}},
 	Summary: "take the attacker or defender slot of a task in your team",
 	Help: "Takes a free slot of a task in a team where you hold an active role: the attacker's if you name none and it is free, " +
 		"else the defender's. One owner cannot be both on the same task, and a task waiting for review (or further along) " +
@@ -189,10 +186,7 @@ func claimTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 	}
 	want := ""
 	if len(c.Args) == 2 {
-		want = strings.ToLower(c.Args[1])
-		if want != ledger.Attacker && want != ledger.Defender {
-			return ledger.Outcome{}, ledger.Refuse("%s is not a slot: say `attacker` or `defender`, or leave it out to take the first free one.", quoteArg(c.Args[1]))
-		}
+		want = strings.ToLower(c.Args[1]) // attacker or defender, checked with the arguments
 	}
 	if !holdsRoleIn(tx, me.Alias, task.Team) {
 		return ledger.Outcome{}, ledger.Refuse("`%s` belongs to %s, where you hold no role, so you can't claim it. `!open_roles %s` shows how to join.", task.ID, teamWords(tx, task.Team), task.Team)
@@ -271,7 +265,7 @@ func taskArg(tx *ledger.Tx, id string) (ledger.Task, error) {
 }
 
 var cmdUnclaim = &Command{
-	Name: "unclaim", Tier: TierWorker, Args: "<task_id>", MinArgs: 1, MaxArgs: 1,
+	Name: "unclaim", Tier: TierWorker, Params: []Param{{Name: "task_id", Kind: KindTask}},
 	Summary: "give back your slot on a task",
 	Help: "Gives back your attacker or defender slot on a task, as long as you have no work session open on it and it is not " +
 		"yet waiting for review. When nobody is left on the task it is open again.",
@@ -309,7 +303,7 @@ func unclaimTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error
 }
 
 var cmdKudos = &Command{
-	Name: "kudos", Tier: TierWorker, Args: "<alias> <reason>", MinArgs: 2, MaxArgs: -1,
+	Name: "kudos", Tier: TierWorker, Params: []Param{{Name: "alias", Kind: KindOwner}, {Name: "reason", Kind: KindText, Rest: true}},
 	Summary: fmt.Sprintf("thank another owner with %d SK", kudosSK),
 	Help: fmt.Sprintf("Gives another active owner %d SK (category `kudos`) with the reason you type. You can give %d kudos a day, "+
 		"never to yourself, and nobody receives more SK in one day (UTC) than their license allows: Campaign 25, Watch 50, "+

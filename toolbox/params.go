@@ -1,0 +1,152 @@
+package toolbox
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"smartup0.org/engelbot/ledger"
+)
+
+// Kind is what an argument of a command is. The registry checks each
+// argument's shape before any rule runs, so that every command refuses a
+// malformed task ID, score or category in the same words; the rules then
+// look the value up in the ledger.
+type Kind int
+
+// Kinds of argument.
+const (
+	KindText        Kind = iota // free text, typically the rest of the message
+	KindWord                    // one word the command reads itself (a team, a state, a command name)
+	KindOwner                   // an alias, a Matrix ID, or a mention (pill)
+	KindMatrixID                // a full Matrix user ID, @name:server
+	KindTask                    // a task ID, 6_X_Y_Z
+	KindRole                    // a role ID, 4_…
+	KindApplication             // an application ID, app_<n>
+	KindSize                    // a task size: S, M, L, XL
+	KindScore                   // a score from 1 to 10
+	KindSKCategory              // one of the SK award categories
+	KindSlot                    // attacker or defender
+	KindLicense                 // campaign, watch, work, organizational
+	KindRoleType                // captain, senior, junior
+)
+
+// Param is one argument of a command, as the registry declares it.
+type Param struct {
+	Name     string // as shown in the usage: <Name> or [Name]
+	Kind     Kind
+	Optional bool
+	// Rest: the argument takes every remaining word (free text).
+	Rest bool
+	// Shown replaces the usage's <Name> / [Name], for forms like
+	// "<title> [| description]".
+	Shown string
+}
+
+// usage is the parameter as the usage line shows it.
+func (p Param) usage() string {
+	switch {
+	case p.Shown != "":
+		return p.Shown
+	case p.Optional:
+		return "[" + p.Name + "]"
+	}
+	return "<" + p.Name + ">"
+}
+
+// kindWords says what a kind of argument is, for the documentation.
+func (k Kind) String() string {
+	switch k {
+	case KindWord:
+		return "a word"
+	case KindOwner:
+		return "an owner: alias, Matrix ID or mention"
+	case KindMatrixID:
+		return "a Matrix user ID like `@frank:smartup0.org`"
+	case KindTask:
+		return "a task ID like `6_1_7_1`"
+	case KindRole:
+		return "a role ID like `4_2_7_operations_lead`"
+	case KindApplication:
+		return "an application ID like `app_3`"
+	case KindSize:
+		return "a size: S (25 SC), M (50), L (100) or XL (200)"
+	case KindScore:
+		return "a whole number from 1 to 10"
+	case KindSKCategory:
+		return "an SK category (see below)"
+	case KindSlot:
+		return "`attacker` or `defender`"
+	case KindLicense:
+		return "a license: campaign, watch, work or organizational"
+	case KindRoleType:
+		return "`captain`, `senior` or `junior`"
+	}
+	return "text"
+}
+
+var applicationIDShape = regexp.MustCompile(`^(?i)app_[0-9]{1,9}$`)
+
+// check refuses an argument of the wrong shape, in words that say what
+// would work. Only the shape: whether the thing exists is the rule's
+// business.
+func (p Param) check(c *Command, arg string) error {
+	switch p.Kind {
+	case KindTask:
+		if !taskIDPattern.MatchString(arg) {
+			return ledger.Refuse("%s is not a task ID. Task IDs look like `6_1_2_3`; `!tasks` lists them.", quoteArg(arg))
+		}
+	case KindRole:
+		if !roleIDShape.MatchString(arg) {
+			return ledger.Refuse("%s is not a role ID. Role IDs look like `4_2_7`; `!open_roles` lists the roles recruiting now.", quoteArg(arg))
+		}
+	case KindApplication:
+		if !applicationIDShape.MatchString(arg) {
+			return ledger.Refuse("%s is not an application ID. They look like `app_3`; the team's room hears of each application with its ID.", quoteArg(arg))
+		}
+	case KindSize:
+		if _, _, ok := sizeArg(arg); !ok {
+			return ledger.Refuse("%s is not a size. Say S (25 SC), M (50 SC), L (100 SC) or XL (200 SC).", quoteArg(arg))
+		}
+	case KindScore:
+		if n, err := strconv.Atoi(arg); err != nil || n < minScore || n > maxScore {
+			return ledger.Refuse("The %s score must be a whole number from %d to %d, not %s. Usage: `%s`.", p.Name, minScore, maxScore, quoteArg(arg), c.Usage())
+		}
+	case KindSKCategory:
+		if _, _, ok := skCategoryArg(arg); !ok {
+			return ledger.Refuse("%s is not an SK category. The categories are: %s.", quoteArg(arg), skCategoryList())
+		}
+	case KindSlot:
+		if s := strings.ToLower(arg); s != ledger.Attacker && s != ledger.Defender {
+			return ledger.Refuse("%s is not a slot: say `attacker` or `defender`, or leave it out for the first free one.", quoteArg(arg))
+		}
+	case KindLicense:
+		if _, err := licenseArg(arg); err != nil {
+			return err
+		}
+	case KindMatrixID:
+		if !matrixIDShape.MatchString(arg) {
+			return ledger.Refuse("%s is not a Matrix user ID. Type it in full, like `@frank:smartup0.org`.", quoteArg(arg))
+		}
+	case KindRoleType:
+		if _, ok := roleTypes[strings.ToLower(arg)]; !ok {
+			return ledger.Refuse("%s is not a kind of role: say `captain`, `senior` or `junior`.", quoteArg(arg))
+		}
+	}
+	return nil
+}
+
+// argsDoc lists a command's arguments and their kinds, for
+// docs/commands.md.
+func argsDoc(c *Command) string {
+	var b strings.Builder
+	for _, p := range c.Params {
+		opt := ""
+		if p.Optional {
+			opt = ", optional"
+		}
+		fmt.Fprintf(&b, "- `%s` — %s%s\n", p.Name, p.Kind, opt)
+	}
+	return b.String()
+}
