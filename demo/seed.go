@@ -52,8 +52,8 @@ var demoObjectives = []ledger.Objective{
 }
 
 // People is the demo community: a founder, a captain, two workers paired
-// on a task, an owner with a Watch license and no role, and someone who is
-// not an owner at all. extraWorkers adds workers w01, w02, … each on a task
+// on a task, a newcomer with a Work license and no role yet, an owner with
+// a Watch license, and someone who is not an owner at all. extraWorkers adds workers w01, w02, … each on a task
 // of their own (the end-to-end tests use them for bursts).
 func People(extraWorkers int) []Person {
 	people := []Person{
@@ -61,6 +61,7 @@ func People(extraWorkers int) []Person {
 		{Name: "bob", License: ledger.LicenseWork, Roles: []string{"4_1_7_tc_operational_team"}},
 		{Name: "carol", License: ledger.LicenseWork, Roles: []string{"4_2_7_operations_lead"}},
 		{Name: "dave", License: ledger.LicenseWork, Roles: []string{"4_3_7_operations_junior"}},
+		{Name: "nina", License: ledger.LicenseWork},
 		{Name: "erin", License: ledger.LicenseWatch},
 		{Name: "mallory"},
 	}
