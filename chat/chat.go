@@ -39,6 +39,7 @@ type Reply struct {
 	HTML    string
 	MsgType event.MessageType
 	Thread  id.EventID // the thread root, if the answer is in a thread
+	ReplyTo id.EventID // the message it answers; empty for an announcement
 }
 
 // Login logs in with a password and starts syncing in the background.
@@ -102,12 +103,13 @@ func (c *Client) onSync(_ context.Context, resp *mautrix.RespSync, _ string) boo
 				EventID: evt.ID, RoomID: roomID, Sender: evt.Sender, Body: msg.Body, HTML: msg.FormattedBody,
 				MsgType: msg.MsgType, Thread: msg.RelatesTo.GetThreadParent(),
 			}
-			if msg.MsgType == event.MsgNotice {
-				c.notices[roomID] = append(c.notices[roomID], seen)
-			}
 			to := msg.RelatesTo.GetReplyTo()
 			if to == "" {
 				to = msg.RelatesTo.GetNonFallbackReplyTo()
+			}
+			seen.ReplyTo = to
+			if msg.MsgType == event.MsgNotice {
+				c.notices[roomID] = append(c.notices[roomID], seen)
 			}
 			if to == "" {
 				continue
@@ -190,6 +192,13 @@ func (c *Client) AwaitJoined(ctx context.Context, roomID id.RoomID) error {
 			return errors.New("not joined to " + string(roomID))
 		}
 	}
+}
+
+// Notices returns every notice seen so far in a room, in order.
+func (c *Client) Notices(roomID id.RoomID) []Reply {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Reply(nil), c.notices[roomID]...)
 }
 
 // AwaitNotice waits for a notice in a room whose text contains want.

@@ -72,6 +72,7 @@ type session struct {
 	dms     map[string]id.RoomID
 	as      string
 	room    string
+	shown   map[id.EventID]bool // announcements already printed
 }
 
 func (s *session) close() {
@@ -160,6 +161,7 @@ func (s *session) say(ctx context.Context, line string) {
 		fmt.Fprintln(s.out, "cannot open the room:", err)
 		return
 	}
+	s.announcements(roomID)
 	if !strings.HasPrefix(line, "!") {
 		if _, err := s.clients[s.as].Send(ctx, roomID, line); err != nil {
 			fmt.Fprintln(s.out, "not sent:", err)
@@ -175,4 +177,21 @@ func (s *session) say(ctx context.Context, line string) {
 		return
 	}
 	fmt.Fprintf(s.out, "engelbot: %s\n", strings.ReplaceAll(reply.Body, "\n", "\n          "))
+	s.announcements(roomID)
+}
+
+// announcements prints what the bot said in the room without answering
+// anyone (a new task, an application), once each, so that the console shows
+// what the team room hears.
+func (s *session) announcements(roomID id.RoomID) {
+	if s.shown == nil {
+		s.shown = map[id.EventID]bool{}
+	}
+	for _, n := range s.clients[s.as].Notices(roomID) {
+		if n.ReplyTo != "" || s.shown[n.EventID] {
+			continue
+		}
+		s.shown[n.EventID] = true
+		fmt.Fprintf(s.out, "engelbot (to the room): %s\n", strings.ReplaceAll(n.Body, "\n", "\n          "))
+	}
 }
