@@ -220,7 +220,7 @@ func TestAssessApproveFinalize(t *testing.T) {
 	f := newCaptainFixture(t)
 	// 8+7+9 = 24 of 30 → 60 + 40·21/27 = 91 % of 50 SC = 45 SC: 41 + 4.
 	r := f.ok("bob", opsRoom, "!assess 6_1_7_1 8 7 9 clear and friendly")
-	if !strings.Contains(r.Text, "91 %") || !strings.Contains(r.Text, "45 SC pending") ||
+	if !strings.Contains(r.Text, "91 %") || !strings.Contains(r.Text, "= 45 SC; pending: ") ||
 		!strings.Contains(r.Text, "carol 41 SC (attacker)") || !strings.Contains(r.Text, "dave 4 SC (defender)") {
 		t.Fatalf("assess reply %q", r.Text)
 	}

@@ -95,7 +95,7 @@ func applyForRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 	tx.PutApplication(app)
 	return ledger.Outcome{
 		Action: "application.submit", Target: app.ID,
-		Reply: fmt.Sprintf("Your application %s for %s (`%s`) in %s is in. The team's captain will decide.",
+		Reply: fmt.Sprintf("Your application %s for %s (`%s`) in the %s is in. The team's captain will decide.",
 			app.ID, role.Title, id, teamWords(tx, role.Team)),
 	}, nil
 }
