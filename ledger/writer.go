@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"time"
 )
@@ -56,7 +55,7 @@ func (l *Ledger) commitGroup(group []*request) {
 	var lastErr error
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
-			if err := sleepBackoff(ctx, attempt); err != nil {
+			if err := Backoff(ctx, attempt, 50*time.Millisecond, 6); err != nil { // 50 ms … 3.2 s
 				break
 			}
 		}
@@ -89,20 +88,6 @@ func (l *Ledger) commitGroup(group []*request) {
 	log.Error().Err(lastErr).Int("mutations", len(group)).Msg("ledger gave up on a group; nothing was written")
 	for _, r := range group {
 		r.resp <- response{err: fmt.Errorf("%w: %w", ErrUnavailable, lastErr)}
-	}
-}
-
-// sleepBackoff waits a capped, jittered exponential time.
-func sleepBackoff(ctx context.Context, attempt int) error {
-	d := 50 * time.Millisecond << min(attempt-1, 6) // 50 ms … 3.2 s
-	d = d/2 + rand.N(d/2+1)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -60,7 +59,7 @@ func (b *Book) Record(ctx context.Context, e Entry) error {
 	var err error
 	for attempt := range attempts {
 		if attempt > 0 {
-			if werr := backoff(ctx, attempt); werr != nil {
+			if werr := ledger.Backoff(ctx, attempt, 25*time.Millisecond, 4); werr != nil { // 25 ms … 400 ms
 				return werr
 			}
 		}
@@ -146,18 +145,4 @@ func (e Entry) check() error {
 		return errors.New("identity mapping: an entry needs the event that records it")
 	}
 	return nil
-}
-
-// backoff waits a short, jittered, growing time before the next attempt.
-func backoff(ctx context.Context, attempt int) error {
-	d := 25 * time.Millisecond << min(attempt-1, 4) // 25 ms … 400 ms
-	d = d/2 + rand.N(d/2+1)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
