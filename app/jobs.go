@@ -16,10 +16,13 @@ func (a *App) runJobs(ctx context.Context) {
 	for {
 		for _, r := range a.Toolbox.RunJobs(ctx) {
 			switch {
+			case r.Err != nil && ctx.Err() != nil:
+				return // stopping: the job runs again at the next start
 			case r.Err != nil:
 				log.Error().Err(r.Err).Str("job", r.Job).Str("key", r.Key).Msg("scheduled job failed; it will be tried again")
 			case !r.Duplicate:
 				log.Info().Str("job", r.Job).Str("key", r.Key).Str("result", r.Text).Msg("scheduled job done")
+				a.Bot.Announce(ctx, r.Announce)
 			}
 		}
 		select {

@@ -42,11 +42,12 @@ type Bot struct {
 	teamRooms  map[string]id.RoomID // team ID → its room, for announcements
 	members    memberCache
 	lanes      *lanes
+	ready      chan struct{} // closed once logged in and the rooms are known
 }
 
 // New prepares a bot; Run connects it.
 func New(cfg Config, db *state.DB, tb *toolbox.Toolbox, log zerolog.Logger) *Bot {
-	b := &Bot{cfg: cfg, db: db, tb: tb, log: log, rooms: map[id.RoomID]toolbox.Room{}, teamRooms: map[string]id.RoomID{}}
+	b := &Bot{cfg: cfg, db: db, tb: tb, log: log, rooms: map[id.RoomID]toolbox.Room{}, teamRooms: map[string]id.RoomID{}, ready: make(chan struct{})}
 	b.lanes = newLanes(b.handle)
 	return b
 }
@@ -65,6 +66,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.firstStart = first
 	b.resolveRooms(ctx)
+	close(b.ready)
 	if err := b.resume(ctx); err != nil {
 		return err
 	}

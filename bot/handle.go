@@ -82,6 +82,22 @@ func (b *Bot) answer(ctx context.Context, ev state.Event, reply toolbox.Reply) {
 }
 
 // announce posts a notice in a team's room, if the configuration names one.
+// Announce posts what the bot did by itself (a scheduled award) to the team
+// rooms, once the bot is connected; it gives up when ctx ends first.
+func (b *Bot) Announce(ctx context.Context, as []toolbox.Announcement) {
+	if len(as) == 0 {
+		return
+	}
+	select {
+	case <-b.ready:
+	case <-ctx.Done():
+		return
+	}
+	for _, a := range as {
+		b.announce(ctx, a)
+	}
+}
+
 func (b *Bot) announce(ctx context.Context, a toolbox.Announcement) {
 	roomID, ok := b.teamRooms[a.Team]
 	if !ok {

@@ -7,6 +7,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -382,6 +383,12 @@ func (s *scenario) awaitAward(t *testing.T) {
 	})
 	if !byJob {
 		t.Errorf("no audit row of a scheduled job names %s or %s", s.task, a.ID)
+	}
+	// The team room hears of the award, with each side's share.
+	n := e.awaitAnnouncement(s.carol, s.team, "awarded after 48 hours", "")
+	if !strings.Contains(n.Body, s.task) || !strings.Contains(n.Body, fmt.Sprintf("frank %d SC", a.AttackerSC)) ||
+		!strings.Contains(n.Body, fmt.Sprintf("carol %d SC", a.DefenderSC)) {
+		t.Errorf("the award's announcement: %q", n.Body)
 	}
 }
 

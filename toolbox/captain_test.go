@@ -260,6 +260,10 @@ func TestAssessApproveFinalize(t *testing.T) {
 	if len(res) != 1 || res[0].Err != nil || res[0].Duplicate || res[0].Key != "as_1" {
 		t.Fatalf("jobs at the end of the window: %+v", res)
 	}
+	wantAnn := toolbox.Announcement{Team: opsTeam, Text: "SC for `6_1_7_1` (Task 6_1_7_1) awarded after 48 hours without objection: carol 41 SC, dave 4 SC."}
+	if len(res[0].Announce) != 1 || res[0].Announce[0] != wantAnn {
+		t.Fatalf("the award's announcement %+v", res[0].Announce)
+	}
 	if c, d := wallet("carol"), wallet("dave"); c.SCAwarded != 41 || c.SCPending != 0 || d.SCAwarded != 4 || d.SCPending != 0 {
 		t.Fatalf("awarded: carol %+v dave %+v", c, d)
 	}

@@ -26,6 +26,8 @@ type JobResult struct {
 	// Duplicate: it had run before for this key; nothing was written.
 	Duplicate bool
 	Err       error
+	// Announce is what the team rooms hear of it (awarded SC).
+	Announce []Announcement
 }
 
 // RunJobs does every scheduled write that is due at the ledger's clock:
@@ -47,7 +49,11 @@ func (tb *Toolbox) RunJobs(ctx context.Context) []JobResult {
 	}
 	slices.SortFunc(due, compareIDs)
 	for _, id := range due {
-		out = append(out, tb.job(ctx, "finalize", id, func(tx *ledger.Tx) (ledger.Outcome, error) { return finalize(tx, id) }))
+		r := tb.job(ctx, "finalize", id, func(tx *ledger.Tx) (ledger.Outcome, error) { return finalize(tx, id) })
+		if r.Err == nil && !r.Duplicate {
+			r.Announce = announceAward(tb.ledger.Current().ReadAt(now), id)
+		}
+		out = append(out, r)
 	}
 	period := monthStart(now).Format("2006-01")
 	if _, done := snap.Applied(decayEventID(period)); !done {
@@ -100,6 +106,23 @@ func finalize(tx *ledger.Tx, id string) (ledger.Outcome, error) {
 		Action: "sc.award", Target: a.Task,
 		Reply: fmt.Sprintf("SC for `%s` awarded after 48 hours without objection: %s.", a.Task, strings.Join(parts, ", ")),
 	}, nil
+}
+
+// announceAward tells the task's team room that its SC was awarded.
+func announceAward(tx *ledger.Tx, id string) []Announcement {
+	a, ok := tx.Assessment(id)
+	if !ok || a.State != ledger.AssessmentAwarded {
+		return nil
+	}
+	t, ok := tx.Task(a.Task)
+	if !ok {
+		return nil
+	}
+	paid := fmt.Sprintf("%s %d SC", t.Attacker, a.AttackerSC)
+	if a.DefenderSC > 0 {
+		paid += fmt.Sprintf(", %s %d SC", t.Defender, a.DefenderSC)
+	}
+	return []Announcement{{Team: t.Team, Text: fmt.Sprintf("SC for `%s` (%s) awarded after 48 hours without objection: %s.", t.ID, t.Title, paid)}}
 }
 
 // decay writes this month's SK decay: one negative row per owner who has
