@@ -21,6 +21,9 @@ func queryHelp(tb *Toolbox, tx *ledger.Tx, c *call) Reply {
 			return refused(unknownCommand(strings.TrimPrefix(c.Args[0], "!")))
 		}
 		text := fmt.Sprintf("**`%s`** — %s\n\n%s", cmd.Usage(), cmd.Summary, cmd.Help)
+		if len(cmd.Params) > 0 {
+			text += "\n\n" + strings.TrimRight(argsDoc(cmd), "\n")
+		}
 		if _, err := tb.authorize(tx, &call{Request: c.Request, cmd: cmd}); err != nil {
 			reason, _ := ledger.IsRefusal(err)
 			text += "\n\nYou can't use it here: " + reason

@@ -133,7 +133,8 @@ func TestHelpListsWhatYouMayUse(t *testing.T) {
 		t.Errorf("a watcher's help: %q", watcher)
 	}
 	one := f.run("erin", "!help start_work").Text
-	if !strings.Contains(one, "`!start_work <task_id>`") || !strings.Contains(one, "can't use it here") {
+	if !strings.Contains(one, "`!start_work <task_id>`") || !strings.Contains(one, "can't use it here") ||
+		!strings.Contains(one, "`task_id` — a task ID like `6_1_7_1`") {
 		t.Errorf("help for one command: %q", one)
 	}
 }
