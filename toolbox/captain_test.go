@@ -531,3 +531,53 @@ func TestHelpGuidesNewcomer(t *testing.T) {
 	}
 	f.ok("gina", forumRoom, "!start_work 6_1_7_3")
 }
+
+// Months the bot was not running are decayed when it runs again, in order,
+// each as it would have been on time.
+func TestDecayCatchesUpMissedMonths(t *testing.T) {
+	f := newCaptainFixture(t)
+	f.clock = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
+	f.mutate("old SK", func(tx *ledger.Tx) {
+		tx.AppendSK(ledger.SKTx{Alias: "carol", Category: "documentation", Amount: 100, By: "bob"})
+	})
+	sk := func() int { return f.read().Balance("carol").SK }
+	// The first run decays the current month only: there is no earlier
+	// decay to continue from.
+	f.clock = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	if res := f.tb.RunJobs(t.Context()); len(res) != 1 || res[0].Key != "2026-11" || sk() != 90 {
+		t.Fatalf("November: %+v, carol has %d SK", res, sk())
+	}
+	// Down in December and January; back in February.
+	f.clock = time.Date(2027, 2, 10, 8, 0, 0, 0, time.UTC)
+	res := f.tb.RunJobs(t.Context())
+	var keys []string
+	for _, r := range res {
+		if r.Err != nil || r.Duplicate {
+			t.Fatalf("catching up: %+v", r)
+		}
+		keys = append(keys, r.Key)
+	}
+	if strings.Join(keys, " ") != "2026-12 2027-01 2027-02" {
+		t.Fatalf("months caught up: %v", keys)
+	}
+	// 90 → 81 (−9) → 72 (−8.1, rounded up to 9) → 64 (−7.2 → 8).
+	if sk() != 64 {
+		t.Fatalf("carol has %d SK after catching up, want 64", sk())
+	}
+	var notes []string
+	for t := range f.read().SKTxs() {
+		if t.Category == "decay" {
+			notes = append(notes, strings.SplitN(t.Note, ":", 2)[0])
+		}
+	}
+	if strings.Join(notes, ",") != "decay 2026-11,decay 2026-12,decay 2027-01,decay 2027-02" {
+		t.Fatalf("decay rows: %v", notes)
+	}
+	before := f.head()
+	if res := f.tb.RunJobs(t.Context()); len(res) != 0 || f.head() != before {
+		t.Fatalf("a second run: %+v", res)
+	}
+	if problems := f.l.Current().Verify(); len(problems) != 0 {
+		t.Fatalf("verify: %v", problems)
+	}
+}

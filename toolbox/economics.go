@@ -119,21 +119,40 @@ const (
 // SK transactions before it: 10 % of the SK older than the grace period,
 // rounded up so that small balances also reach 0, never more than the
 // balance. Only rows before start count, so the result does not depend on
-// when in the month the job runs.
+// when in the month the job runs; a decay row counts at the start of the
+// month it is for, whenever it was written (a month caught up late).
 func decayOf(rows []ledger.SKTx, start time.Time) (decay, eligible int) {
 	balance, recent := 0, 0
 	for _, t := range rows {
-		if !t.Time.Before(start) {
+		at := t.Time
+		if p, ok := decayPeriodOf(t); ok {
+			at = p
+		}
+		if !at.Before(start) {
 			continue
 		}
 		balance += t.Amount
-		if t.Amount > 0 && !t.Time.Before(start.Add(-decayGrace)) {
+		if t.Amount > 0 && !at.Before(start.Add(-decayGrace)) {
 			recent += t.Amount
 		}
 	}
 	eligible = max(0, min(balance, balance-recent))
 	decay = (eligible*decayPct + 99) / 100
 	return min(decay, max(balance, 0)), eligible
+}
+
+// decayPeriodOf is the month a decay row is for, from its note ("decay
+// 2026-12: …").
+func decayPeriodOf(t ledger.SKTx) (time.Time, bool) {
+	if t.Category != decayCategory {
+		return time.Time{}, false
+	}
+	rest, ok := strings.CutPrefix(t.Note, "decay ")
+	if !ok || len(rest) < 7 {
+		return time.Time{}, false
+	}
+	p, err := time.Parse("2006-01", rest[:7])
+	return p, err == nil
 }
 
 // monthStart is the first moment of t's month, UTC; its period name is

@@ -87,6 +87,9 @@ func TestDecayOf(t *testing.T) {
 		{"rows after the month began do not count", []ledger.SKTx{sk(-1, 100)}, 0, 0},
 		{"never below zero", []ledger.SKTx{sk(70, 5), sk(40, -5)}, 0, 0},
 		{"recent SK that was mostly spent by decay", []ledger.SKTx{sk(3, 10), sk(2, -8)}, 0, 0},
+		// November's decay, written late (in December), counts at November's start.
+		{"a decay row counts at the month it is for", []ledger.SKTx{sk(70, 100),
+			{Category: "decay", Amount: -10, Note: "decay 2026-11: 10 % of 100 SK", Time: start.Add(10 * 24 * time.Hour)}}, 9, 90},
 	} {
 		got, eligible := decayOf(c.rows, start)
 		if got != c.want || eligible != c.eligible {

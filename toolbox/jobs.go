@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"smartup0.org/engelbot/ledger"
 )
@@ -55,13 +56,47 @@ func (tb *Toolbox) RunJobs(ctx context.Context) []JobResult {
 		}
 		out = append(out, r)
 	}
-	period := monthStart(now).Format("2006-01")
-	if _, done := snap.Applied(decayEventID(period)); !done {
-		if rows, _ := decayPlan(tx, period); len(rows) > 0 {
+	for _, period := range decayPeriods(tx) {
+		if _, done := snap.Applied(decayEventID(period)); done {
+			continue
+		}
+		// Each month's plan is made on the ledger as the month before left
+		// it, so a month's decay is applied before the next is planned.
+		if rows, _ := decayPlan(tb.ledger.Current().ReadAt(now), period); len(rows) > 0 {
 			out = append(out, tb.job(ctx, "decay", period, func(tx *ledger.Tx) (ledger.Outcome, error) { return decay(tx, period) }))
 		}
 	}
 	return out
+}
+
+// maxDecayCatchUp bounds how many months of decay one run catches up.
+const maxDecayCatchUp = 24
+
+// decayPeriods are the months whose decay may be due, oldest first: the
+// months after the last one decayed, up to the ledger clock's month (at
+// most maxDecayCatchUp of them), so that months the bot was not running
+// are decayed later, in order. A ledger that was never decayed starts with
+// the current month.
+func decayPeriods(tx *ledger.Tx) []string {
+	current := monthStart(tx.Now())
+	next := current
+	var latest time.Time
+	for t := range tx.SKTxs() {
+		if p, ok := decayPeriodOf(t); ok && p.After(latest) {
+			latest = p
+		}
+	}
+	if !latest.IsZero() {
+		next = latest.AddDate(0, 1, 0)
+		if earliest := current.AddDate(0, 1-maxDecayCatchUp, 0); next.Before(earliest) {
+			next = earliest
+		}
+	}
+	var periods []string
+	for m := next; !m.After(current); m = m.AddDate(0, 1, 0) {
+		periods = append(periods, m.Format("2006-01"))
+	}
+	return periods
 }
 
 func decayEventID(period string) string { return "job:decay:" + period }
@@ -147,12 +182,12 @@ func decay(tx *ledger.Tx, period string) (ledger.Outcome, error) {
 	}, nil
 }
 
-// decayPlan is the decay rows due for period, the month the ledger's clock
-// is in; none if that month's decay is written already.
+// decayPlan is the decay rows due for period, a month that has begun by
+// the ledger's clock; none if that month's decay is written already.
 func decayPlan(tx *ledger.Tx, period string) ([]ledger.SKTx, error) {
-	start := monthStart(tx.Now())
-	if start.Format("2006-01") != period {
-		return nil, ledger.Refuse("decay for %s is not due in %s", period, start.Format("2006-01"))
+	start, err := time.Parse("2006-01", period)
+	if err != nil || start.After(tx.Now()) {
+		return nil, ledger.Refuse("decay for %s is not due at %s", period, tx.Now().Format("2006-01-02"))
 	}
 	byOwner := map[string][]ledger.SKTx{}
 	for t := range tx.SKTxs() {
