@@ -243,6 +243,11 @@ func TestAssessApproveFinalize(t *testing.T) {
 	if !a.WindowEnds.Equal(f.clock.Add(48*time.Hour)) || a.State != ledger.AssessmentApproved {
 		t.Fatalf("approved assessment %+v", a)
 	}
+	// Anyone can see how long objections are taken, and how.
+	if r := f.ok("gina", forumRoom, "!task 6_1_7_1"); !strings.Contains(r.Text, "effort 8, learning 7, collaboration 9 → 45 SC (carol 41, dave 4)") ||
+		!strings.Contains(r.Text, "objections until "+a.WindowEnds.Format("2006-01-02 15:04")+" UTC") {
+		t.Fatalf("!task during the window: %q", r.Text)
+	}
 	f.refused("bob", opsRoom, "!approve 6_1_7_1", "only an assessed task")
 	f.refused("bob", opsRoom, "!assess 6_1_7_1 1 1 1", "48-hour window")
 
@@ -269,6 +274,9 @@ func TestAssessApproveFinalize(t *testing.T) {
 	}
 	if task := f.task("6_1_7_1"); task.State != ledger.TaskAwarded {
 		t.Fatalf("task state %s", task.State)
+	}
+	if r := f.ok("gina", forumRoom, "!task 6_1_7_1"); !strings.Contains(r.Text, "awarded on 2026-11-28") {
+		t.Fatalf("!task once awarded: %q", r.Text)
 	}
 	ev, ok := f.l.Current().Applied("job:finalize:as_1")
 	if !ok || ev.Actor != toolbox.JobActor || ev.Action != "sc.award" {

@@ -172,16 +172,13 @@ var stateMeaning = map[string]string{
 	ledger.TaskReview:     "waiting for review — the work stopped, the team captain assesses it next",
 	ledger.TaskAssessed:   "assessed — scored, SC pending, waiting for the captain's approval",
 	ledger.TaskApproved:   "approved — the 48 h lazy-consensus window is running; any owner may object",
-	ledger.TaskContested:  "contested — an owner objected, so it goes to a vote",
+	ledger.TaskContested:  "contested — an owner objected; the team captain can assess it again",
 	ledger.TaskAwarded:    "awarded — the SC are paid",
 	ledger.TaskCancelled:  "cancelled",
 }
 
 func queryTask(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
-	id := c.Args[0]
-	if !taskIDPattern.MatchString(id) {
-		return refused(fmt.Sprintf("%s is not a task ID. Task IDs look like `6_1_2_3`; `!tasks` lists them.", quoteArg(id)))
-	}
+	id := c.Args[0] // a task ID's shape, checked with the arguments
 	t, ok := tx.Task(id)
 	if !ok {
 		return refused(fmt.Sprintf("There is no task `%s`. `!tasks all` lists every task, `!my_tasks` yours.", id))
@@ -207,6 +204,9 @@ func queryTask(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 	}
 	fmt.Fprintf(&b, "- State: %s\n", state)
 	fmt.Fprintf(&b, "- Attacker: %s · Defender: %s\n", orNobody(t.Attacker), orNobody(t.Defender))
+	if a, ok := latestAssessment(tx, t.ID); ok {
+		fmt.Fprintf(&b, "- %s\n", assessmentWords(t, a))
+	}
 	if created := createdWords(t); created != "" {
 		fmt.Fprintf(&b, "- %s\n", created)
 	}
@@ -237,6 +237,40 @@ func queryTask(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 		b.WriteString("\n")
 	}
 	return Reply{Text: strings.TrimRight(b.String(), "\n")}
+}
+
+// latestAssessment is the task's newest assessment that was not replaced.
+func latestAssessment(tx *ledger.Tx, task string) (ledger.Assessment, bool) {
+	var best ledger.Assessment
+	found := false
+	for a := range tx.Assessments() {
+		if a.Task == task && a.State != ledger.AssessmentSuperseded && (!found || compareIDs(a.ID, best.ID) > 0) {
+			best, found = a, true
+		}
+	}
+	return best, found
+}
+
+// assessmentWords is an assessment in one line: the scores, the SC, and
+// where the lazy consensus stands.
+func assessmentWords(t ledger.Task, a ledger.Assessment) string {
+	s := fmt.Sprintf("Assessed by %s: effort %d, learning %d, collaboration %d → %d SC (%s %d",
+		a.AssessedBy, a.Effort, a.Learning, a.Collaboration, a.PayoutSC, orNobody(t.Attacker), a.AttackerSC)
+	if a.DefenderSC > 0 {
+		s += fmt.Sprintf(", %s %d", t.Defender, a.DefenderSC)
+	}
+	s += ")"
+	switch a.State {
+	case ledger.AssessmentAssessed:
+		s += "; pending until the captain approves it"
+	case ledger.AssessmentApproved:
+		s += fmt.Sprintf("; approved by %s, objections until %s UTC (`!object %s <reason>`)", a.ApprovedBy, a.WindowEnds.Format("2006-01-02 15:04"), t.ID)
+	case ledger.AssessmentContested:
+		s += fmt.Sprintf("; contested by %s: %s", a.ObjectedBy, firstLine(a.Objection, 120))
+	case ledger.AssessmentAwarded:
+		s += fmt.Sprintf("; awarded on %s", a.Settled.Format("2006-01-02"))
+	}
+	return s
 }
 
 // taskSessions lists a task's work sessions. start_work numbers them
