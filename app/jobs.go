@@ -6,11 +6,17 @@ import (
 )
 
 // runJobs does the scheduled work (finalizing lazy consensus, SK decay)
-// until ctx ends: once at start, so that work that fell due while the bot
-// was down is done at once, then every interval. A job's own rules make a
+// until ctx ends: once the bot has caught up with what arrived while it was
+// down, so that work that fell due meanwhile is done at once, but after the
+// objections sent in time; then every interval. A job's own rules make a
 // second run for the same task or month write nothing.
 func (a *App) runJobs(ctx context.Context) {
 	log := a.log.With().Str("component", "jobs").Logger()
+	select {
+	case <-a.Bot.CaughtUp():
+	case <-ctx.Done():
+		return
+	}
 	tick := time.NewTicker(a.jobs.Interval)
 	defer tick.Stop()
 	for {

@@ -43,11 +43,20 @@ type Bot struct {
 	members    memberCache
 	lanes      *lanes
 	ready      chan struct{} // closed once logged in and the rooms are known
+
+	caughtUp     chan struct{} // closed once what arrived while away is answered
+	caughtUpOnce sync.Once
 }
+
+// CaughtUp is closed once the bot has answered the commands that arrived
+// while it was not running (those of its first sync, and those a previous
+// run left unanswered). Scheduled work waits for it, so that an objection
+// sent before a deadline is handled before the deadline's job runs.
+func (b *Bot) CaughtUp() <-chan struct{} { return b.caughtUp }
 
 // New prepares a bot; Run connects it.
 func New(cfg Config, db *state.DB, tb *toolbox.Toolbox, log zerolog.Logger) *Bot {
-	b := &Bot{cfg: cfg, db: db, tb: tb, log: log, rooms: map[id.RoomID]toolbox.Room{}, teamRooms: map[string]id.RoomID{}, ready: make(chan struct{})}
+	b := &Bot{cfg: cfg, db: db, tb: tb, log: log, rooms: map[id.RoomID]toolbox.Room{}, teamRooms: map[string]id.RoomID{}, ready: make(chan struct{}), caughtUp: make(chan struct{})}
 	b.lanes = newLanes(b.handle)
 	return b
 }

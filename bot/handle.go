@@ -53,7 +53,7 @@ func (b *Bot) run(ctx context.Context, ev state.Event) toolbox.Reply {
 	roomID := id.RoomID(ev.RoomID)
 	room := b.roomFor(ctx, roomID)
 	return b.tb.Run(ctx, toolbox.Request{
-		Sender: ev.Sender, EventID: ev.ID, Room: room, Command: name, Args: args,
+		Sender: ev.Sender, EventID: ev.ID, Room: room, Command: name, Args: args, Sent: ev.Timestamp,
 	})
 }
 

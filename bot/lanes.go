@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"sync"
 
 	"smartup0.org/engelbot/bot/state"
@@ -14,15 +15,43 @@ type lanes struct {
 	mu    sync.Mutex
 	queue map[string][]state.Event // a key is present while its lane runs
 	wg    sync.WaitGroup
+
+	added, ran int           // events added and run so far
+	changed    chan struct{} // closed, and replaced, each time one has run
 }
 
 func newLanes(run func(state.Event)) *lanes {
-	return &lanes{run: run, queue: map[string][]state.Event{}}
+	return &lanes{run: run, queue: map[string][]state.Event{}, changed: make(chan struct{})}
+}
+
+// mark is how many events have been added so far.
+func (l *lanes) mark() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.added
+}
+
+// awaitRan returns once n events have run (or ctx ends).
+func (l *lanes) awaitRan(ctx context.Context, n int) error {
+	for {
+		l.mu.Lock()
+		done, changed := l.ran >= n, l.changed
+		l.mu.Unlock()
+		if done {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 func (l *lanes) add(key string, ev state.Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.added++
 	q, running := l.queue[key]
 	l.queue[key] = append(q, ev)
 	if !running {
@@ -45,6 +74,11 @@ func (l *lanes) drain(key string) {
 		l.queue[key] = q[1:]
 		l.mu.Unlock()
 		l.run(ev)
+		l.mu.Lock()
+		l.ran++
+		close(l.changed)
+		l.changed = make(chan struct{})
+		l.mu.Unlock()
 	}
 }
 

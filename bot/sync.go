@@ -53,6 +53,16 @@ func (b *Bot) onSync(ctx context.Context, resp *mautrix.RespSync, since string) 
 	if err := b.db.SyncStore().SaveNextBatch(ctx, b.client.UserID, resp.NextBatch); err != nil {
 		b.log.Error().Err(err).Msg("cannot save the sync position")
 	}
+	b.caughtUpOnce.Do(func() {
+		// What arrived while the bot was away is in the lanes now (with
+		// what resume found); once it has run, the bot has caught up.
+		n := b.lanes.mark()
+		go func() {
+			if b.lanes.awaitRan(ctx, n) == nil {
+				close(b.caughtUp)
+			}
+		}()
+	})
 	return false // everything is handled here; nothing else listens
 }
 

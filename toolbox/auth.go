@@ -33,6 +33,9 @@ func (tb *Toolbox) authorize(tx *ledger.Tx, c *call) (ledger.Owner, error) {
 		if c.Room.Kind != RoomTeam || !captains(tx, me.Alias, c.Room.Team) {
 			return me, ledger.Refuse("`!%s` is for the team captain, in their own team's room.", c.cmd.Name)
 		}
+		if !canWork(me) {
+			return me, ledger.Refuse("`!%s` is for the team captain, and captaining is work: your license (%s) does not include it. An admin can change it.", c.cmd.Name, me.License)
+		}
 		return me, nil
 	case TierAdmin:
 		if !tb.admins[c.Sender] {

@@ -85,6 +85,9 @@ func acceptApplication(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome,
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
+	if app.Alias == me.Alias {
+		return ledger.Outcome{}, ledger.Refuse("That is your own application; another captain or the founder decides it.")
+	}
 	who, ok := tx.Owner(app.Alias)
 	switch {
 	case !ok || who.Status != ledger.StatusActive:

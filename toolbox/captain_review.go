@@ -58,6 +58,12 @@ func assessTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 		return ledger.Outcome{}, ledger.Refuse("`%s` has no attacker, so there is nobody to pay. `!assign %s <alias> attacker` first.", task.ID, task.ID)
 	}
 	for _, who := range []string{task.Attacker, task.Defender} {
+		if who == "" {
+			continue
+		}
+		if o, ok := tx.Owner(who); !ok || o.Status != ledger.StatusActive || !canWork(o) {
+			return ledger.Outcome{}, ledger.Refuse("%s can't earn SC now (not an active owner with a Work or Organizational license). An admin can `!set_license %s work`, or you can `!assign %s <alias>` someone else first.", who, who, task.ID)
+		}
 		if s, ok := openSession(tx, who); ok && s.Task == task.ID {
 			return ledger.Outcome{}, ledger.Refuse("%s still has a work session open on `%s`. Assess it once they `!stop_work`.", who, task.ID)
 		}
@@ -256,7 +262,7 @@ func objectToTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 		return ledger.Outcome{}, ledger.Refuse("`%s` is %s; objections are for approved tasks during their 48-hour window.", task.ID, stateWords(task.State))
 	}
 	now := tx.Now()
-	if !now.Before(a.WindowEnds) {
+	if sent := sentAt(tx, c); !sent.Before(a.WindowEnds) {
 		return ledger.Outcome{}, ledger.Refuse("The window for objections to `%s` closed at %s UTC, so its SC stands.", task.ID, a.WindowEnds.Format("2006-01-02 15:04"))
 	}
 	settlePending(tx, a, ledger.SCContested, "objection by "+me.Alias)
@@ -268,6 +274,15 @@ func objectToTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 		Action: "task.object", Target: task.ID,
 		Reply: fmt.Sprintf("Your objection is recorded: the %d SC for `%s` is contested and will not be awarded. The team captain can assess the task again.", a.PayoutSC, task.ID),
 	}, nil
+}
+
+// sentAt is when the command was sent, as far as a deadline is concerned:
+// the homeserver's time, never later than the ledger's clock.
+func sentAt(tx *ledger.Tx, c *call) time.Time {
+	if !c.Sent.IsZero() && c.Sent.Before(tx.Now()) {
+		return c.Sent
+	}
+	return tx.Now()
 }
 
 func announceObjection(tx *ledger.Tx, c *call, res ledger.Result) []Announcement {

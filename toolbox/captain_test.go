@@ -251,8 +251,11 @@ func TestAssessApproveFinalize(t *testing.T) {
 	f.refused("bob", opsRoom, "!approve 6_1_7_1", "only an assessed task")
 	f.refused("bob", opsRoom, "!assess 6_1_7_1 1 1 1", "48-hour window")
 
-	// A second before the window ends, the job has nothing to do.
-	f.clock = a.WindowEnds.Add(-time.Second)
+	// The SC is awarded 10 minutes after the window ends (objections sent in
+	// its last moments may still be on their way); a second before, the job
+	// has nothing to do.
+	awardAt := a.WindowEnds.Add(10 * time.Minute)
+	f.clock = awardAt.Add(-time.Second)
 	before := f.head()
 	if res := f.tb.RunJobs(t.Context()); len(res) != 0 {
 		t.Fatalf("jobs ran before the window ended: %+v", res)
@@ -260,7 +263,7 @@ func TestAssessApproveFinalize(t *testing.T) {
 	if f.head() != before {
 		t.Fatal("jobs wrote before the window ended")
 	}
-	f.clock = a.WindowEnds
+	f.clock = awardAt
 	res := f.tb.RunJobs(t.Context())
 	if len(res) != 1 || res[0].Err != nil || res[0].Duplicate || res[0].Key != "as_1" {
 		t.Fatalf("jobs at the end of the window: %+v", res)
@@ -337,8 +340,36 @@ func TestObjectionAfterWindow(t *testing.T) {
 	f := newCaptainFixture(t)
 	f.ok("bob", opsRoom, "!assess 6_1_7_1 10 10 10")
 	f.ok("bob", opsRoom, "!approve 6_1_7_1")
-	f.clock = f.clock.Add(48 * time.Hour)
+	a, _ := f.read().Assessment("as_1")
+	f.clock = a.WindowEnds
 	f.refused("gina", forumRoom, "!object 6_1_7_1 too late", "closed at")
+	// Sent a minute before the end, handled five minutes after it (a busy
+	// queue, a restart): the objection counts by when it was sent.
+	f.clock = a.WindowEnds.Add(5 * time.Minute)
+	f.n++
+	r := f.tb.Run(t.Context(), toolbox.Request{
+		Sender: "@gina:s.test", EventID: fmt.Sprintf("$cap%d", f.n), Room: forumRoom,
+		Command: "object", Args: []string{"6_1_7_1", "sent", "in", "time"}, Sent: a.WindowEnds.Add(-time.Minute),
+	})
+	if r.Refused {
+		t.Fatalf("an objection sent in time was refused: %q", r.Text)
+	}
+	if res := f.tb.RunJobs(t.Context()); len(res) != 0 {
+		t.Fatalf("the contested task was still finalized: %+v", res)
+	}
+	// A sending time later than the ledger's clock does not move the deadline.
+	f.ok("bob", opsRoom, "!assess 6_1_7_1 10 10 10")
+	f.ok("bob", opsRoom, "!approve 6_1_7_1")
+	a, _ = f.read().Assessment("as_2")
+	f.clock = a.WindowEnds
+	f.n++
+	r = f.tb.Run(t.Context(), toolbox.Request{
+		Sender: "@gina:s.test", EventID: fmt.Sprintf("$cap%d", f.n), Room: forumRoom,
+		Command: "object", Args: []string{"6_1_7_1", "late"}, Sent: a.WindowEnds.Add(time.Hour),
+	})
+	if !r.Refused || !strings.Contains(r.Text, "closed at") {
+		t.Fatalf("a late objection: %+v", r)
+	}
 }
 
 func TestReassessBeforeApproval(t *testing.T) {
@@ -587,5 +618,40 @@ func TestDecayCatchesUpMissedMonths(t *testing.T) {
 	}
 	if problems := f.l.Current().Verify(); len(problems) != 0 {
 		t.Fatalf("verify: %v", problems)
+	}
+}
+
+// Only owners who may earn SC are paid; a captain does not decide their own
+// application; captaining needs a license that includes work.
+func TestCaptainRulesOnLicensesAndSelfInterest(t *testing.T) {
+	f := newCaptainFixture(t)
+	f.mutate("carol to campaign", func(tx *ledger.Tx) {
+		o, _ := tx.Owner("carol")
+		o.License = ledger.LicenseCampaign
+		tx.PutOwner(o)
+	})
+	f.refused("bob", opsRoom, "!assess 6_1_7_1 5 5 5", "carol can't earn SC now")
+	f.mutate("carol back to work, dave inactive", func(tx *ledger.Tx) {
+		o, _ := tx.Owner("carol")
+		o.License = ledger.LicenseWork
+		tx.PutOwner(o)
+		o, _ = tx.Owner("dave")
+		o.Status = ledger.StatusInactive
+		tx.PutOwner(o)
+	})
+	f.refused("bob", opsRoom, "!assess 6_1_7_1 5 5 5", "dave can't earn SC now")
+
+	f.ok("bob", forumRoom, "!apply 4_2_7_lead")
+	f.refused("bob", opsRoom, "!accept app_1", "your own application")
+	f.ok("alice", forumRoom, "!accept app_1") // the founder decides it
+
+	f.mutate("bob to watch", func(tx *ledger.Tx) {
+		o, _ := tx.Owner("bob")
+		o.License = ledger.LicenseWatch
+		tx.PutOwner(o)
+	})
+	r := f.run("bob", opsRoom, "!create_task S Anything")
+	if !r.Denied || !strings.Contains(r.Text, "does not include it") {
+		t.Fatalf("a captain with a Watch license: %+v", r)
 	}
 }

@@ -61,6 +61,11 @@ const dailySCCap = 500
 // before its SC is awarded (lazy consensus).
 const consensusWindow = 48 * time.Hour
 
+// finalizeDelay is how long after the window the SC is awarded: an
+// objection sent in the window's last moments counts by the time it was
+// sent, and may still be on its way through the queue.
+const finalizeDelay = 10 * time.Minute
+
 // skCategories are the SK awards a captain can give, by category
 // (domain.md's legacy list, which includes the published one).
 var skCategories = map[string]int{

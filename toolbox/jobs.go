@@ -44,7 +44,7 @@ func (tb *Toolbox) RunJobs(ctx context.Context) []JobResult {
 	var out []JobResult
 	var due []string
 	for a := range tx.Assessments() {
-		if a.State == ledger.AssessmentApproved && !now.Before(a.WindowEnds) {
+		if a.State == ledger.AssessmentApproved && !now.Before(a.WindowEnds.Add(finalizeDelay)) {
 			due = append(due, a.ID)
 		}
 	}
@@ -63,7 +63,11 @@ func (tb *Toolbox) RunJobs(ctx context.Context) []JobResult {
 		// Each month's plan is made on the ledger as the month before left
 		// it, so a month's decay is applied before the next is planned.
 		if rows, _ := decayPlan(tb.ledger.Current().ReadAt(now), period); len(rows) > 0 {
-			out = append(out, tb.job(ctx, "decay", period, func(tx *ledger.Tx) (ledger.Outcome, error) { return decay(tx, period) }))
+			r := tb.job(ctx, "decay", period, func(tx *ledger.Tx) (ledger.Outcome, error) { return decay(tx, period) })
+			out = append(out, r)
+			if r.Err != nil {
+				break // the next month builds on this one: try both again next time
+			}
 		}
 	}
 	return out
@@ -72,25 +76,26 @@ func (tb *Toolbox) RunJobs(ctx context.Context) []JobResult {
 // maxDecayCatchUp bounds how many months of decay one run catches up.
 const maxDecayCatchUp = 24
 
-// decayPeriods are the months whose decay may be due, oldest first: the
-// months after the last one decayed, up to the ledger clock's month (at
-// most maxDecayCatchUp of them), so that months the bot was not running
-// are decayed later, in order. A ledger that was never decayed starts with
-// the current month.
+// decayPeriods are the months whose decay may be due, oldest first: from
+// the first month after the ledger's first SK (at most maxDecayCatchUp
+// months back) to the ledger clock's month. Months already decayed are
+// skipped by their event ID; a month with nothing to decay stays so, since
+// only transactions from before it began count. So months the bot was not
+// running are decayed later, in order.
 func decayPeriods(tx *ledger.Tx) []string {
 	current := monthStart(tx.Now())
-	next := current
-	var latest time.Time
+	var first time.Time
 	for t := range tx.SKTxs() {
-		if p, ok := decayPeriodOf(t); ok && p.After(latest) {
-			latest = p
+		if t.Amount > 0 && (first.IsZero() || t.Time.Before(first)) {
+			first = t.Time
 		}
 	}
-	if !latest.IsZero() {
-		next = latest.AddDate(0, 1, 0)
-		if earliest := current.AddDate(0, 1-maxDecayCatchUp, 0); next.Before(earliest) {
-			next = earliest
-		}
+	if first.IsZero() {
+		return nil // no SK yet: nothing can decay
+	}
+	next := monthStart(first).AddDate(0, 1, 0)
+	if earliest := current.AddDate(0, 1-maxDecayCatchUp, 0); next.Before(earliest) {
+		next = earliest
 	}
 	var periods []string
 	for m := next; !m.After(current); m = m.AddDate(0, 1, 0) {

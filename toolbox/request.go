@@ -1,5 +1,7 @@
 package toolbox
 
+import "time"
+
 // RoomKind is what a room is to the community. The bot works it out from
 // its configuration (team rooms, forum, workplace) and from the room itself
 // (a direct chat).
@@ -41,6 +43,10 @@ type Request struct {
 	Room    Room     // where it was sent
 	Command string   // the name typed, without the prefix, e.g. "start_work"
 	Args    []string // the arguments, already split (quotes respected)
+	// Sent is when the homeserver received the message. A deadline (the
+	// end of a lazy-consensus window) is judged by it, not by when the
+	// command's turn came; it never counts as later than the ledger's clock.
+	Sent time.Time
 }
 
 // Reply is the toolbox's answer, in Markdown.

@@ -1,0 +1,35 @@
+package bot
+
+import (
+	"testing"
+
+	"smartup0.org/engelbot/bot/state"
+)
+
+// awaitRan returns only once every event added before the mark has run.
+func TestLanesAwaitRan(t *testing.T) {
+	release := make(chan struct{})
+	l := newLanes(func(state.Event) { <-release })
+	for _, who := range []string{"@a:s", "@b:s", "@a:s"} {
+		l.add(who, state.Event{ID: "$" + who, Sender: who})
+	}
+	n := l.mark()
+	if n != 3 {
+		t.Fatalf("mark = %d, want 3", n)
+	}
+	done := make(chan error, 1)
+	go func() { done <- l.awaitRan(t.Context(), n) }()
+	for i := 0; i < 2; i++ {
+		release <- struct{}{}
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("awaitRan returned (%v) with one event still to run", err)
+	default:
+	}
+	release <- struct{}{}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	l.wait()
+}
