@@ -76,7 +76,8 @@ func assessTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	if task.Defender == "" {
 		def = 0 // the pair is the unit of work: without a defender, their share is not paid
 	}
-	if err := checkDailySC(tx, task.Attacker, att, task.Defender, def); err != nil {
+	replaced, _ := liveAssessment(tx, task.ID)
+	if err := checkDailySC(tx, replaced.ID, task.Attacker, att, task.Defender, def); err != nil {
 		return ledger.Outcome{}, err
 	}
 
@@ -118,13 +119,21 @@ func assessTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 }
 
 // checkDailySC refuses an assessment that would give someone more SC in a
-// UTC day than the daily cap.
-func checkDailySC(tx *ledger.Tx, attacker string, att int, defender string, def int) error {
+// UTC day than the daily cap. SC assessed today counts unless it was taken
+// back (cancelled, contested) or is being replaced by this assessment.
+func checkDailySC(tx *ledger.Tx, replacing, attacker string, att int, defender string, def int) error {
 	start := utcDay(tx.Now())
 	end := start.Add(24 * time.Hour)
+	takenBack := map[string]bool{}
+	for t := range tx.SCTxs() {
+		if t.Kind == ledger.SCCancelled || t.Kind == ledger.SCContested {
+			takenBack[t.Ref] = true
+		}
+	}
 	today := map[string]int{}
 	for t := range tx.SCTxs() {
-		if t.Kind == ledger.SCPending && !t.Time.Before(start) && t.Time.Before(end) {
+		if t.Kind == ledger.SCPending && !t.Time.Before(start) && t.Time.Before(end) &&
+			!takenBack[t.ID] && (replacing == "" || t.Note != replacing) {
 			today[t.Alias] += t.Amount
 		}
 	}

@@ -432,7 +432,12 @@ func TestDailySCCap(t *testing.T) {
 	f.refused("bob", opsRoom, "!assess 6_1_7_12 10 10 10", "carol has had 360 SC assessed today, and 180 more would pass the daily limit of 500")
 	f.ok("bob", opsRoom, "!assess 6_1_7_12 1 1 1") // 60 % of 200 = 120 → 108: 468
 	f.clock = f.clock.Add(24 * time.Hour)
-	f.ok("bob", opsRoom, "!assess 6_1_7_13 10 10 10")
+	f.ok("bob", opsRoom, "!assess 6_1_7_13 10 10 10") // 180, a new day
+	// Assessing the same task again replaces its SC rather than adding to it:
+	// 180 taken back, 180 assessed, 180 in all today.
+	for range 3 {
+		f.ok("bob", opsRoom, "!assess 6_1_7_13 10 10 10")
+	}
 }
 
 func TestAwardSK(t *testing.T) {
