@@ -129,7 +129,13 @@ func (b *Book) read(ctx context.Context) ([]Entry, string, error) {
 	}
 	rows, err := ledger.DecodeCSV[Entry](File, f.Content)
 	if err != nil {
-		return nil, "", fmt.Errorf("identity mapping: %w", err)
+		// The codec's message quotes the bad value, which here may be a
+		// name or an address: say only where it is.
+		var pe *ledger.ParseError
+		if errors.As(err, &pe) {
+			return nil, "", fmt.Errorf("identity mapping: %s does not parse at line %d, column %q", File, pe.Line, pe.Column)
+		}
+		return nil, "", fmt.Errorf("identity mapping: %s does not parse", File)
 	}
 	return rows, f.SHA, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -295,5 +296,24 @@ func TestConcurrentBooks(t *testing.T) {
 	}
 	if len(rows) != writers || len(seen) != writers {
 		t.Fatalf("%d rows (%d distinct) after %d concurrent records: %+v", len(rows), len(seen), writers, rows)
+	}
+}
+
+// A mapping file that does not parse is reported by line and column, never
+// with the value found there: it may be someone's name or address.
+func TestParseErrorsQuoteNoValues(t *testing.T) {
+	st := openStore(t)
+	bad := "matrix_id,alias,real_name,email,recorded_at,recorded_by,event_id\n" +
+		"@frank:s.test,frank,Frank Example,frank@example.org,frank@example.org,bob,$ev1\n"
+	if _, err := st.Commit(t.Context(), ledger.Commit{Message: "hand-edited", Author: ledger.Signature{Name: "x", Email: "x@x"},
+		Changes: []ledger.Change{{Op: ledger.OpCreate, Path: identity.File, Content: []byte(bad)}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := identity.New(st).Lookup(t.Context(), "@frank:s.test")
+	if err == nil {
+		t.Fatal("a malformed mapping was read without an error")
+	}
+	if msg := err.Error(); strings.Contains(msg, "frank@example.org") || strings.Contains(msg, "Frank Example") || !strings.Contains(msg, "line 2") {
+		t.Fatalf("the error %q quotes a private value or does not say where", msg)
 	}
 }
