@@ -35,7 +35,9 @@ func Open(ctx context.Context, path string, log zerolog.Logger) (*DB, error) {
 			Type: "sqlite3-fk-wal",
 			// Immediate transactions take the write lock up front, so two writers wait
 			// on the busy timeout instead of failing when a read lock is upgraded.
-			URI:          "file:" + escapePath(path) + "?_txlock=immediate",
+			// secure_delete overwrites what a row held when it changes, so a
+			// command's text, dropped once answered, leaves no bytes behind.
+			URI:          "file:" + escapePath(path) + "?_txlock=immediate&_secure_delete=on",
 			MaxOpenConns: 5,
 			MaxIdleConns: 1,
 		},

@@ -68,6 +68,10 @@ func (db *DB) Finish(ctx context.Context, eventID, reply string) error {
 	if err != nil {
 		return fmt.Errorf("finish event %s: %w", eventID, err)
 	} else if n == 1 {
+		// The text's old copy is still in the write-ahead log until a
+		// checkpoint; take it now. Best effort: a reader holding an older
+		// snapshot delays it to a later checkpoint.
+		_, _ = db.db.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 		return nil
 	}
 	// Nothing was updated: say why, since either case is a bug in the caller.

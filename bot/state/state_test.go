@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -390,7 +391,8 @@ func TestForgetPrunesOnlyOldFinishedRows(t *testing.T) {
 // A finished command's text is not kept: an onboarding command carries a
 // real name and an e-mail address, which live only in the identity mapping.
 func TestFinishDropsTheMessageText(t *testing.T) {
-	db := openDB(t, tempPath(t))
+	path := tempPath(t)
+	db := openDB(t, path)
 	ctx := t.Context()
 	evt := Event{ID: "$onboard", RoomID: "!dm:smartup0.org", Sender: "@alice:smartup0.org",
 		Body: `!add_owner @frank:smartup0.org frank work "Frank Example" frank@example.org`, Timestamp: time.UnixMilli(1_700_000_000_000)}
@@ -406,5 +408,15 @@ func TestFinishDropsTheMessageText(t *testing.T) {
 	}
 	if body != "" {
 		t.Fatalf("the finished command's text is still stored: %q", body)
+	}
+	// Nor is it left in the files' bytes: the database and its write-ahead log.
+	for _, f := range []string{path, path + "-wal"} {
+		data, err := os.ReadFile(f)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		if bytes.Contains(data, []byte("frank@example.org")) || bytes.Contains(data, []byte("Frank Example")) {
+			t.Errorf("%s still holds the onboarding details", filepath.Base(f))
+		}
 	}
 }
