@@ -54,7 +54,7 @@ func OpenStore(cfg *config.Config) (ledger.Store, error) {
 // OpenIdentity opens the private identity repository the configuration
 // names, with its own token, or returns nil when there is none. It is the
 // ledger's backend code with the identity repository's settings.
-func OpenIdentity(cfg *config.Config) (*identity.Book, error) {
+func OpenIdentity(ctx context.Context, cfg *config.Config) (*identity.Book, error) {
 	if cfg.Identity.Backend == "" {
 		return nil, nil
 	}
@@ -64,7 +64,30 @@ func OpenIdentity(cfg *config.Config) (*identity.Book, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkPrivate(ctx, store, c.Ledger.Forgejo.Owner+"/"+c.Ledger.Forgejo.Repo); err != nil {
+		return nil, err
+	}
 	return identity.New(store), nil
+}
+
+// checkPrivate refuses an identity store the forge does not keep private:
+// real names written there would be published. A store that is not on a
+// forge (a local repository) has no such setting.
+func checkPrivate(ctx context.Context, store ledger.Store, name string) error {
+	p, ok := store.(interface {
+		Private(context.Context) (bool, error)
+	})
+	if !ok {
+		return nil
+	}
+	private, err := p.Private(ctx)
+	if err != nil {
+		return fmt.Errorf("checking that %s is private: %w", name, err)
+	}
+	if !private {
+		return fmt.Errorf("%s is a public repository; the identity mapping must be kept in a private one (identity.forgejo.repo)", name)
+	}
+	return nil
 }
 
 // identityOf is the toolbox's view of the identity repository: nil, not a
@@ -119,7 +142,7 @@ func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts 
 		l.Close()
 		return nil, fmt.Errorf("bot database: %w", err)
 	}
-	ids, err := OpenIdentity(cfg)
+	ids, err := OpenIdentity(ctx, cfg)
 	if err != nil {
 		l.Close()
 		_ = db.Close()

@@ -362,6 +362,12 @@ func (c *Config) validateIdentity() error {
 		if c.Ledger.Backend == "forgejo" && sameRepo(id.Forgejo, c.Ledger.Forgejo) {
 			return bad("forgejo.repo", "%s/%s is the ledger's repository; the identity mapping needs a private repository of its own", id.Forgejo.Owner, id.Forgejo.Repo)
 		}
+		if strings.EqualFold(id.Forgejo.Repo, "1_general_forum") {
+			return bad("forgejo.repo", "%s/%s is the public site's repository; the identity mapping needs a private repository of its own", id.Forgejo.Owner, id.Forgejo.Repo)
+		}
+		if c.Ledger.Backend == "forgejo" && id.Forgejo.Token == c.Ledger.Forgejo.Token {
+			return bad("forgejo.token", "the ledger's token; the identity repository needs a token of its own, so that what can write the ledger cannot read real names")
+		}
 	default:
 		return bad("backend", "%q is not a backend; use forgejo, local, or leave it empty for none", id.Backend)
 	}

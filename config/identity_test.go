@@ -109,6 +109,15 @@ identity:
 	if _, err := Parse([]byte(ledgerOnForge + other)); err != nil {
 		t.Fatalf("a repository of its own was refused: %v", err)
 	}
+	// Nor the public site's repository, nor the ledger's token.
+	site := strings.Replace(forgeLedger, "repo: Ledger", "repo: 1_general_forum", 1)
+	if _, err := Parse([]byte(ledgerOnForge + site)); err == nil || !strings.Contains(err.Error(), "public site") {
+		t.Fatalf("the public site's repository was accepted for identities: %v", err)
+	}
+	sameToken := strings.Replace(other, "token: own", "token: the-ledgers", 1)
+	if _, err := Parse([]byte(ledgerOnForge + sameToken)); err == nil || !strings.Contains(err.Error(), "identity.forgejo.token") {
+		t.Fatalf("the ledger's token was accepted for identities: %v", err)
+	}
 }
 
 // A relative local path is taken relative to the file, like the ledger's.

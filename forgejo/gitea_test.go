@@ -159,6 +159,24 @@ func TestGitea(t *testing.T) {
 		assertMissing(t, c, "tasks/2026-01.csv")
 	})
 
+	t.Run("private or public", func(t *testing.T) {
+		c, _ := f.repo(t, "")
+		if private, err := c.Private(t.Context()); err != nil || !private {
+			t.Fatalf("a private repository: private=%v, %v", private, err)
+		}
+		name := fmt.Sprintf("public-%d", f.n.Add(1))
+		if err := f.g.CreateRepo(t.Context(), f.owner, name, false); err != nil {
+			t.Fatal(err)
+		}
+		pub, err := New(Config{URL: f.g.URL, Owner: f.owner, Repo: name, Branch: "main", Token: f.g.Token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if private, err := pub.Private(t.Context()); err != nil || private {
+			t.Fatalf("a public repository: private=%v, %v", private, err)
+		}
+	})
+
 	t.Run("conflicts write nothing", func(t *testing.T) {
 		c, _ := f.repo(t, "")
 		v1, v2 := []byte("v1\n"), []byte("v2\n")
