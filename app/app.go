@@ -90,13 +90,20 @@ func checkPrivate(ctx context.Context, store ledger.Store, name string) error {
 	return nil
 }
 
-// identityOf is the toolbox's view of the identity repository: nil, not a
-// nil *Book, when there is none.
+// identityOf is the toolbox's view of the identity repository: it can
+// write an entry, nothing else; nil when there is none.
 func identityOf(b *identity.Book) toolbox.Identity {
 	if b == nil {
 		return nil
 	}
-	return b
+	return identityRecorder{b}
+}
+
+// identityRecorder records the toolbox's entries in the identity mapping.
+type identityRecorder struct{ book *identity.Book }
+
+func (r identityRecorder) Record(ctx context.Context, e toolbox.IdentityEntry) error {
+	return r.book.Record(ctx, identity.Entry(e))
 }
 
 // version is the build's module version for !status. A development build's

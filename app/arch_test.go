@@ -2,6 +2,7 @@ package app
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -39,50 +40,40 @@ func TestImportDirection(t *testing.T) {
 	checkIdentityImporters(t)
 }
 
-// identityPkg holds real names and e-mail addresses. Only admin onboarding
-// may reach it: the toolbox (whose admin commands run in a direct chat
-// only), the wiring in app and cmd/engelbot, and the package's own tests.
-// Every other package — the public pages above all — must not import it,
-// so no public code path can read a real name.
+// identityPkg holds real names and e-mail addresses. Only the wiring may
+// link it (app and cmd/engelbot, which hand the toolbox a way to write an
+// entry, never to read one). Every other package — the bot, the toolbox,
+// the public pages above all — must not depend on it even indirectly, so
+// no public code path can reach a real name.
 const identityPkg = "smartup0.org/engelbot/ledger/identity"
 
-var identityImporters = map[string]bool{
-	"smartup0.org/engelbot/toolbox":         true,
-	"smartup0.org/engelbot/app":             true,
-	"smartup0.org/engelbot/cmd/engelbot":    true,
-	"smartup0.org/engelbot/ledger/identity": true, // its own tests
+var identityLinkers = map[string]bool{
+	"smartup0.org/engelbot/app":          true,
+	"smartup0.org/engelbot/cmd/engelbot": true,
+	identityPkg:                          true,
 }
 
 func checkIdentityImporters(t *testing.T) {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-f",
-		"{{.ImportPath}} {{join .Imports \" \"}} {{join .TestImports \" \"}} {{join .XTestImports \" \"}}",
-		"smartup0.org/engelbot/...").Output()
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Deps \" \"}}", "smartup0.org/engelbot/...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
 	allowedSeen := 0
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)
-		if len(fields) == 0 {
+		if len(fields) == 0 || !slices.Contains(fields[1:], identityPkg) {
 			continue
 		}
-		pkg := fields[0]
-		for _, imp := range fields[1:] {
-			if imp != identityPkg {
-				continue
-			}
-			if !identityImporters[pkg] {
-				t.Errorf("%s imports %s: only admin onboarding (toolbox, app, cmd/engelbot) may reach the identity mapping", pkg, identityPkg)
-			} else {
-				allowedSeen++
-			}
-			break
+		if !identityLinkers[fields[0]] {
+			t.Errorf("%s depends on %s: only the wiring (app, cmd/engelbot) may reach the identity mapping", fields[0], identityPkg)
+		} else {
+			allowedSeen++
 		}
 	}
-	// The toolbox's admin commands do use it: seeing no importer at all
-	// would mean this check read nothing.
+	// The app does link it: seeing nothing would mean this check read
+	// nothing.
 	if allowedSeen == 0 {
-		t.Fatalf("go list shows no package importing %s; the check is not looking at the real graph", identityPkg)
+		t.Fatalf("go list shows no package depending on %s; the check is not looking at the real graph", identityPkg)
 	}
 }

@@ -6,9 +6,9 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"smartup0.org/engelbot/ledger"
-	"smartup0.org/engelbot/ledger/identity"
 )
 
 // adminCommands are the admins' commands, for a direct chat only: the
@@ -16,13 +16,25 @@ import (
 // checks. Each group lives in its own admin_*.go file.
 var adminCommands = []*Command{cmdAddOwner, cmdSetLicense, cmdDeactivate, cmdCreateRole, cmdVerify, cmdStatus}
 
-// Identity is the private identity repository as onboarding sees it
-// (*identity.Book implements it). Only !add_owner writes to it.
+// Identity is the private identity repository as onboarding sees it: it
+// can be written, never read. The app gives the toolbox one that records
+// into ledger/identity; the toolbox does not import that package, so no
+// code built on the toolbox (the bot, public pages) links a way to it.
 type Identity interface {
-	Record(ctx context.Context, e identity.Entry) error
+	Record(ctx context.Context, e IdentityEntry) error
 }
 
-var _ Identity = (*identity.Book)(nil)
+// IdentityEntry is one person in the identity mapping. Its fields are those
+// of ledger/identity's Entry, so that one converts to the other.
+type IdentityEntry struct {
+	MatrixID   string
+	Alias      string
+	RealName   string
+	Email      string
+	RecordedAt time.Time
+	RecordedBy string
+	EventID    string
+}
 
 // OwnerPagesDir holds the owners' public pages, by alias.
 const OwnerPagesDir = "pages/owners"

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"smartup0.org/engelbot/ledger"
-	"smartup0.org/engelbot/ledger/identity"
 )
 
 // Onboarding: !add_owner writes a public Book of Owners row and page, and,
@@ -201,7 +200,7 @@ func runAddOwner(ctx context.Context, tb *Toolbox, c *call) Reply {
 			return refused("No private identity repository is configured, so I can't keep a real name or an e-mail address, and nothing was written. " +
 				fmt.Sprintf("Add them without: `!add_owner %s %s %s`; whoever runs Engelbot can set up `identity:` in its configuration.", n.matrixID, n.alias, n.license))
 		}
-		err := tb.identity.Record(ctx, identity.Entry{
+		err := tb.identity.Record(ctx, IdentityEntry{
 			MatrixID: n.matrixID, Alias: n.alias, RealName: n.realName, Email: n.email,
 			RecordedAt: tb.ledger.Now(), RecordedBy: c.alias, EventID: c.EventID,
 		})

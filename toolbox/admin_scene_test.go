@@ -2,6 +2,7 @@ package toolbox_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -82,9 +83,17 @@ func newAdminFixture(t *testing.T) *adminFixture {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	f.idStore, f.ids = st, identity.New(st)
-	f.tb = f.toolbox(f.ids)
+	f.tb = f.toolbox(recorder{f.ids})
 	f.clock = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	return f
+}
+
+// recorder writes the toolbox's identity entries into a real identity
+// mapping, as the app does.
+type recorder struct{ book *identity.Book }
+
+func (r recorder) Record(ctx context.Context, e toolbox.IdentityEntry) error {
+	return r.book.Record(ctx, identity.Entry(e))
 }
 
 // toolbox is a toolbox on the fixture's ledger with the given identity

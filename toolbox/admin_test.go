@@ -181,7 +181,7 @@ func TestAddOwnerNeedsItsIdentityRepository(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := f.head()
-	r := f.send(f.toolbox(identity.New(st)), "ada", adminDM, "add_owner", "@frank:s.test", "frank", "work", "Frank", secretSurname, secretEmail)
+	r := f.send(f.toolbox(recorder{identity.New(st)}), "ada", adminDM, "add_owner", "@frank:s.test", "frank", "work", "Frank", secretSurname, secretEmail)
 	if !r.Refused || !strings.Contains(r.Text, "cannot be reached") || r.Err == nil {
 		t.Fatalf("with the identity repository gone: %+v", r)
 	}
@@ -220,8 +220,8 @@ type raceIdentity struct {
 	race func()
 }
 
-func (r raceIdentity) Record(ctx context.Context, e identity.Entry) error {
-	if err := r.book.Record(ctx, e); err != nil {
+func (r raceIdentity) Record(ctx context.Context, e toolbox.IdentityEntry) error {
+	if err := r.book.Record(ctx, identity.Entry(e)); err != nil {
 		return err
 	}
 	r.race()

@@ -6,9 +6,10 @@
 // identity-mapping.csv. The ledger and everything published from it name
 // owners by alias only; real names and e-mail addresses exist nowhere else.
 //
-// Only admin onboarding (!add_owner, in a direct chat with the bot) may use
-// this package. Public-facing code — the public pages, the queries, the
-// bot's replies in shared rooms — must never import it: app/arch_test.go
-// fails the build's tests if any package other than toolbox, app and
-// cmd/engelbot does, so no public code path can reach a real name.
+// Only admin onboarding (!add_owner, in a direct chat with the bot) writes
+// it, through the toolbox's write-only Identity that the app builds from a
+// Book. Nothing else may depend on this package, even indirectly — not the
+// toolbox, the bot, or the public pages: app/arch_test.go fails if any
+// package but app and cmd/engelbot does, so no public code path can reach a
+// real name.
 package identity
