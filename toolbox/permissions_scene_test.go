@@ -43,6 +43,10 @@ var permSenders = []permSender{
 	{name: "captain-of-U", mxid: "@uma:s.test", owner: true, holdsRole: true, captainOf: matrixTeamU, team: matrixTeamU, task: "6_1_5_1"},
 	{name: "founder", mxid: "@fay:s.test", owner: true, holdsRole: true, captainOf: matrixTeamL, founder: true, team: matrixTeamL, task: "6_1_1_1"},
 	{name: "admin", mxid: "@ada:s.test", owner: true, admin: true},
+	// Beyond the seven: a role held under a license without work, and
+	// an owner no longer active (who keeps a role on paper).
+	{name: "watcher-with-role", mxid: "@wanda:s.test", owner: true},
+	{name: "inactive-owner", mxid: "@ina:s.test"},
 }
 
 // permRoom is a kind of room a command is sent from.
@@ -234,8 +238,14 @@ func seedMatrix(tx *ledger.Tx) {
 		{"ada", ledger.LicenseOrganizational, ""},
 		{"zoe", ledger.LicenseWork, "4_2_7_lead"},
 		{"yan", ledger.LicenseWork, "4_2_5_editor"},
+		{"wanda", ledger.LicenseWatch, "4_3_7_help"},
+		{"ina", ledger.LicenseWork, "4_3_7_help"},
 	} {
-		tx.PutOwner(ledger.Owner{Alias: o.alias, MatrixID: "@" + o.alias + ":s.test", License: o.license, Status: ledger.StatusActive, Joined: now})
+		status := ledger.StatusActive
+		if o.alias == "ina" {
+			status = ledger.StatusInactive
+		}
+		tx.PutOwner(ledger.Owner{Alias: o.alias, MatrixID: "@" + o.alias + ":s.test", License: o.license, Status: status, Joined: now})
 		if o.role != "" {
 			tx.PutAssignment(ledger.Assignment{ID: "ra_" + o.alias, Role: o.role, Alias: o.alias, Status: ledger.StatusActive, Since: now})
 		}
