@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/format"
 	"maunium.net/go/mautrix/id"
@@ -37,8 +38,24 @@ func (b *Bot) handle(ev state.Event) {
 	}
 	log.Info().Bool("refused", reply.Refused).Bool("duplicate", reply.Duplicate).Msg("command answered")
 	b.answer(ctx, ev, reply)
+	if reply.Forget {
+		b.forget(ctx, ev)
+	}
 	for _, a := range reply.Announce {
 		b.announce(ctx, a)
+	}
+}
+
+// forget redacts a command whose text holds private details, so that they
+// do not stay in the room's history (they are kept in the private identity
+// mapping only). In a direct chat the bot has the power to; where it has
+// not, the log says so and the admin can delete the message.
+func (b *Bot) forget(ctx context.Context, ev state.Event) {
+	_, err := b.client.RedactEvent(ctx, id.RoomID(ev.RoomID), id.EventID(ev.ID), mautrix.ReqRedact{
+		Reason: "onboarding details are kept in the private identity mapping only",
+	})
+	if err != nil {
+		b.log.Warn().Err(err).Str("event_id", ev.ID).Msg("cannot remove a command with private details from the chat; the sender may delete it")
 	}
 }
 

@@ -111,11 +111,25 @@ func (s *scenario) onboard(t *testing.T) {
 		}
 	}
 	base := e.head()
-	_, reply := e.write(s.alice, s.aliceDM, `!add_owner `+frank.UserID+` frank work "`+realName+`" `+email)
+	cmd, reply := e.write(s.alice, s.aliceDM, `!add_owner `+frank.UserID+` frank work "`+realName+`" `+email)
 	t.Logf("!add_owner answered: %q", reply.Body)
 	if !strings.Contains(reply.Body, "frank") {
 		t.Errorf("the answer does not name frank: %q", reply.Body)
 	}
+	if strings.Contains(reply.Body, realName) || strings.Contains(reply.Body, email) {
+		t.Errorf("the answer repeats the private details: %q", reply.Body)
+	}
+	// The typed command leaves the chat: the bot redacts it once answered.
+	e.awaitLedger("the onboarding command redacted", time.Minute, func() (bool, string) {
+		evt, err := s.alice.Matrix().GetEvent(t.Context(), s.aliceDM, id.EventID(cmd))
+		if err != nil {
+			return false, err.Error()
+		}
+		if evt.Unsigned.RedactedBecause == nil || strings.Contains(string(evt.Content.VeryRaw), email) {
+			return false, "the command is still readable in the direct chat"
+		}
+		return true, ""
+	})
 
 	var got *ledger.Owner
 	for _, o := range rows[ledger.Owner](e, ledger.OwnersFile) {

@@ -166,7 +166,16 @@ func (n newOwner) auditLine() string {
 	return line
 }
 
+// runAddOwner onboards, and asks the bot to take the typed command out of
+// the chat once answered when it carried more than the public part: a real
+// name or an address belongs in the identity mapping only.
 func runAddOwner(ctx context.Context, tb *Toolbox, c *call) Reply {
+	r := addOwnerReply(ctx, tb, c)
+	r.Forget = len(c.Args) > 3
+	return r
+}
+
+func addOwnerReply(ctx context.Context, tb *Toolbox, c *call) Reply {
 	n, err := parseNewOwner(c.Args)
 	// Set before anything else, so that no path — a write, a duplicate, an
 	// error for the log — carries what was typed.

@@ -286,3 +286,22 @@ func TestAdminCommandsOnlyForAdminsInDirectChat(t *testing.T) {
 		t.Fatal("a denied admin command wrote")
 	}
 }
+
+// An onboarding that carried a real name or an address asks the bot to take
+// the typed command out of the chat; one without them does not.
+func TestAddOwnerAsksToForgetPrivateDetails(t *testing.T) {
+	f := newAdminFixture(t)
+	r := f.send(f.tb, "ada", adminDM, "add_owner", "@jo:s.test", "jo", "work", "Jo Private", "jo@example.org")
+	if r.Refused || !r.Forget {
+		t.Fatalf("with private details: %+v", r)
+	}
+	r = f.send(f.tb, "ada", adminDM, "add_owner", "@kai:s.test", "kai", "work")
+	if r.Refused || r.Forget {
+		t.Fatalf("without private details: %+v", r)
+	}
+	// Refused or not, a typed real name is taken out of the chat.
+	r = f.send(f.tb, "ada", adminDM, "add_owner", "@kai:s.test", "kai", "work", "Kai Private")
+	if !r.Refused || !r.Forget {
+		t.Fatalf("a refused onboarding with a real name: %+v", r)
+	}
+}

@@ -64,6 +64,9 @@ type Reply struct {
 	// Announce are messages for other rooms: a team room hears of new
 	// applications and new tasks. Only a successful write announces.
 	Announce []Announcement
+	// Forget: the command as typed holds private details (a real name, an
+	// e-mail address); the bot should remove it from the chat once answered.
+	Forget bool
 	// Err is why a command failed for reasons other than the rules, for the
 	// log. It is never shown to the owner.
 	Err error
