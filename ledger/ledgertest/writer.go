@@ -361,7 +361,9 @@ func (s suite) testPersistentFailureEndsInUnavailable(t *testing.T) {
 	st := s.newStore(t)
 	before, _ := st.Head(t.Context())
 	failing := &failingStore{Store: st}
-	l, err := ledger.Open(t.Context(), failing, ledger.Options{RetryFor: 400 * time.Millisecond})
+	// The budget must leave room for a second attempt even when re-reading
+	// the branch between attempts is slow (a loaded forge takes seconds).
+	l, err := ledger.Open(t.Context(), failing, ledger.Options{RetryFor: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
