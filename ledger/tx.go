@@ -267,28 +267,10 @@ func (p *pageSet) drop() {
 // Balance recomputes one owner's SC and SK from the transactions, those of
 // this commit included.
 func (tx *Tx) Balance(alias string) Balance {
-	var b Balance
-	settled := map[string]bool{}
-	for t := range tx.SCTxs() {
-		if t.Kind != SCPending {
-			settled[t.Ref] = true
-		}
-	}
-	for t := range tx.SCTxs() {
-		if t.Alias != alias {
-			continue
-		}
-		switch {
-		case t.Kind == SCAwarded:
-			b.SCAwarded += t.Amount
-		case t.Kind == SCPending && !settled[t.ID]:
-			b.SCPending += t.Amount
-		}
-	}
-	for t := range tx.SKTxs() {
-		if t.Alias == alias {
-			b.SK += t.Amount
-		}
-	}
-	return b
+	return balances(tx.SCTxs(), tx.SKTxs(), func(a string) bool { return a == alias })[alias]
 }
+
+// Settlements maps each settled pending SC row to the kind of the row that
+// settled it (awarded, contested, cancelled), those of this commit
+// included. A pending row not in it is still pending.
+func (tx *Tx) Settlements() map[string]string { return settlements(tx.SCTxs()) }

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"iter"
 	"sort"
 	"strings"
 )
@@ -160,27 +161,45 @@ type Balance struct {
 
 // Balances recomputes every owner's balance from the transactions.
 func (s *Snapshot) Balances() map[string]Balance {
+	return balances(s.sc.all(), s.sk.all(), func(string) bool { return true })
+}
+
+// balances sums the transactions of the owners whose alias passes keep:
+// awarded SC, SC still pending (no later row settles it), and SK.
+func balances(sc iter.Seq[SCTx], sk iter.Seq[SKTx], keep func(alias string) bool) map[string]Balance {
 	out := map[string]Balance{}
-	settled := map[string]bool{}
-	for t := range s.sc.all() {
-		if t.Kind != SCPending {
-			settled[t.Ref] = true
+	settled := settlements(sc)
+	for t := range sc {
+		if !keep(t.Alias) {
+			continue
 		}
-	}
-	for t := range s.sc.all() {
 		b := out[t.Alias]
 		switch {
 		case t.Kind == SCAwarded:
 			b.SCAwarded += t.Amount
-		case t.Kind == SCPending && !settled[t.ID]:
+		case t.Kind == SCPending && settled[t.ID] == "":
 			b.SCPending += t.Amount
 		}
 		out[t.Alias] = b
 	}
-	for t := range s.sk.all() {
-		b := out[t.Alias]
-		b.SK += t.Amount
-		out[t.Alias] = b
+	for t := range sk {
+		if keep(t.Alias) {
+			b := out[t.Alias]
+			b.SK += t.Amount
+			out[t.Alias] = b
+		}
+	}
+	return out
+}
+
+// settlements maps each settled pending row's ID to the kind of the row
+// that settles it.
+func settlements(sc iter.Seq[SCTx]) map[string]string {
+	out := map[string]string{}
+	for t := range sc {
+		if t.Kind != SCPending {
+			out[t.Ref] = t.Kind
+		}
 	}
 	return out
 }

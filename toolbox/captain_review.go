@@ -124,16 +124,12 @@ func assessTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 func checkDailySC(tx *ledger.Tx, replacing, attacker string, att int, defender string, def int) error {
 	start := utcDay(tx.Now())
 	end := start.Add(24 * time.Hour)
-	takenBack := map[string]bool{}
-	for t := range tx.SCTxs() {
-		if t.Kind == ledger.SCCancelled || t.Kind == ledger.SCContested {
-			takenBack[t.Ref] = true
-		}
-	}
+	settled := tx.Settlements()
 	today := map[string]int{}
 	for t := range tx.SCTxs() {
+		takenBack := settled[t.ID] == ledger.SCCancelled || settled[t.ID] == ledger.SCContested
 		if t.Kind == ledger.SCPending && !t.Time.Before(start) && t.Time.Before(end) &&
-			!takenBack[t.ID] && (replacing == "" || t.Note != replacing) {
+			!takenBack && (replacing == "" || t.Note != replacing) {
 			today[t.Alias] += t.Amount
 		}
 	}
@@ -162,21 +158,15 @@ func liveAssessment(tx *ledger.Tx, task string) (ledger.Assessment, bool) {
 // settlePending settles every pending SC row of an assessment with a row of
 // the given kind (awarded, contested, cancelled), and returns them.
 func settlePending(tx *ledger.Tx, a ledger.Assessment, kind, note string) []ledger.SCTx {
-	settled := map[string]bool{}
+	settled := tx.Settlements()
 	var pending []ledger.SCTx
 	for t := range tx.SCTxs() {
-		switch {
-		case t.Kind != ledger.SCPending:
-			settled[t.Ref] = true
-		case t.Task == a.Task && t.Note == a.ID:
+		if t.Kind == ledger.SCPending && t.Task == a.Task && t.Note == a.ID && settled[t.ID] == "" {
 			pending = append(pending, t)
 		}
 	}
 	var out []ledger.SCTx
 	for _, p := range pending {
-		if settled[p.ID] {
-			continue
-		}
 		s := ledger.SCTx{Alias: p.Alias, Task: p.Task, Kind: kind, Amount: p.Amount, Share: p.Share, Ref: p.ID, Note: note}
 		s.ID = tx.AppendSC(s)
 		out = append(out, s)
