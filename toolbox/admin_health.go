@@ -37,13 +37,7 @@ func runVerify(ctx context.Context, tb *Toolbox, _ *call) Reply {
 		return r
 	}
 	tx := v.Snapshot.ReadAt(tb.ledger.Now())
-	owners, tasks := 0, 0
-	for range tx.Owners() {
-		owners++
-	}
-	for range tx.Tasks() {
-		tasks++
-	}
+	owners, tasks := countOf(tx.Owners()), countOf(tx.Tasks())
 	if len(v.Problems) == 0 {
 		var b strings.Builder
 		fmt.Fprintf(&b, "**All clear.** The audit trail's %d rows form an unbroken chain; every transaction and work session has its audit row; "+

@@ -176,17 +176,7 @@ func settlePending(tx *ledger.Tx, a ledger.Assessment, kind, note string) []ledg
 
 // nextAssessmentID is as_<n> for the first n not taken.
 func nextAssessmentID(tx *ledger.Tx) string {
-	n := 1
-	for range tx.Assessments() {
-		n++
-	}
-	for {
-		id := "as_" + strconv.Itoa(n)
-		if _, taken := tx.Assessment(id); !taken {
-			return id
-		}
-		n++
-	}
+	return firstFreeID("as_", countOf(tx.Assessments())+1, func(id string) bool { _, ok := tx.Assessment(id); return ok })
 }
 
 var cmdApprove = &Command{

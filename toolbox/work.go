@@ -44,13 +44,7 @@ func startWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 
 	now := tx.Now()
 	// The next free session number on this task.
-	sid := ""
-	for n := 1; ; n++ {
-		sid = fmt.Sprintf("%s_ws%d", id, n)
-		if _, taken := tx.Session(sid); !taken {
-			break
-		}
-	}
+	sid := firstFreeID(id+"_ws", 1, func(s string) bool { _, ok := tx.Session(s); return ok })
 	page := path.Join(ledger.SessionPagesDir, sid+".md")
 	s := ledger.Session{
 		ID: sid, Task: id, Alias: me.Alias, Position: position, State: ledger.SessionOpen,

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -103,17 +102,7 @@ func applyForRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 // nextApplicationID is app_<n> for the first n not taken: the count of
 // applications plus one, unless rows were numbered otherwise.
 func nextApplicationID(tx *ledger.Tx) string {
-	n := 1
-	for range tx.Applications() {
-		n++
-	}
-	for {
-		id := "app_" + strconv.Itoa(n)
-		if _, taken := tx.Application(id); !taken {
-			return id
-		}
-		n++
-	}
+	return firstFreeID("app_", countOf(tx.Applications())+1, func(id string) bool { _, ok := tx.Application(id); return ok })
 }
 
 // applicationPage renders an application's page from its row. Motivations
@@ -143,25 +132,15 @@ func applicationPage(r ledger.Role, a ledger.Application) ledger.Page {
 	}
 }
 
-// announceApplication tells the role's team room of a new application. The
-// application row does not record its event, so it is found as the
-// applicant's newest application for the role.
-func announceApplication(tx *ledger.Tx, c *call, _ ledger.Result) []Announcement {
-	role, ok := tx.Role(c.Args[0])
+// announceApplication tells the role's team room of a new application, the
+// one the write names as its target.
+func announceApplication(tx *ledger.Tx, c *call, res ledger.Result) []Announcement {
+	app, ok := tx.Application(res.Target)
 	if !ok {
 		return nil
 	}
-	var app ledger.Application
-	best := 0
-	for a := range tx.Applications() {
-		if a.Alias != c.alias || a.Role != role.ID {
-			continue
-		}
-		if n, err := strconv.Atoi(strings.TrimPrefix(a.ID, "app_")); err == nil && n > best {
-			app, best = a, n
-		}
-	}
-	if best == 0 {
+	role, ok := tx.Role(app.Role)
+	if !ok {
 		return nil
 	}
 	return []Announcement{{
@@ -252,12 +231,9 @@ func holdsRoleIn(tx *ledger.Tx, alias, team string) bool {
 	return false
 }
 
-// taskArg is the task an argument names, checked for shape first.
+// taskArg is the task an argument names.
 func taskArg(tx *ledger.Tx, id string) (ledger.Task, error) {
-	if !taskIDPattern.MatchString(id) {
-		return ledger.Task{}, ledger.Refuse("%s is not a task ID. Task IDs look like `6_1_2_3`; `!tasks` lists them.", quoteArg(id))
-	}
-	task, ok := tx.Task(id)
+	task, ok := tx.Task(id) // the ID's shape was checked with the arguments
 	if !ok {
 		return ledger.Task{}, ledger.Refuse("There is no task `%s`. `!tasks` lists them.", id)
 	}
