@@ -77,23 +77,31 @@ func (tb *Toolbox) RunJobs(ctx context.Context) []JobResult {
 const maxDecayCatchUp = 24
 
 // decayPeriods are the months whose decay may be due, oldest first: from
-// the first month after the ledger's first SK (at most maxDecayCatchUp
-// months back) to the ledger clock's month. Months already decayed are
-// skipped by their event ID; a month with nothing to decay stays so, since
-// only transactions from before it began count. So months the bot was not
-// running are decayed later, in order.
+// the month after the ledger's first SK, or after the last month decayed if
+// that is later (at most maxDecayCatchUp months back), to the ledger
+// clock's month. A month before the last one decayed is done: months run in
+// order, and one with nothing to decay stays so, since only transactions
+// from before it began count. So months the bot was not running are
+// decayed later, in order, and a running bot looks at the current month
+// only.
 func decayPeriods(tx *ledger.Tx) []string {
 	current := monthStart(tx.Now())
-	var first time.Time
+	var first, lastDecayed time.Time
 	for t := range tx.SKTxs() {
 		if t.Amount > 0 && (first.IsZero() || t.Time.Before(first)) {
 			first = t.Time
+		}
+		if p, ok := decayPeriodOf(t); ok && p.After(lastDecayed) {
+			lastDecayed = p
 		}
 	}
 	if first.IsZero() {
 		return nil // no SK yet: nothing can decay
 	}
 	next := monthStart(first).AddDate(0, 1, 0)
+	if after := lastDecayed.AddDate(0, 1, 0); after.After(next) {
+		next = after
+	}
 	if earliest := current.AddDate(0, 1-maxDecayCatchUp, 0); next.Before(earliest) {
 		next = earliest
 	}
