@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -47,23 +46,10 @@ func runEngelbotBurst(ctx context.Context, f *forge, n int) (*EngelbotBurst, err
 
 	res := &EngelbotBurst{Latencies: make(Durations, n)}
 	errs := make([]error, n)
-	var ready, done sync.WaitGroup
-	release := make(chan struct{})
-	for i := range n {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-release
-			// Owner i attacks task i, which is claimed: every command can succeed.
-			res.Latencies[i], errs[i] = command(ctx, tb, i, eventID("burst", i), "start_work", TaskID(i))
-		}()
-	}
-	ready.Wait()
-	start := time.Now()
-	close(release)
-	done.Wait()
+	start := atOnce(n, nil, func(i int) {
+		// Owner i attacks task i, which is claimed: every command can succeed.
+		res.Latencies[i], errs[i] = command(ctx, tb, i, eventID("burst", i), "start_work", TaskID(i))
+	})
 	res.Wall = time.Since(start)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

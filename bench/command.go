@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"smartup0.org/engelbot/ledger"
@@ -37,4 +38,30 @@ func openLedger(ctx context.Context, store ledger.Store) (*ledger.Ledger, *toolb
 		return nil, nil, 0, fmt.Errorf("opening the ledger: %w", err)
 	}
 	return l, toolbox.New(l, toolbox.Config{}), time.Since(start), nil
+}
+
+// atOnce runs fn(0) … fn(n-1) in goroutines released together once every
+// one is waiting, and returns the moment of release when all have returned.
+// onRelease runs just before the release, with its moment.
+func atOnce(n int, onRelease func(start time.Time), fn func(i int)) time.Time {
+	var ready, done sync.WaitGroup
+	release := make(chan struct{})
+	for i := range n {
+		ready.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			ready.Done()
+			<-release
+			fn(i)
+		}()
+	}
+	ready.Wait()
+	start := time.Now()
+	if onRelease != nil {
+		onRelease(start)
+	}
+	close(release)
+	done.Wait()
+	return start
 }

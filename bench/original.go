@@ -85,37 +85,23 @@ func runOriginalBurst(ctx context.Context, f *forge, n int, deadline time.Durati
 	o := &original{f: f, name: r.name, counter: NewCounter(transport())}
 	o.http = &http.Client{Transport: o.counter}
 	var (
-		ready, done sync.WaitGroup
-		mu          sync.Mutex
-		last        time.Time
-		completed   int
-		errs        []error
+		mu        sync.Mutex
+		last      time.Time
+		completed int
+		errs      []error
 	)
-	release := make(chan struct{})
-	for i := range n {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-release
-			err := o.command(ctx, i)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err == nil:
-				completed++
-				last = time.Now()
-			case !errors.Is(err, errDeadline):
-				errs = append(errs, err)
-			}
-		}()
-	}
-	ready.Wait()
-	start := time.Now()
-	o.stopAt = start.Add(deadline)
-	close(release)
-	done.Wait()
+	start := atOnce(n, func(start time.Time) { o.stopAt = start.Add(deadline) }, func(i int) {
+		err := o.command(ctx, i)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err == nil:
+			completed++
+			last = time.Now()
+		case !errors.Is(err, errDeadline):
+			errs = append(errs, err)
+		}
+	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("the original pattern failed: %w", err)
 	}

@@ -265,15 +265,6 @@ func (e *env) auditRows(eventID string) []ledger.Event {
 	return rows
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func hasPrefix(list []string, prefix string) bool {
 	for _, x := range list {
 		if strings.HasPrefix(x, prefix) {

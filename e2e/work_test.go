@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -37,7 +38,7 @@ func TestStartAndStopWork(t *testing.T) {
 	files := e.files(commits[0].SHA)
 	page := "pages/sessions/6_1_7_1_ws1.md"
 	for _, want := range []string{page, ledger.SessionsFile, ledger.TasksFile} {
-		if !contains(files, want) {
+		if !slices.Contains(files, want) {
 			t.Errorf("the start_work commit does not touch %s (it touched %v)", want, files)
 		}
 	}
@@ -66,7 +67,7 @@ func TestStartAndStopWork(t *testing.T) {
 	}
 	files = e.files(commits[0].SHA)
 	for _, want := range []string{page, ledger.SessionsFile, ledger.TasksFile} {
-		if !contains(files, want) {
+		if !slices.Contains(files, want) {
 			t.Errorf("the stop_work commit does not touch %s (it touched %v)", want, files)
 		}
 	}

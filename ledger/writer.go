@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -175,7 +176,7 @@ func (tx *Tx) curFiles() []string {
 	var files []string
 	files = append(files, tx.pages.order[len(tx.pages.order)-tx.pages.curAdded:]...)
 	for p := range tx.pages.cur {
-		if !contains(files, p) {
+		if !slices.Contains(files, p) {
 			files = append(files, p)
 		}
 	}
@@ -191,15 +192,6 @@ func (tx *Tx) curFiles() []string {
 		files = append(files, SKDir)
 	}
 	return files
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // build lays out the commit in the law's order: pages, then indexes, then
