@@ -27,7 +27,7 @@ func (tb *Toolbox) authorize(tx *ledger.Tx, c *call) (ledger.Owner, error) {
 		}
 		return me, nil
 	case TierCaptain:
-		if c.Sender == tb.founder {
+		if c.founder {
 			return me, nil
 		}
 		if c.Room.Kind != RoomTeam || !captains(tx, me.Alias, c.Room.Team) {

@@ -24,7 +24,7 @@ func queryHelp(tb *Toolbox, tx *ledger.Tx, c *call) Reply {
 		if len(cmd.Params) > 0 {
 			text += "\n\n" + strings.TrimRight(argsDoc(cmd), "\n")
 		}
-		if _, err := tb.authorize(tx, &call{Request: c.Request, cmd: cmd}); err != nil {
+		if _, err := tb.authorize(tx, c.as(cmd)); err != nil {
 			reason, _ := ledger.IsRefusal(err)
 			text += "\n\nYou can't use it here: " + reason
 		}
@@ -33,7 +33,7 @@ func queryHelp(tb *Toolbox, tx *ledger.Tx, c *call) Reply {
 	var b strings.Builder
 	b.WriteString("Commands you can use here:\n\n")
 	for _, cmd := range registry {
-		if _, err := tb.authorize(tx, &call{Request: c.Request, cmd: cmd}); err != nil {
+		if _, err := tb.authorize(tx, c.as(cmd)); err != nil {
 			continue
 		}
 		fmt.Fprintf(&b, "- `%s` — %s\n", cmd.Usage(), cmd.Summary)

@@ -58,6 +58,10 @@ type call struct {
 	line    string // the command for the audit row, when the command redacts what was typed
 }
 
+// as is the same request, asked of another command (for !help, which asks
+// whether each command would be allowed here).
+func (c *call) as(cmd *Command) *call { return &call{Request: c.Request, cmd: cmd, founder: c.founder} }
+
 // Run runs one command and returns its answer. It never returns an error:
 // whatever goes wrong becomes a reply that says so in plain words.
 func (tb *Toolbox) Run(ctx context.Context, req Request) Reply {
