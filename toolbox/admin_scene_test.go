@@ -29,7 +29,6 @@ type adminFixture struct {
 	tb      *toolbox.Toolbox
 	ids     *identity.Book
 	idStore *localgit.Store
-	n       int
 }
 
 const (
@@ -106,13 +105,12 @@ func (f *adminFixture) toolbox(ids toolbox.Identity) *toolbox.Toolbox {
 // quotes already resolved), with a fresh event ID.
 func (f *adminFixture) send(tb *toolbox.Toolbox, who string, room toolbox.Room, name string, args ...string) toolbox.Reply {
 	f.t.Helper()
-	f.n++
-	return f.sendEvent(tb, fmt.Sprintf("$adm%d", f.n), who, room, name, args...)
+	return f.sendEvent(tb, "", who, room, name, args...)
 }
 
 func (f *adminFixture) sendEvent(tb *toolbox.Toolbox, event, who string, room toolbox.Room, name string, args ...string) toolbox.Reply {
 	f.t.Helper()
-	return tb.Run(f.t.Context(), toolbox.Request{
+	return f.request(tb, toolbox.Request{
 		Sender: "@" + who + ":s.test", EventID: event, Room: room, Command: name, Args: args,
 	})
 }
@@ -125,7 +123,6 @@ func (f *adminFixture) dm(who, line string) toolbox.Reply {
 }
 
 // lastEvent is the event ID of the last command sent.
-func (f *adminFixture) lastEvent() string { return fmt.Sprintf("$adm%d", f.n) }
 
 // heads are both repositories' branch heads: a refusal leaves both alone.
 func (f *adminFixture) heads() [2]string {

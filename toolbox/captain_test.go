@@ -19,7 +19,6 @@ import (
 type captainFixture struct {
 	*scene
 	tb *toolbox.Toolbox
-	n  int
 }
 
 // opsRoom and forumRoom are shared with the lookups' tests.
@@ -82,12 +81,7 @@ func newCaptainFixture(t *testing.T) *captainFixture {
 // run sends a command as who from room, with a fresh event ID.
 func (f *captainFixture) run(who string, room toolbox.Room, line string) toolbox.Reply {
 	f.t.Helper()
-	f.n++
-	cmd, rest, _ := strings.Cut(line, " ")
-	return f.tb.Run(f.t.Context(), toolbox.Request{
-		Sender: "@" + who + ":s.test", EventID: fmt.Sprintf("$cap%d", f.n), Room: room,
-		Command: strings.TrimPrefix(cmd, "!"), Args: strings.Fields(rest),
-	})
+	return f.command(f.tb, who, room, line)
 }
 
 // ok runs a command that must succeed.
@@ -346,9 +340,8 @@ func TestObjectionAfterWindow(t *testing.T) {
 	// Sent a minute before the end, handled five minutes after it (a busy
 	// queue, a restart): the objection counts by when it was sent.
 	f.clock = a.WindowEnds.Add(5 * time.Minute)
-	f.n++
-	r := f.tb.Run(t.Context(), toolbox.Request{
-		Sender: "@gina:s.test", EventID: fmt.Sprintf("$cap%d", f.n), Room: forumRoom,
+	r := f.request(f.tb, toolbox.Request{
+		Sender: "@gina:s.test", Room: forumRoom,
 		Command: "object", Args: []string{"6_1_7_1", "sent", "in", "time"}, Sent: a.WindowEnds.Add(-time.Minute),
 	})
 	if r.Refused {
@@ -362,9 +355,8 @@ func TestObjectionAfterWindow(t *testing.T) {
 	f.ok("bob", opsRoom, "!approve 6_1_7_1")
 	a, _ = f.read().Assessment("as_2")
 	f.clock = a.WindowEnds
-	f.n++
-	r = f.tb.Run(t.Context(), toolbox.Request{
-		Sender: "@gina:s.test", EventID: fmt.Sprintf("$cap%d", f.n), Room: forumRoom,
+	r = f.request(f.tb, toolbox.Request{
+		Sender: "@gina:s.test", Room: forumRoom,
 		Command: "object", Args: []string{"6_1_7_1", "late"}, Sent: a.WindowEnds.Add(time.Hour),
 	})
 	if !r.Refused || !strings.Contains(r.Text, "closed at") {

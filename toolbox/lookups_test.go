@@ -39,7 +39,6 @@ var (
 type lookupFixture struct {
 	*scene
 	tb *toolbox.Toolbox
-	n  int // commands run, for their event IDs
 }
 
 func newLookupFixture(t *testing.T) *lookupFixture {
@@ -124,12 +123,7 @@ func newLookupFixture(t *testing.T) *lookupFixture {
 // without quotes is.
 func (f *lookupFixture) ask(who string, room toolbox.Room, line string) toolbox.Reply {
 	f.t.Helper()
-	f.n++
-	fields := strings.Fields(line)
-	return f.tb.Run(f.t.Context(), toolbox.Request{
-		Sender: "@" + who + ":s.test", EventID: fmt.Sprintf("$look%d", f.n), Room: room,
-		Command: strings.TrimPrefix(fields[0], "!"), Args: fields[1:],
-	})
+	return f.command(f.tb, who, room, line)
 }
 
 // lookupCase is one question and what its answer must and must not say.

@@ -1,7 +1,6 @@
 package toolbox_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +15,6 @@ import (
 type fixture struct {
 	*scene
 	tb *toolbox.Toolbox
-	n  int
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -46,13 +44,7 @@ func newFixture(t *testing.T) *fixture {
 // run sends a command as who, from the team room, with a fresh event ID.
 func (f *fixture) run(who, line string) toolbox.Reply {
 	f.t.Helper()
-	f.n++
-	fields := strings.Fields(line)
-	return f.tb.Run(f.t.Context(), toolbox.Request{
-		Sender: "@" + who + ":s.test", EventID: fmt.Sprintf("$ev%d", f.n),
-		Room:    toolbox.Room{Kind: toolbox.RoomTeam, Team: "3_7_operational_team"},
-		Command: strings.TrimPrefix(fields[0], "!"), Args: fields[1:],
-	})
+	return f.command(f.tb, who, toolbox.Room{Kind: toolbox.RoomTeam, Team: "3_7_operational_team"}, line)
 }
 
 func TestStartWorkRefusals(t *testing.T) {

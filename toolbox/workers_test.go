@@ -21,7 +21,6 @@ import (
 type workersFixture struct {
 	*scene
 	tb *toolbox.Toolbox
-	n  int // commands run, for their event IDs
 }
 
 const (
@@ -93,13 +92,7 @@ func (f *workersFixture) grant(alias string, amount int) {
 // fresh event ID.
 func (f *workersFixture) run(who, line string) toolbox.Reply {
 	f.t.Helper()
-	f.n++
-	fields := strings.Fields(line)
-	return f.tb.Run(f.t.Context(), toolbox.Request{
-		Sender: "@" + who + ":s.test", EventID: fmt.Sprintf("$ev%d", f.n),
-		Room:    toolbox.Room{Kind: toolbox.RoomTeam, Team: opsTeam},
-		Command: strings.TrimPrefix(fields[0], "!"), Args: fields[1:],
-	})
+	return f.command(f.tb, who, toolbox.Room{Kind: toolbox.RoomTeam, Team: opsTeam}, line)
 }
 
 func (f *workersFixture) read() *ledger.Tx { return f.l.Current().Read() }
