@@ -8,7 +8,7 @@ import (
 )
 
 // Tx is the ledger as a mutation sees it: the snapshot plus the changes made
-// so far in this commit. Queries get a Tx too (Snapshot.Read) so that rules
+// so far in this commit. Queries get a Tx too (Snapshot.ReadAt) so that rules
 // are written once against one view.
 type Tx struct {
 	snap *Snapshot
