@@ -23,6 +23,9 @@ type Event struct {
 	Thread string
 	// Timestamp is the event's origin_server_ts; it is stored to the millisecond.
 	Timestamp time.Time
+	// Answering is set, for an unfinished event, when a run before this one
+	// began sending its answer: the answer may be in the room already.
+	Answering bool
 }
 
 // Claim records evt as seen before it is handled; first is false if it was claimed
@@ -85,11 +88,28 @@ func (db *DB) Finish(ctx context.Context, eventID, reply string) error {
 	return fmt.Errorf("finish event %s: %w", eventID, ErrNotClaimed)
 }
 
+// MarkAnswering records that the answer to a claimed event is about to be
+// sent, before it is: a crash between sending and Finish then leaves a
+// trace telling the next run to look for the answer before sending another.
+func (db *DB) MarkAnswering(ctx context.Context, eventID string) error {
+	if eventID == "" {
+		return ErrEmptyEventID
+	}
+	_, err := db.db.Exec(ctx, `
+		UPDATE processed_event SET answering_at=$2
+		WHERE event_id=$1 AND answering_at IS NULL AND finished_at IS NULL
+	`, eventID, db.now().UnixMilli())
+	if err != nil {
+		return fmt.Errorf("mark event %s answering: %w", eventID, err)
+	}
+	return nil
+}
+
 // Unfinished returns the events claimed but never finished (the process stopped while
 // handling them), oldest first, so the bot can resume them at start-up.
 func (db *DB) Unfinished(ctx context.Context) ([]Event, error) {
 	rows, err := db.db.Query(ctx, `
-		SELECT event_id, room_id, sender, body, thread, timestamp
+		SELECT event_id, room_id, sender, body, thread, timestamp, answering_at IS NOT NULL
 		FROM processed_event
 		WHERE finished_at IS NULL
 		ORDER BY timestamp, claimed_at, event_id
@@ -120,7 +140,7 @@ func (db *DB) Forget(ctx context.Context, before time.Time) (int, error) {
 func scanEvent(row dbutil.Scannable) (Event, error) {
 	var evt Event
 	var ts sql.NullInt64
-	if err := row.Scan(&evt.ID, &evt.RoomID, &evt.Sender, &evt.Body, &evt.Thread, &ts); err != nil {
+	if err := row.Scan(&evt.ID, &evt.RoomID, &evt.Sender, &evt.Body, &evt.Thread, &ts, &evt.Answering); err != nil {
 		return evt, fmt.Errorf("scan event: %w", err)
 	}
 	if ts.Valid {

@@ -3,6 +3,7 @@ package state
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -418,5 +419,92 @@ func TestFinishDropsTheMessageText(t *testing.T) {
 		if bytes.Contains(data, []byte("frank@example.org")) || bytes.Contains(data, []byte("Frank Example")) {
 			t.Errorf("%s still holds the onboarding details", filepath.Base(f))
 		}
+	}
+}
+
+// An answer begun before a restart is remembered as begun, so the next run
+// looks for it before sending another; a finished event is not marked.
+func TestMarkAnsweringSurvivesRestart(t *testing.T) {
+	path := tempPath(t)
+	db := openDB(t, path)
+	ctx := t.Context()
+	for _, evtID := range []string{"$sent", "$quiet", "$done"} {
+		if _, err := db.Claim(ctx, Event{ID: evtID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Finish(ctx, "$done", "$r"); err != nil {
+		t.Fatal(err)
+	}
+	for _, evtID := range []string{"$sent", "$done"} {
+		if err := db.MarkAnswering(ctx, evtID); err != nil {
+			t.Fatalf("MarkAnswering %s: %v", evtID, err)
+		}
+	}
+	db = reopen(t, db, path)
+	pending, err := db.Unfinished(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, p := range pending {
+		got[p.ID] = p.Answering
+	}
+	if want := map[string]bool{"$sent": true, "$quiet": false}; !maps.Equal(got, want) {
+		t.Errorf("unfinished after restart = %v, want %v", got, want)
+	}
+	var marked bool
+	if err := db.Database().QueryRow(ctx, "SELECT answering_at IS NOT NULL FROM processed_event WHERE event_id='$done'").Scan(&marked); err != nil {
+		t.Fatal(err)
+	}
+	if marked {
+		t.Error("a finished event was marked as being answered")
+	}
+}
+
+// A database written by the first schema is upgraded in place: its
+// unfinished commands are kept and can be marked as being answered.
+func TestUpgradeFromFirstSchema(t *testing.T) {
+	path := tempPath(t)
+	raw, err := dbutil.NewFromConfig(owner, dbutil.Config{PoolConfig: dbutil.PoolConfig{
+		Type: "sqlite3-fk-wal", URI: "file:" + escapePath(path), MaxOpenConns: 1,
+	}}, dbutil.ZeroLogger(zerolog.Nop()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	for _, q := range []string{
+		`CREATE TABLE version (version INTEGER, compat INTEGER)`,
+		`INSERT INTO version VALUES (1, 1)`,
+		`CREATE TABLE database_owner (key INTEGER PRIMARY KEY DEFAULT 0, owner TEXT NOT NULL)`,
+		`INSERT INTO database_owner (owner) VALUES ('` + owner + `')`,
+		`CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+		`CREATE TABLE sync_store (user_id TEXT PRIMARY KEY, next_batch TEXT NOT NULL DEFAULT '', filter_id TEXT NOT NULL DEFAULT '')`,
+		`CREATE TABLE processed_event (event_id TEXT PRIMARY KEY, room_id TEXT NOT NULL, sender TEXT NOT NULL,
+			body TEXT NOT NULL, thread TEXT NOT NULL, timestamp BIGINT, claimed_at BIGINT NOT NULL,
+			finished_at BIGINT, reply_id TEXT)`,
+		`INSERT INTO processed_event (event_id, room_id, sender, body, thread, timestamp, claimed_at)
+			VALUES ('$left', '!r:s', '@a:s', '!wallet', '', 1, 1)`,
+	} {
+		if _, err := raw.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t, path)
+	if v := schemaVersion(t, db); v != 2 {
+		t.Fatalf("schema version after upgrade = %d, want 2", v)
+	}
+	if err := db.MarkAnswering(ctx, "$left"); err != nil {
+		t.Fatal(err)
+	}
+	pending, err := db.Unfinished(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) != 1 || pending[0].ID != "$left" || pending[0].Body != "!wallet" || !pending[0].Answering {
+		t.Errorf("unfinished after upgrade = %+v", pending)
 	}
 }

@@ -1,4 +1,4 @@
--- v0 -> v1: Latest revision
+-- v0 -> v2: Latest revision
 
 -- Settings the bot needs across restarts (device ID, access token, first start).
 CREATE TABLE setting (
@@ -24,7 +24,11 @@ CREATE TABLE processed_event (
 	timestamp   BIGINT,
 	claimed_at  BIGINT NOT NULL,
 	finished_at BIGINT,
-	reply_id    TEXT
+	reply_id    TEXT,
+	-- When the bot first tried to send the answer: after a crash, a command
+	-- with this set may have been answered already, so the bot looks for
+	-- that answer before it sends one.
+	answering_at BIGINT
 );
 
 CREATE INDEX processed_event_unfinished_idx ON processed_event (timestamp, claimed_at) WHERE finished_at IS NULL;
