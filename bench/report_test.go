@@ -15,6 +15,7 @@ func TestMain(m *testing.M) {
 	if IsChild() {
 		os.Exit(ChildMain())
 	}
+	servers.RequireForTests("bench", servers.NeedGitea)
 	os.Exit(m.Run())
 }
 
