@@ -125,6 +125,9 @@ var pseudoVersion = regexp.MustCompile(`[.-](\d{4})(\d{2})(\d{2})\d{6}-[0-9a-f]{
 type Options struct {
 	// Clock is the ledger's and the scheduled jobs' clock. Default time.Now.
 	Clock func() time.Time
+	// TimelineLimit is how many of a room's newest events one sync
+	// carries; tests make it small to have gaps filled. Default 50.
+	TimelineLimit int
 }
 
 // Open builds every part. The ledger is read once here, so a bad ledger
@@ -167,6 +170,7 @@ func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts 
 		HomeserverURL: cfg.Homeserver.URL, ServerName: cfg.Homeserver.ServerName,
 		UserID: cfg.Bot.UserID, Password: cfg.Bot.Password, AccessToken: cfg.Bot.AccessToken,
 		DeviceID: cfg.Bot.DeviceID, DisplayName: cfg.Bot.DisplayName, Rooms: rooms,
+		TimelineLimit: opts.TimelineLimit,
 	}, db, tb, log.With().Str("component", "bot").Logger())
 	return &App{Ledger: l, Toolbox: tb, Bot: b, db: db, jobs: cfg.Jobs, log: log}, nil
 }

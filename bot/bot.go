@@ -2,9 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -27,15 +24,26 @@ type Config struct {
 	DisplayName   string
 	// Rooms maps room IDs or aliases to what they are to the community.
 	Rooms map[string]toolbox.Room
+	// TimelineLimit is how many of a room's newest events one sync
+	// carries; older ones are fetched separately. Default 50.
+	TimelineLimit int
+	// ShutdownGrace bounds how long, once asked to stop, the bot lets the
+	// commands already running finish and be answered. Default 20 s.
+	ShutdownGrace time.Duration
 }
+
+// defaultShutdownGrace leaves a service manager's usual stop timeout
+// (90 s in systemd) room for the ledger's last commit after it.
+const defaultShutdownGrace = 20 * time.Second
 
 // Bot is Engelbot's Matrix client.
 type Bot struct {
-	cfg    Config
-	db     *state.DB
-	tb     *toolbox.Toolbox
-	log    zerolog.Logger
-	client *mautrix.Client
+	cfg     Config
+	db      *state.DB
+	tb      *toolbox.Toolbox
+	log     zerolog.Logger
+	client  *mautrix.Client
+	session session
 
 	firstStart time.Time
 	rooms      map[id.RoomID]toolbox.Room
@@ -44,8 +52,20 @@ type Bot struct {
 	lanes      *lanes
 	ready      chan struct{} // closed once logged in and the rooms are known
 
+	// stopping is done once the bot is asked to stop: no new command
+	// starts. work is done ShutdownGrace later: commands still running
+	// are cut off, and stay recorded for the next start.
+	stopping context.Context
+	work     context.Context
+
 	caughtUp     chan struct{} // closed once what arrived while away is answered
 	caughtUpOnce sync.Once
+
+	// Seams for tests: the clock, waiting between attempts, and recording a
+	// command (which a test makes fail once).
+	now   func() time.Time
+	wait  func(ctx context.Context, d time.Duration) error
+	claim func(ctx context.Context, ev state.Event) (bool, error)
 }
 
 // CaughtUp is closed once the bot has answered the commands that arrived
@@ -56,20 +76,40 @@ func (b *Bot) CaughtUp() <-chan struct{} { return b.caughtUp }
 
 // New prepares a bot; Run connects it.
 func New(cfg Config, db *state.DB, tb *toolbox.Toolbox, log zerolog.Logger) *Bot {
-	b := &Bot{cfg: cfg, db: db, tb: tb, log: log, rooms: map[id.RoomID]toolbox.Room{}, teamRooms: map[string]id.RoomID{}, ready: make(chan struct{}), caughtUp: make(chan struct{})}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = defaultShutdownGrace
+	}
+	b := &Bot{
+		cfg: cfg, db: db, tb: tb, log: log,
+		rooms: map[id.RoomID]toolbox.Room{}, teamRooms: map[string]id.RoomID{},
+		ready: make(chan struct{}), caughtUp: make(chan struct{}),
+		stopping: context.Background(), work: context.Background(),
+		now: time.Now, wait: sleep, claim: db.Claim,
+	}
 	b.lanes = newLanes(b.handle)
 	return b
 }
 
 // Run logs in, joins pending invites, resumes commands a previous run left
-// unanswered, and syncs until ctx ends. It returns after the commands in
-// flight have been answered.
+// unanswered, and syncs until ctx ends. Then it stops taking commands, lets
+// those already running finish and be answered for up to ShutdownGrace,
+// and returns; what did not run stays recorded for the next start.
 func (b *Bot) Run(ctx context.Context) error {
 	ctx = b.log.WithContext(ctx)
-	if err := b.login(ctx); err != nil {
+	work, cutOff := context.WithCancel(context.WithoutCancel(ctx))
+	defer cutOff()
+	b.stopping, b.work = ctx, work
+	stopped := context.AfterFunc(ctx, func() {
+		b.lanes.close()
+		time.AfterFunc(b.cfg.ShutdownGrace, cutOff)
+	})
+	defer stopped()
+	defer b.lanes.wait()
+
+	if err := b.connect(ctx); err != nil {
 		return err
 	}
-	first, err := b.db.FirstStart(ctx, time.Now())
+	first, err := b.db.FirstStart(ctx, b.now())
 	if err != nil {
 		return err
 	}
@@ -79,97 +119,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := b.resume(ctx); err != nil {
 		return err
 	}
-
-	syncer := mautrix.NewDefaultSyncer()
-	syncer.FilterJSON = &mautrix.Filter{Room: &mautrix.RoomFilter{Timeline: &mautrix.FilterPart{Limit: 100}}}
-	syncer.OnSync(b.onSync)
-	b.client.Syncer = syncer
-	b.client.Store = deferredSyncStore{b.db.SyncStore()}
+	go b.pruneLoop(ctx)
 
 	b.log.Info().Str("user_id", b.cfg.UserID).Str("device_id", string(b.client.DeviceID)).Time("first_start", first).Msg("Engelbot is syncing")
-	defer b.lanes.wait()
-	for attempt := 0; ; attempt++ {
-		err := b.client.SyncWithContext(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		b.log.Warn().Err(err).Int("attempt", attempt).Msg("sync stopped; reconnecting")
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(min(time.Duration(attempt+1)*time.Second, 30*time.Second)):
-		}
-	}
-}
-
-// login uses the configured access token, or the one kept from an earlier
-// password login, or logs in with the password on the configured device so
-// that the device stays the same across restarts.
-func (b *Bot) login(ctx context.Context) error {
-	userID := id.UserID(b.cfg.UserID)
-	token := b.cfg.AccessToken
-	if token == "" {
-		stored, ok, err := b.db.Get(ctx, "access_token")
-		if err != nil {
-			return err
-		}
-		if ok {
-			token = stored
-		}
-	}
-	client, err := mautrix.NewClient(b.cfg.HomeserverURL, userID, token)
-	if err != nil {
-		return fmt.Errorf("homeserver: %w", err)
-	}
-	client.Log = b.log.With().Str("component", "matrix").Logger()
-	client.DefaultHTTPRetries = 3
-	b.client = client
-	if token != "" {
-		who, err := client.Whoami(ctx)
-		if err == nil {
-			client.DeviceID = who.DeviceID
-			return nil
-		}
-		if b.cfg.AccessToken != "" || !errors.Is(err, mautrix.MUnknownToken) {
-			return fmt.Errorf("checking the bot's access token: %w", err)
-		}
-		b.log.Info().Msg("the stored access token is no longer valid; logging in again")
-	}
-	if b.cfg.Password == "" {
-		return errors.New("no access token and no password for the bot")
-	}
-	localpart, _, _ := strings.Cut(strings.TrimPrefix(b.cfg.UserID, "@"), ":")
-	resp, err := client.Login(ctx, &mautrix.ReqLogin{
-		Type:                     mautrix.AuthTypePassword,
-		Identifier:               mautrix.UserIdentifier{Type: mautrix.IdentifierTypeUser, User: localpart},
-		Password:                 b.cfg.Password,
-		DeviceID:                 id.DeviceID(b.cfg.DeviceID),
-		InitialDeviceDisplayName: b.cfg.DisplayName,
-		StoreCredentials:         true,
-	})
-	if err != nil {
-		return fmt.Errorf("logging in as %s: %w", b.cfg.UserID, err)
-	}
-	return b.db.Set(ctx, "access_token", resp.AccessToken)
-}
-
-// resolveRooms turns configured room aliases into room IDs.
-func (b *Bot) resolveRooms(ctx context.Context) {
-	for key, room := range b.cfg.Rooms {
-		roomID := id.RoomID(key)
-		if !strings.HasPrefix(key, "!") {
-			resp, err := b.client.ResolveAlias(ctx, id.RoomAlias(key))
-			if err != nil {
-				b.log.Warn().Err(err).Str("alias", key).Msg("a configured room alias does not resolve; that room is treated as an ordinary room")
-				continue
-			}
-			roomID = resp.RoomID
-		}
-		b.rooms[roomID] = room
-		if room.Kind == toolbox.RoomTeam {
-			b.teamRooms[room.Team] = roomID
-		}
-	}
+	err = b.syncLoop(ctx)
+	b.log.Info().Msg("Engelbot is stopping: no new commands; letting those running finish")
+	return err
 }
 
 // resume answers the commands a previous run took on but never answered
@@ -185,61 +140,4 @@ func (b *Bot) resume(ctx context.Context) error {
 		b.lanes.add(ev.Sender, ev)
 	}
 	return nil
-}
-
-// serverOf is the server part of a Matrix user ID.
-func serverOf(userID id.UserID) string {
-	_, server, _ := strings.Cut(string(userID), ":")
-	return server
-}
-
-// memberCache remembers how many members a room has, to tell direct chats
-// from shared rooms; any membership change in a room forgets its entry.
-type memberCache struct {
-	mu    sync.Mutex
-	count map[id.RoomID]int
-}
-
-func (m *memberCache) get(roomID id.RoomID) (int, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n, ok := m.count[roomID]
-	return n, ok
-}
-
-func (m *memberCache) set(roomID id.RoomID, n int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.count == nil {
-		m.count = map[id.RoomID]int{}
-	}
-	m.count[roomID] = n
-}
-
-func (m *memberCache) forget(roomID id.RoomID) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.count, roomID)
-}
-
-// roomFor says what a room is: configured, or a direct chat when only the
-// bot and one other person are in it.
-func (b *Bot) roomFor(ctx context.Context, roomID id.RoomID) toolbox.Room {
-	if r, ok := b.rooms[roomID]; ok {
-		return r
-	}
-	n, ok := b.members.get(roomID)
-	if !ok {
-		resp, err := b.client.JoinedMembers(ctx, roomID)
-		if err != nil {
-			b.log.Warn().Err(err).Stringer("room_id", roomID).Msg("cannot count room members; treating it as a shared room")
-			return toolbox.Room{Kind: toolbox.RoomOther}
-		}
-		n = len(resp.Joined)
-		b.members.set(roomID, n)
-	}
-	if n == 2 {
-		return toolbox.Room{Kind: toolbox.RoomDirect}
-	}
-	return toolbox.Room{Kind: toolbox.RoomOther}
 }

@@ -27,11 +27,10 @@ func TestConsiderFiltersEvents(t *testing.T) {
 	first := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	var mu sync.Mutex
 	var queued []string
-	b := &Bot{
-		cfg: Config{ServerName: "smartup.test", UserID: "@engelbot:smartup.test"},
-		db:  db, log: zerolog.Nop(), firstStart: first,
-		client: &mautrix.Client{UserID: "@engelbot:smartup.test"},
-	}
+	b := New(Config{ServerName: "smartup.test", UserID: "@engelbot:smartup.test"}, db, nil, zerolog.Nop())
+	b.firstStart = first
+	b.now = func() time.Time { return first.Add(24 * time.Hour) }
+	b.client = &mautrix.Client{UserID: "@engelbot:smartup.test"}
 	b.lanes = newLanes(func(ev state.Event) { mu.Lock(); queued = append(queued, ev.ID); mu.Unlock() })
 
 	msg := func(evtID, sender string, at time.Time, content map[string]any) *event.Event {
@@ -78,6 +77,70 @@ func TestConsiderFiltersEvents(t *testing.T) {
 	for _, p := range pending {
 		if p.ID == "$thread" && p.Thread != "$root" {
 			t.Errorf("the thread root was not recorded: %+v", p)
+		}
+	}
+}
+
+// A command older than the bot keeps records of handled commands is not
+// run: its record may have been forgotten, so it might have run before.
+func TestConsiderIgnoresCommandsOlderThanItsMemory(t *testing.T) {
+	ctx := context.Background()
+	db, err := state.Open(ctx, t.TempDir()+"/state.db", zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	var queued []string
+	b := New(Config{ServerName: "smartup.test", UserID: "@engelbot:smartup.test"}, db, nil, zerolog.Nop())
+	b.firstStart = now.Add(-365 * 24 * time.Hour)
+	b.now = func() time.Time { return now }
+	b.client = &mautrix.Client{UserID: "@engelbot:smartup.test"}
+	b.lanes = newLanes(func(ev state.Event) { queued = append(queued, ev.ID) })
+	for _, c := range []struct {
+		id  string
+		age time.Duration
+	}{{"$recent", rememberFor - time.Hour}, {"$forgotten", rememberFor + time.Hour}} {
+		raw, _ := json.Marshal(map[string]any{"msgtype": "m.text", "body": "!wallet"})
+		evt := &event.Event{ID: id.EventID(c.id), RoomID: "!r:smartup.test", Sender: "@carol:smartup.test", Type: event.EventMessage,
+			Timestamp: now.Add(-c.age).UnixMilli(), Content: event.Content{VeryRaw: raw}}
+		if err := b.consider(ctx, evt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.lanes.wait()
+	if len(queued) != 1 || queued[0] != "$recent" {
+		t.Errorf("queued %v, want only $recent", queued)
+	}
+}
+
+// Pruning forgets what was handled longer ago than the bot remembers, and
+// keeps what is recent or unanswered.
+func TestPruneForgetsOldHandledCommands(t *testing.T) {
+	ctx := context.Background()
+	db, err := state.Open(ctx, t.TempDir()+"/state.db", zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	b := New(Config{}, db, nil, zerolog.Nop())
+	for _, evtID := range []string{"$old", "$unanswered"} {
+		if _, err := db.Claim(ctx, state.Event{ID: evtID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Finish(ctx, "$old", "$r"); err != nil {
+		t.Fatal(err)
+	}
+	b.now = func() time.Time { return time.Now().Add(rememberFor + time.Hour) }
+	b.prune(ctx)
+	for evtID, want := range map[string]bool{"$old": true, "$unanswered": false} {
+		first, err := db.Claim(ctx, state.Event{ID: evtID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first != want {
+			t.Errorf("after pruning, claiming %s again is first=%v, want %v", evtID, first, want)
 		}
 	}
 }

@@ -15,6 +15,9 @@ type lanes struct {
 	mu    sync.Mutex
 	queue map[string][]state.Event // a key is present while its lane runs
 	wg    sync.WaitGroup
+	// closed: no command starts any more (the bot is stopping). Those
+	// queued stay recorded as unfinished, and the next start runs them.
+	closed bool
 
 	added, ran int           // events added and run so far
 	changed    chan struct{} // closed, and replaced, each time one has run
@@ -48,9 +51,19 @@ func (l *lanes) awaitRan(ctx context.Context, n int) error {
 	}
 }
 
+// close stops every lane before its next command; those running finish.
+func (l *lanes) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = true
+}
+
 func (l *lanes) add(key string, ev state.Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closed {
+		return
+	}
 	l.added++
 	q, running := l.queue[key]
 	l.queue[key] = append(q, ev)
@@ -65,7 +78,7 @@ func (l *lanes) drain(key string) {
 	for {
 		l.mu.Lock()
 		q := l.queue[key]
-		if len(q) == 0 {
+		if len(q) == 0 || l.closed {
 			delete(l.queue, key)
 			l.mu.Unlock()
 			return

@@ -33,3 +33,25 @@ func TestLanesAwaitRan(t *testing.T) {
 	}
 	l.wait()
 }
+
+// Once closed, lanes start nothing more: the command running finishes,
+// those queued behind it and those added later are left (recorded, for the
+// next start).
+func TestLanesCloseLeavesTheQueue(t *testing.T) {
+	started := make(chan string, 4)
+	release := make(chan struct{})
+	l := newLanes(func(ev state.Event) { started <- ev.ID; <-release })
+	l.add("@a:s", state.Event{ID: "$1"})
+	l.add("@a:s", state.Event{ID: "$2"})
+	if got := <-started; got != "$1" {
+		t.Fatalf("first command run: %s", got)
+	}
+	l.close()
+	l.add("@b:s", state.Event{ID: "$3"})
+	close(release)
+	l.wait()
+	close(started)
+	for id := range started {
+		t.Errorf("%s ran after the lanes were closed", id)
+	}
+}

@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 
 	"maunium.net/go/mautrix"
@@ -11,17 +14,122 @@ import (
 	"smartup0.org/engelbot/bot/state"
 )
 
-// deferredSyncStore keeps mautrix from saving the sync token before the
-// batch is handled (its loop saves first, then dispatches: a crash in
-// between would lose commands). onSync saves the token itself, once every
-// command of the batch is recorded.
-type deferredSyncStore struct{ mautrix.SyncStore }
+// The bot runs its own sync loop rather than mautrix's, which saves the
+// sync position before it hands the batch out and does not hand a batch
+// out again when handling it failed. Here the position moves past a batch
+// only once every command in it is recorded: a batch that could not be
+// recorded is asked for again, from the same position.
 
-func (deferredSyncStore) SaveNextBatch(context.Context, id.UserID, string) error { return nil }
+// syncTimeout is how long one /sync waits for news when there is none.
+const syncTimeout = 30 * time.Second
 
-// onSync handles one sync response: it accepts or refuses invites, records
-// every new command, and only then saves the sync position.
-func (b *Bot) onSync(ctx context.Context, resp *mautrix.RespSync, since string) bool {
+// sessionEndedWait is the pause between syncs while the session is ended
+// and cannot be renewed: nothing will change until the operator acts.
+const sessionEndedWait = 5 * time.Minute
+
+// defaultTimelineLimit is how many of a room's newest events one sync
+// carries; older ones of a busy room are fetched by fillGap.
+const defaultTimelineLimit = 50
+
+// syncLoop syncs until ctx ends.
+func (b *Bot) syncLoop(ctx context.Context) error {
+	since, err := b.db.SyncStore().LoadNextBatch(ctx, b.client.UserID)
+	if err != nil {
+		return err
+	}
+	filter, err := b.syncFilter()
+	if err != nil {
+		return err
+	}
+	for failures := 0; ctx.Err() == nil; {
+		// The first sync, and one after a failure, returns at once: what
+		// is waiting is wanted now, not after a long poll.
+		timeout := syncTimeout
+		if failures > 0 || since == "" {
+			timeout = 0
+		}
+		token := b.session.current()
+		next, err := b.syncOnce(ctx, since, filter, timeout)
+		if err == nil {
+			since, failures = next, 0
+			continue
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		failures++
+		if b.wait(ctx, b.syncFailed(ctx, err, token, failures)) != nil {
+			break
+		}
+	}
+	return nil
+}
+
+// syncOnce asks for what happened since the position since, records it,
+// and only then saves the new position, which it returns.
+func (b *Bot) syncOnce(ctx context.Context, since, filter string, timeout time.Duration) (string, error) {
+	resp, err := b.client.FullSyncRequest(ctx, mautrix.ReqSync{Since: since, FilterID: filter, Timeout: int(timeout.Milliseconds())})
+	if err != nil {
+		return since, err
+	}
+	if err := b.process(ctx, resp, since); err != nil {
+		return since, fmt.Errorf("recording a sync's commands: %w", err)
+	}
+	if err := b.db.SyncStore().SaveNextBatch(ctx, b.client.UserID, resp.NextBatch); err != nil {
+		// The batch is recorded; asking for it again costs nothing more
+		// than answering its duplicates with silence.
+		return since, err
+	}
+	return resp.NextBatch, nil
+}
+
+// syncFailed logs a failed sync and says how long to wait before the next:
+// a renewed session tries again at once, a rate limit waits what the
+// server asked, anything else backs off.
+func (b *Bot) syncFailed(ctx context.Context, err error, token string, failures int) time.Duration {
+	kind, wait := classify(err)
+	log := b.log.Warn().Err(err).Int("failures", failures)
+	switch kind {
+	case failSession:
+		rerr := b.renew(ctx, token)
+		if rerr == nil {
+			log.Msg("sync: the session had ended and was renewed")
+			return 0
+		}
+		if errors.Is(rerr, errSessionEnded) {
+			b.log.Error().Dur("next_try_in", sessionEndedWait).Msg("sync: the bot's session has ended and cannot be renewed without a password; see the error above")
+			return sessionEndedWait
+		}
+		log.AnErr("renewal", rerr).Msg("sync: the session has ended and renewing it failed; trying again")
+		return backoff(failures)
+	case failRateLimited:
+		if wait > 0 {
+			log.Dur("wait", wait).Msg("sync: rate limited")
+			return min(wait, maxRateWait)
+		}
+	}
+	wait = backoff(failures)
+	log.Dur("wait", wait).Msg("sync failed; trying again")
+	return wait
+}
+
+// syncFilter is the filter every sync uses, inline: a stored filter ID
+// would have to be kept in step with the settings.
+func (b *Bot) syncFilter() (string, error) {
+	limit := b.cfg.TimelineLimit
+	if limit <= 0 {
+		limit = defaultTimelineLimit
+	}
+	f := mautrix.Filter{Room: &mautrix.RoomFilter{Timeline: &mautrix.FilterPart{Limit: limit}}}
+	data, err := json.Marshal(f)
+	return string(data), err
+}
+
+// process handles one sync response: it accepts or refuses invites, fills
+// the gaps of rooms whose timeline was cut, and records every new command.
+// An error means some command may not be recorded: the caller must not
+// move the sync position past this batch.
+func (b *Bot) process(ctx context.Context, resp *mautrix.RespSync, since string) error {
 	for roomID, room := range resp.Rooms.Invite {
 		b.invited(ctx, roomID, room.State.Events)
 	}
@@ -31,27 +139,26 @@ func (b *Bot) onSync(ctx context.Context, resp *mautrix.RespSync, since string) 
 				b.members.forget(roomID)
 			}
 		}
-		for _, evt := range room.Timeline.Events {
+		events := room.Timeline.Events
+		// On the very first sync the history is cut on purpose: the bot
+		// ignores what came before its first start anyway.
+		if room.Timeline.Limited && since != "" {
+			older, err := b.fillGap(ctx, roomID, room.Timeline.PrevBatch, since)
+			if err != nil {
+				return fmt.Errorf("fetching the messages a sync left out in %s: %w", roomID, err)
+			}
+			events = append(older, events...)
+		}
+		for _, evt := range events {
 			evt.RoomID = roomID
 			if evt.Type == event.StateMember {
 				b.members.forget(roomID)
 				continue
 			}
 			if err := b.consider(ctx, evt); err != nil {
-				// Not saving the token means this batch comes again; claims
-				// already made are not repeated.
-				b.log.Error().Err(err).Stringer("event_id", evt.ID).Msg("cannot record a command; will retry the batch")
-				return false
+				return err
 			}
 		}
-		// On the very first sync a cut history is expected: the bot ignores
-		// what came before its first start anyway.
-		if room.Timeline.Limited && since != "" {
-			b.log.Warn().Stringer("room_id", roomID).Msg("more messages arrived than one sync returns; older ones in this room are not seen")
-		}
-	}
-	if err := b.db.SyncStore().SaveNextBatch(ctx, b.client.UserID, resp.NextBatch); err != nil {
-		b.log.Error().Err(err).Msg("cannot save the sync position")
 	}
 	b.caughtUpOnce.Do(func() {
 		// What arrived while the bot was away is in the lanes now (with
@@ -63,7 +170,7 @@ func (b *Bot) onSync(ctx context.Context, resp *mautrix.RespSync, since string) 
 			}
 		}()
 	})
-	return false // everything is handled here; nothing else listens
+	return nil
 }
 
 // invited joins a room when the invite comes from someone of our own
@@ -78,12 +185,18 @@ func (b *Bot) invited(ctx context.Context, roomID id.RoomID, events []*event.Eve
 	log := b.log.With().Stringer("room_id", roomID).Stringer("inviter", inviter).Logger()
 	if inviter == "" || serverOf(inviter) != b.cfg.ServerName {
 		log.Info().Msg("refusing an invite from outside the community's homeserver")
-		if _, err := b.client.LeaveRoom(ctx, roomID); err != nil {
+		if err := b.retry(ctx, time.Minute, func(ctx context.Context) error {
+			_, err := b.client.LeaveRoom(ctx, roomID)
+			return err
+		}); err != nil {
 			log.Warn().Err(err).Msg("refusing the invite failed")
 		}
 		return
 	}
-	if _, err := b.client.JoinRoomByID(ctx, roomID); err != nil {
+	if err := b.retry(ctx, time.Minute, func(ctx context.Context) error {
+		_, err := b.client.JoinRoomByID(ctx, roomID)
+		return err
+	}); err != nil {
 		log.Warn().Err(err).Msg("joining failed; will try again at the next start")
 		return
 	}
@@ -91,11 +204,18 @@ func (b *Bot) invited(ctx context.Context, roomID id.RoomID, events []*event.Eve
 	log.Info().Msg("joined a room")
 }
 
+// rememberFor is how long a handled command's record is kept. Commands
+// older than this are not handled at all (see consider), so forgetting
+// their records cannot let one run twice. A redelivery happens within
+// minutes (a batch asked for again), so a month is generous; it bounds
+// the bot's database instead of letting it grow with every command.
+const rememberFor = 30 * 24 * time.Hour
+
 // consider records a timeline event as a command to run, if it is one: a
 // text message from a person of our homeserver, sent after the bot's first
-// start, not from the bot itself, not a notice (bots talking to bots) and
-// not an edit. Recording is idempotent, so a redelivered event is not
-// queued twice.
+// start and within rememberFor, not from the bot itself, not a notice
+// (bots talking to bots) and not an edit. Recording is idempotent, so a
+// redelivered event is not queued twice.
 func (b *Bot) consider(ctx context.Context, evt *event.Event) error {
 	if evt.Type != event.EventMessage || evt.Sender == b.client.UserID || serverOf(evt.Sender) != b.cfg.ServerName {
 		return nil
@@ -118,11 +238,15 @@ func (b *Bot) consider(ctx context.Context, evt *event.Event) error {
 	if _, _, ok, _ := parseCommand(body); !ok {
 		return nil
 	}
+	if sent.Before(b.now().Add(-rememberFor)) {
+		b.log.Warn().Stringer("event_id", evt.ID).Time("sent", sent).Msg("a command older than the bot remembers handled commands is not run")
+		return nil
+	}
 	ev := state.Event{
 		ID: string(evt.ID), RoomID: string(evt.RoomID), Sender: string(evt.Sender),
 		Body: body, Thread: string(content.RelatesTo.GetThreadParent()), Timestamp: sent,
 	}
-	first, err := b.db.Claim(ctx, ev)
+	first, err := b.claim(ctx, ev)
 	if err != nil {
 		return err
 	}

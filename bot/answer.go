@@ -1,0 +1,184 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"time"
+
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/format"
+	"maunium.net/go/mautrix/id"
+
+	"smartup0.org/engelbot/bot/state"
+	"smartup0.org/engelbot/toolbox"
+)
+
+// An answer is sent once, even when the bot crashes between sending it and
+// marking the command answered:
+//   - it goes out with a transaction ID derived from the command's event
+//     ID, so sending it again with the same session gives back the first
+//     event instead of posting a second one (PUT …/send/{type}/{txnId} is
+//     idempotent per access token, for as long as the homeserver keeps
+//     transaction IDs: half an hour or more on Dendrite, a day on Synapse);
+//   - before the first attempt the command is marked as being answered, and
+//     a run that finds that mark first looks in the room for an answer
+//     already there (which covers a renewed session and a homeserver that
+//     forgot the transaction).
+
+// answerBudget bounds how long one answer keeps being retried in the
+// running process; after that it waits for the next start.
+const answerBudget = 10 * time.Minute
+
+// lookBack bounds the search for an earlier answer: the bot's own events
+// after the command, this many at most.
+const lookBack = 500
+
+// digest is a short, fixed-size, URL-safe stand-in for an event ID, whose
+// characters ($, /, +) do not belong in a transaction ID.
+func digest(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:16])
+}
+
+func answerTxnID(eventID string) string { return "engelbot-answer-" + digest(eventID) }
+
+func announceTxnID(eventID string, i int) string {
+	return "engelbot-announce-" + digest(eventID) + "-" + strconv.Itoa(i)
+}
+
+// answer sends the reply as a notice (bots don't answer notices, so two
+// bots cannot loop) replying to the command, in its thread if it had one,
+// and marks the command answered. It reports whether the command is
+// answered; if not, it stays recorded and the next start answers it.
+func (b *Bot) answer(ctx context.Context, ev state.Event, reply toolbox.Reply) bool {
+	log := b.log.With().Str("event_id", ev.ID).Logger()
+	if ev.Answering {
+		if earlier, ok := b.findAnswer(ctx, ev); ok {
+			log.Info().Stringer("answer_id", earlier).Msg("the previous run had answered this command already")
+			return b.finish(ctx, ev, earlier)
+		}
+	}
+	if err := b.db.MarkAnswering(ctx, ev.ID); err != nil {
+		log.Error().Err(err).Msg("cannot record that the answer is being sent; left for the next start")
+		return false
+	}
+	content := format.RenderMarkdown(reply.Text, true, false)
+	content.MsgType = event.MsgNotice
+	if ev.Thread != "" {
+		content.RelatesTo = (&event.RelatesTo{}).SetThread(id.EventID(ev.Thread), "").SetReplyTo(id.EventID(ev.ID))
+		content.Mentions = &event.Mentions{UserIDs: []id.UserID{id.UserID(ev.Sender)}}
+	} else {
+		content.SetReply(&event.Event{ID: id.EventID(ev.ID), Sender: id.UserID(ev.Sender)})
+	}
+	var resp *mautrix.RespSendEvent
+	err := b.retry(ctx, answerBudget, func(ctx context.Context) error {
+		var err error
+		resp, err = b.client.SendMessageEvent(ctx, id.RoomID(ev.RoomID), event.EventMessage, &content,
+			mautrix.ReqSendEvent{TransactionID: answerTxnID(ev.ID)})
+		return err
+	})
+	if err != nil {
+		log.Error().Err(err).Msg("cannot send the answer; the next start sends it")
+		return false
+	}
+	return b.finish(ctx, ev, resp.EventID)
+}
+
+func (b *Bot) finish(ctx context.Context, ev state.Event, answer id.EventID) bool {
+	if err := b.db.Finish(ctx, ev.ID, string(answer)); err != nil {
+		b.log.Error().Err(err).Str("event_id", ev.ID).Msg("cannot mark the command answered")
+		return false
+	}
+	return true
+}
+
+// findAnswer looks for the bot's answer to a command among the bot's own
+// events after it.
+func (b *Bot) findAnswer(ctx context.Context, ev state.Event) (id.EventID, bool) {
+	roomID := id.RoomID(ev.RoomID)
+	mine := &mautrix.FilterPart{Senders: []id.UserID{b.client.UserID}, Types: []event.Type{event.EventMessage}}
+	var around *mautrix.RespContext
+	err := b.retry(ctx, time.Minute, func(ctx context.Context) error {
+		var err error
+		// Servers split the limit between before and after the event.
+		around, err = b.client.Context(ctx, roomID, id.EventID(ev.ID), mine, 2*gapPage)
+		return err
+	})
+	if err != nil {
+		b.log.Warn().Err(err).Str("event_id", ev.ID).Msg("cannot look for an earlier answer; sending it with its transaction ID")
+		return "", false
+	}
+	seen, chunk, from := 0, around.EventsAfter, around.End
+	for {
+		for _, evt := range chunk {
+			if answers(evt, ev.ID) {
+				return evt.ID, true
+			}
+		}
+		seen += len(chunk)
+		if len(chunk) == 0 || from == "" || seen >= lookBack {
+			return "", false
+		}
+		var page *mautrix.RespMessages
+		err := b.retry(ctx, time.Minute, func(ctx context.Context) error {
+			var err error
+			page, err = b.client.Messages(ctx, roomID, from, "", mautrix.DirectionForward, mine, gapPage)
+			return err
+		})
+		if err != nil {
+			return "", false
+		}
+		chunk, from = page.Chunk, page.End
+	}
+}
+
+// answers reports whether evt is a reply to the event commandID. The
+// relation is readable even in an encrypted room: it is not encrypted.
+func answers(evt *event.Event, commandID string) bool {
+	if evt.Content.Parsed == nil && evt.Content.ParseRaw(evt.Type) != nil {
+		return false
+	}
+	msg := evt.Content.AsMessage()
+	return msg != nil && msg.RelatesTo.GetReplyTo() == id.EventID(commandID)
+}
+
+// Announce posts what the bot did by itself (a scheduled award) to the team
+// rooms, once the bot is connected; it gives up when ctx ends first.
+func (b *Bot) Announce(ctx context.Context, as []toolbox.Announcement) {
+	if len(as) == 0 {
+		return
+	}
+	select {
+	case <-b.ready:
+	case <-ctx.Done():
+		return
+	}
+	for _, a := range as {
+		b.announce(ctx, a, "")
+	}
+}
+
+// announce posts a notice in a team's room, if the configuration names
+// one. txnID, when not empty, makes posting it again a no-op.
+func (b *Bot) announce(ctx context.Context, a toolbox.Announcement, txnID string) {
+	roomID, ok := b.teamRooms[a.Team]
+	if !ok {
+		b.log.Debug().Str("team", a.Team).Msg("no room configured for the team; announcement dropped")
+		return
+	}
+	content := format.RenderMarkdown(a.Text, true, false)
+	content.MsgType = event.MsgNotice
+	if txnID == "" {
+		txnID = b.client.TxnID()
+	}
+	err := b.retry(ctx, answerBudget, func(ctx context.Context) error {
+		_, err := b.client.SendMessageEvent(ctx, roomID, event.EventMessage, &content, mautrix.ReqSendEvent{TransactionID: txnID})
+		return err
+	})
+	if err != nil {
+		b.log.Warn().Err(err).Str("team", a.Team).Msg("cannot post an announcement")
+	}
+}

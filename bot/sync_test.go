@@ -1,0 +1,161 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"smartup0.org/engelbot/bot/state"
+)
+
+// connectWithToken gives the test bot a client with a working token.
+func connectWithToken(t *testing.T, hs *standIn, tb *testBot) {
+	t.Helper()
+	hs.on("/account/whoami", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"user_id": botID, "device_id": "BOTDEVICE"})
+	})
+	if err := tb.connect(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runSync runs the sync loop until the test ends, and waits for it then.
+func runSync(t *testing.T, tb *testBot) context.CancelFunc {
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := tb.syncLoop(ctx); err != nil {
+			t.Error(err)
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return cancel
+}
+
+// longPoll answers a sync that has nothing new the way a homeserver does:
+// it holds the request until the client gives up.
+func longPoll(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
+
+func sinces(reqs []seenRequest) []string {
+	var out []string
+	for _, r := range reqs {
+		out = append(out, r.Query["since"])
+	}
+	return out
+}
+
+// A batch whose second command cannot be recorded is asked for again from
+// the same position, so that command is queued after all — once, like the
+// first, which was recorded the first time.
+func TestSyncRetriesABatchThatWasNotRecorded(t *testing.T) {
+	hs := newStandIn(t)
+	tb := newTestBot(t, hs, Config{AccessToken: "tok"})
+	connectWithToken(t, hs, tb)
+	at := time.Now()
+	hs.on("/sync", func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Query().Get("since") {
+		case "s0":
+			writeJSON(w, 200, syncBody("s1", false, "",
+				textEvent("$first", "@carol:smartup.test", "!wallet", at),
+				textEvent("$second", "@dave:smartup.test", "!my_tasks", at)))
+		default:
+			longPoll(w, r)
+		}
+	})
+	if err := tb.db.SyncStore().SaveNextBatch(t.Context(), botID, "s0"); err != nil {
+		t.Fatal(err)
+	}
+	failed := false
+	tb.claim = func(ctx context.Context, ev state.Event) (bool, error) {
+		if ev.ID == "$second" && !failed {
+			failed = true
+			return false, errors.New("disk full")
+		}
+		return tb.db.Claim(ctx, ev)
+	}
+	runSync(t, tb)
+	hs.await(t.Context(), "a sync from s1", func() bool { return slices.Contains(sinces(hs.seen("/sync")), "s1") })
+
+	if got, want := sinces(hs.seen("/sync")), []string{"s0", "s0", "s1"}; !slices.Equal(got, want) {
+		t.Errorf("syncs asked from %v, want %v: the position moved past a batch that was not recorded", got, want)
+	}
+	tb.lanes.wait()
+	_, ran := tb.recorded()
+	slices.Sort(ran)
+	if want := []string{"$first", "$second"}; !slices.Equal(ran, want) {
+		t.Errorf("commands run: %v, want %v once each", ran, want)
+	}
+	if saved, _ := tb.db.SyncStore().LoadNextBatch(t.Context(), botID); saved != "s1" {
+		t.Errorf("saved position %q, want s1", saved)
+	}
+}
+
+// A sync whose timeline is cut ("limited") has the missing messages
+// fetched back to where the previous sync ended, and every command in the
+// gap runs, in the order sent, before the timeline's own.
+func TestSyncFillsAGapInTheTimeline(t *testing.T) {
+	hs := newStandIn(t)
+	tb := newTestBot(t, hs, Config{AccessToken: "tok"})
+	connectWithToken(t, hs, tb)
+	at := time.Now()
+	carol := "@carol:smartup.test"
+	hs.on("/sync", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("since") != "s0" {
+			longPoll(w, r)
+			return
+		}
+		writeJSON(w, 200, syncBody("s1", true, "p3", textEvent("$5", carol, "!wallet 5", at)))
+	})
+	// Two pages back from p3 to s0, newest first as /messages gives them.
+	hs.on("/messages", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if q.Get("dir") != "b" || q.Get("to") != "s0" {
+			matrixError(w, 400, "M_INVALID_PARAM", "unexpected", nil)
+			return
+		}
+		switch q.Get("from") {
+		case "p3":
+			writeJSON(w, 200, map[string]any{"start": "p3", "end": "p1", "chunk": []any{
+				textEvent("$4", carol, "!wallet 4", at), textEvent("$3", carol, "!wallet 3", at)}})
+		case "p1":
+			writeJSON(w, 200, map[string]any{"start": "p1", "end": "p0", "chunk": []any{
+				textEvent("$2", carol, "!wallet 2", at), textEvent("$1", carol, "!wallet 1", at)}})
+		default:
+			writeJSON(w, 200, map[string]any{"start": q.Get("from"), "chunk": []any{}})
+		}
+	})
+	if err := tb.db.SyncStore().SaveNextBatch(t.Context(), botID, "s0"); err != nil {
+		t.Fatal(err)
+	}
+	runSync(t, tb)
+	hs.await(t.Context(), "a sync from s1", func() bool { return slices.Contains(sinces(hs.seen("/sync")), "s1") })
+	tb.lanes.wait()
+	_, ran := tb.recorded()
+	if want := []string{"$1", "$2", "$3", "$4", "$5"}; !slices.Equal(ran, want) {
+		t.Errorf("commands run: %v, want %v (the gap's, oldest first, then the timeline's)", ran, want)
+	}
+}
+
+// The first sync of a bot that never synced is cut on purpose; the bot
+// does not fetch history from before its first start.
+func TestFirstSyncDoesNotFillGaps(t *testing.T) {
+	hs := newStandIn(t)
+	tb := newTestBot(t, hs, Config{AccessToken: "tok"})
+	connectWithToken(t, hs, tb)
+	hs.on("/sync", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("since") != "" {
+			longPoll(w, r)
+			return
+		}
+		writeJSON(w, 200, syncBody("s1", true, "p1"))
+	})
+	runSync(t, tb)
+	hs.await(t.Context(), "a sync from s1", func() bool { return slices.Contains(sinces(hs.seen("/sync")), "s1") })
+	if n := len(hs.seen("/messages")); n != 0 {
+		t.Errorf("the first sync fetched history (%d requests)", n)
+	}
+}
