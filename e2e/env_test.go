@@ -30,12 +30,15 @@ const (
 // a forge holding the seeded ledger, and Engelbot between them.
 type env struct {
 	t      *testing.T
+	dir    string
+	opts   envOptions
 	world  *demo.World
 	forge  *servers.Gitea
 	api    *gitea.Client
 	cfg    *config.Config
 	clock  func() time.Time
 	stopFn func()
+	proc   *botProcess // the bot's process, when it runs as one
 }
 
 // on is the same community seen from a subtest, so that its failures stop
@@ -62,6 +65,13 @@ type envOptions struct {
 	configure func(forge *servers.Gitea, cfg *config.Config)
 	// clock is the bot's clock (ledger and scheduled jobs); nil is time.Now.
 	clock func() time.Time
+	// timelineLimit is how many of a room's newest events one of the
+	// bot's syncs carries; 0 is the bot's default.
+	timelineLimit int
+	// process runs the bot as its own process, `engelbot run`, so that
+	// the test can stop it with a signal; the clock and timeline limit
+	// are then the production ones.
+	process bool
 }
 
 func newEnvWith(t *testing.T, opts envOptions) *env {
@@ -109,8 +119,12 @@ func newEnvWith(t *testing.T, opts envOptions) *env {
 	if err := demo.SeedStore(ctx, store, world.People); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, world: world, forge: forge, api: api, cfg: cfg, clock: opts.clock}
-	e.startBot()
+	e := &env{t: t, dir: dir, opts: opts, world: world, forge: forge, api: api, cfg: cfg, clock: opts.clock}
+	if opts.process {
+		e.startProcess()
+	} else {
+		e.startBot()
+	}
 	t.Cleanup(e.stopBot)
 	return e
 }
@@ -120,7 +134,7 @@ func newEnvWith(t *testing.T, opts envOptions) *env {
 func (e *env) startBot() {
 	e.t.Helper()
 	log := zerolog.New(zerolog.NewTestWriter(e.t)).Level(zerolog.WarnLevel)
-	a, err := app.OpenWith(e.t.Context(), e.cfg, log, app.Options{Clock: e.clock})
+	a, err := app.OpenWith(e.t.Context(), e.cfg, log, app.Options{Clock: e.clock, TimelineLimit: e.opts.timelineLimit})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -133,6 +147,12 @@ func (e *env) startBot() {
 			e.t.Errorf("engelbot stopped with: %v", err)
 		}
 	}
+	e.awaitBotJoined()
+}
+
+// awaitBotJoined waits until the bot is in the community's rooms.
+func (e *env) awaitBotJoined() {
+	e.t.Helper()
 	c := e.login("alice")
 	defer c.Close()
 	wctx, wcancel := context.WithTimeout(e.t.Context(), time.Minute)

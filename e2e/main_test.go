@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"smartup0.org/engelbot/servers"
@@ -9,5 +10,9 @@ import (
 
 func TestMain(m *testing.M) {
 	servers.RequireForTests("e2e", servers.NeedDendrite, servers.NeedGitea)
-	os.Exit(m.Run())
+	code := m.Run()
+	if builtBinary != "" {
+		_ = os.RemoveAll(filepath.Dir(builtBinary))
+	}
+	os.Exit(code)
 }
