@@ -40,13 +40,13 @@ func createRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	}
 	typ := roleTypes[strings.ToLower(c.Args[1])] // checked with the arguments
 	title, description, _ := strings.Cut(strings.Join(c.Args[2:], " "), "|")
-	if title, err = freeText(title, maxRoleTitle); err != nil {
+	if title, err = oneLine("The role title", title, maxRoleTitle); err != nil {
 		return ledger.Outcome{}, err
 	}
-	if title == "" || strings.ContainsAny(title, "\n\t") {
-		return ledger.Outcome{}, ledger.Refuse("A role needs a title of one line before any `|`: `!create_role %s %s <title> [| description]`.", c.Args[0], strings.ToLower(c.Args[1]))
+	if title == "" {
+		return ledger.Outcome{}, ledger.Refuse("A role needs a title before any `|`: `!create_role %s %s <title> [| description]`.", c.Args[0], strings.ToLower(c.Args[1]))
 	}
-	if description, err = freeText(description, maxRoleDescription); err != nil {
+	if description, err = multiLine("The description", description, maxRoleDescription); err != nil {
 		return ledger.Outcome{}, err
 	}
 	number, rest, numbered := splitTeamID(team)

@@ -44,14 +44,14 @@ func createTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	team := c.Room.Team
 	size, budget, _ := sizeArg(c.Args[0]) // its shape was checked with the arguments
 	title, desc, _ := strings.Cut(strings.Join(c.Args[1:], " "), "|")
-	title, err := freeText(strings.Join(strings.Fields(title), " "), maxTitle)
+	title, err := oneLine("The task title", title, maxTitle)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
 	if title == "" {
 		return ledger.Outcome{}, ledger.Refuse("The task needs a title: `!create_task %s <title> [| description]`.", size)
 	}
-	desc, err = freeText(desc, maxDescription)
+	desc, err = multiLine("The description", desc, maxDescription)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}

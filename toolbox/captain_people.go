@@ -34,7 +34,7 @@ func awardSK(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 		return ledger.Outcome{}, err
 	}
 	category, amount, _ := skCategoryArg(c.Args[1]) // checked with the arguments
-	note, err := freeText(strings.Join(c.Args[2:], " "), maxNote)
+	note, err := oneLine("The note", strings.Join(c.Args[2:], " "), maxNote)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
@@ -143,7 +143,7 @@ func rejectApplication(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome,
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
-	reason, err := freeText(strings.Join(c.Args[1:], " "), maxNote)
+	reason, err := oneLine("The reason", strings.Join(c.Args[1:], " "), maxNote)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}

@@ -40,7 +40,7 @@ func assessTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	for i := range scores {
 		scores[i], _ = strconv.Atoi(c.Args[1+i])
 	}
-	note, err := freeText(strings.Join(c.Args[4:], " "), maxNote)
+	note, err := oneLine("The note", strings.Join(c.Args[4:], " "), maxNote)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
@@ -239,7 +239,7 @@ func objectToTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
-	reason, err := freeText(strings.Join(c.Args[1:], " "), maxNote)
+	reason, err := oneLine("The objection", strings.Join(c.Args[1:], " "), maxNote)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}

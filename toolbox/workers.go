@@ -57,7 +57,7 @@ func applyForRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 		return ledger.Outcome{}, ledger.Refuse("Taking a role needs a Work or Organizational license, and yours is %s. An admin can change it with `!set_license`.", me.License)
 	}
 	id := c.Args[0] // a role ID's shape, checked with the arguments
-	motivation, err := freeText(strings.Join(c.Args[1:], " "), maxMotivation)
+	motivation, err := multiLine("The motivation", strings.Join(c.Args[1:], " "), maxMotivation)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
@@ -298,7 +298,7 @@ func giveKudos(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 	if to.Status != ledger.StatusActive {
 		return ledger.Outcome{}, ledger.Refuse("%s is not an active owner, so they can't receive kudos.", to.Alias)
 	}
-	reason, err := freeText(strings.Join(c.Args[1:], " "), maxKudosReason)
+	reason, err := oneLine("The reason", strings.Join(c.Args[1:], " "), maxKudosReason)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
