@@ -74,7 +74,7 @@ func createRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 		}
 		id = prefix + number + "_" + slug
 	}
-	if !roleIDShape.MatchString(id) {
+	if !isRoleID(id) {
 		return ledger.Outcome{}, ledger.Refuse("The role ID this would make, `%s`, is not one SmartupOS can use. Please choose a shorter title.", id)
 	}
 	if r, ok := tx.Role(id); ok {

@@ -113,12 +113,10 @@ func acceptApplication(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome,
 		}
 	}
 	now := tx.Now()
-	id := "ra_" + who.Alias + "_" + role.ID
-	for n := 2; ; n++ {
-		if _, taken := tx.Assignment(id); !taken {
-			break
-		}
-		id = fmt.Sprintf("ra_%s_%s_%d", who.Alias, role.ID, n)
+	id, err := firstFree(1, func(n int) (string, error) { return newAssignmentID(who.Alias, role.ID, n) },
+		func(id string) bool { _, taken := tx.Assignment(id); return taken })
+	if err != nil {
+		return ledger.Outcome{}, err
 	}
 	tx.PutAssignment(ledger.Assignment{ID: id, Role: role.ID, Alias: who.Alias, Status: ledger.StatusActive, Since: now})
 	app.State, app.Decided, app.DecidedBy = ledger.ApplicationAccepted, now, me.Alias

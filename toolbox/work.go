@@ -3,15 +3,10 @@ package toolbox
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"smartup0.org/engelbot/ledger"
 )
-
-// taskIDPattern is a task ID: 6_<objective>_<team objective>_<n>. Checking
-// the shape first also keeps path tricks out of page names.
-var taskIDPattern = regexp.MustCompile(`^6(_[0-9]{1,4}){3}$`)
 
 // maxSummary bounds free text written to the ledger.
 const maxSummary = 2000
@@ -43,7 +38,10 @@ func startWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 
 	now := tx.Now()
 	// The next free session number on this task.
-	sid := firstFreeID(id+"_ws", 1, func(s string) bool { _, ok := tx.Session(s); return ok })
+	sid, err := firstFree(1, func(n int) (string, error) { return newSessionID(id, n) }, func(s string) bool { _, ok := tx.Session(s); return ok })
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
 	page := path.Join(ledger.SessionPagesDir, sid+".md")
 	s := ledger.Session{
 		ID: sid, Task: id, Alias: me.Alias, Position: position, State: ledger.SessionOpen,
