@@ -172,3 +172,24 @@ func TestLedgerFilesStayPrintable(t *testing.T) {
 		t.Errorf("summary kept as %q, want its line break and tabs", s.Summary)
 	}
 }
+
+// What no command checks itself — here an event ID, which the transport
+// hands over — is caught by the net under every write: the write is
+// refused in plain words, nothing is written, and the error says for the
+// log what was found.
+func TestWritesWithUnprintableTextAreRefused(t *testing.T) {
+	f := newWorkersFixture(t)
+	before := f.head()
+	r := f.request(f.tb, toolbox.Request{
+		Sender: "@carol:s.test", EventID: "$ev\x1b[2J", Room: toolbox.Room{Kind: toolbox.RoomTeam, Team: opsTeam},
+		Command: "kudos", Args: []string{"dave", "thanks"},
+	})
+	f.refusedUnchanged(t, before, "kudos with an escape in its event ID", r, "not printable", "Nothing was written")
+	// The event ID goes into the SK row too, so the row is what is named.
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "U+001B") {
+		t.Errorf("the error for the log is %v, want it to say what was found", r.Err)
+	}
+	if bad := f.unprintable(); len(bad) > 0 {
+		t.Errorf("the ledger holds text that is not printable UTF-8:\n%s", strings.Join(bad, "\n"))
+	}
+}

@@ -111,6 +111,7 @@ func (tb *Toolbox) write(ctx context.Context, c *call) Reply {
 		Actor:   c.alias,
 		Command: line,
 		Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
+			garbled = nil // a conflict runs the mutation again, on fresh data
 			me, err := tb.authorize(tx, c)
 			// The sender's standing may have changed since the pre-check
 			// (a role ended meanwhile): that is a denial too.
