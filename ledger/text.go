@@ -26,11 +26,14 @@ type TextError struct {
 // than a control character).
 func (e *TextError) Invalid() bool { return e.Rune == utf8.RuneError }
 
-func (e *TextError) Error() string {
+func (e *TextError) Error() string { return fmt.Sprintf("%s at byte %d", e.what(), e.Offset) }
+
+// what says what was found, in words and a code, never as itself.
+func (e *TextError) what() string {
 	if e.Invalid() {
-		return fmt.Sprintf("a byte that is not valid UTF-8 (0x%02X) at byte %d", e.Byte, e.Offset)
+		return fmt.Sprintf("a byte that is not valid UTF-8 (0x%02X)", e.Byte)
 	}
-	return fmt.Sprintf("a control character (%U) at byte %d", e.Rune, e.Offset)
+	return fmt.Sprintf("a control character (%U)", e.Rune)
 }
 
 // CheckText returns nil when s is printable UTF-8 as the ledger keeps it,
@@ -63,8 +66,8 @@ func firstUnprintable(data []byte) *TextError {
 
 // CheckText checks everything the running mutation has written so far —
 // its rows in every index and journal, and its pages — and names the first
-// file that would hold text that is not printable UTF-8. A mutation that
-// calls it last refuses what would otherwise land in a file.
+// file that would hold text that is not printable UTF-8. A mutation calls
+// it last, and refuses rather than commit what it reports.
 func (tx *Tx) CheckText() error {
 	check := func(file string, data []byte) error {
 		if e := firstUnprintable(data); e != nil {

@@ -20,8 +20,9 @@ const textReaders = 4
 // verifyText reads every ledger file of the snapshot and reports each one
 // that holds text that is not printable UTF-8: the file, the first line
 // with such a character, what the character is (never the character
-// itself), and how many lines have one. Only commands write the ledger and
-// they keep to printable text, so anything found came in by hand.
+// itself), and how many lines have one. Commands keep to printable text,
+// so what is found came in by hand, or was written by a version of
+// Engelbot from before this check.
 func (s *Snapshot) verifyText(ctx context.Context, st Store) ([]Problem, error) {
 	var paths []string
 	for p := range s.tree {
@@ -96,24 +97,15 @@ func textProblem(path string, data []byte) *Problem {
 	if first == nil {
 		return nil
 	}
-	what := "holds " + describe(first)
+	what := "holds " + first.what()
 	switch {
 	case badLines == 2:
 		what += ", and so does 1 more line"
 	case badLines > 2:
 		what += fmt.Sprintf(", and so do %d more lines", badLines-1)
 	}
-	what += ": the ledger keeps printable UTF-8 only, so this came from outside Engelbot"
+	what += ": the ledger keeps printable UTF-8 only"
 	return &Problem{Where: fmt.Sprintf("%s line %d", path, line), What: what}
-}
-
-// describe says what a TextError found, without its offset (the line says
-// where).
-func describe(e *TextError) string {
-	if e.Invalid() {
-		return fmt.Sprintf("a byte that is not valid UTF-8 (0x%02X)", e.Byte)
-	}
-	return fmt.Sprintf("a control character (%U)", e.Rune)
 }
 
 // visible writes anything in a problem's text that is not printable —
