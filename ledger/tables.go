@@ -38,8 +38,12 @@ type index struct {
 	changed func(o *overlays) bool // by the transaction as a whole
 	running func(o *overlays) bool // by the mutation running now
 	encode  func(o *overlays) []byte
-	install func(t *tables, o *overlays)
-	pages   func(t *tables, fn func(key, wikiPath string)) // the page of each row, for tables whose rows have one
+	// runningCSV is the rows the running mutation changed, encoded, for
+	// Tx.CheckText: checking them alone keeps the check's cost off the
+	// size of the table.
+	runningCSV func(o *overlays) []byte
+	install    func(t *tables, o *overlays)
+	pages      func(t *tables, fn func(key, wikiPath string)) // the page of each row, for tables whose rows have one
 }
 
 // paged is a row that points to its markdown page.
@@ -67,6 +71,13 @@ func indexOf[R record](path string, tf func(*tables) **table[R], of func(*overla
 		changed: func(o *overlays) bool { return of(o).changed() },
 		running: func(o *overlays) bool { return len(of(o).cur) > 0 },
 		encode:  func(o *overlays) []byte { return of(o).result().encode() },
+		runningCSV: func(o *overlays) []byte {
+			rows := make([]R, 0, len(of(o).cur))
+			for _, r := range of(o).cur {
+				rows = append(rows, *r)
+			}
+			return EncodeCSV(rows)
+		},
 		install: func(t *tables, o *overlays) { *tf(t) = of(o).result() },
 		pages: func(t *tables, fn func(key, wikiPath string)) {
 			for _, r := range (*tf(t)).rows {

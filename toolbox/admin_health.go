@@ -24,7 +24,8 @@ var cmdVerify = &Command{
 	Summary: "check the ledger's integrity: audit chain, audit rows, SC, pages, history",
 	Help: "Checks the whole ledger: the master-events hash chain is unbroken and numbered without gaps; every transaction and work " +
 		"session has its audit row; every SC settlement settles a pending row once; every page an index points to exists and no page " +
-		"is left without one; and every commit in the history names audit rows for what it changed. Answers \"all clear\", or lists " +
+		"is left without one; every file is printable text (no control characters or stray bytes, which only a hand edit can bring in); " +
+		"and every commit in the history names audit rows for what it changed. Answers \"all clear\", or lists " +
 		fmt.Sprintf("the problems with the files they are in (the first %d; `engelbot verify` on the server lists them all).", maxProblemsListed),
 	run: runVerify,
 }
@@ -41,7 +42,7 @@ func runVerify(ctx context.Context, tb *Toolbox, _ *call) Reply {
 	if len(v.Problems) == 0 {
 		var b strings.Builder
 		fmt.Fprintf(&b, "**All clear.** The audit trail's %d rows form an unbroken chain; every transaction and work session has its audit row; "+
-			"SC settlements add up; every page is where its index says.", v.Snapshot.EventCount())
+			"SC settlements add up; every page is where its index says; every file is printable text.", v.Snapshot.EventCount())
 		if v.History {
 			fmt.Fprintf(&b, " All %d commits of the history name audit rows for what they changed.", v.Commits)
 		}

@@ -34,7 +34,8 @@ var cmdAddOwner = &Command{
 	Summary: "onboard an owner: a public Book of Owners row, and their real name and e-mail in the private identity mapping",
 	Help: "Adds someone to the Book of Owners under a public alias, with a license (campaign, watch, work or organizational). " +
 		"The Matrix ID must be of this community's homeserver. Aliases are 2–32 characters: lower-case letters, digits, `_`, `-` and `.`, " +
-		"starting with a letter or digit, and not taken by anyone else. A real name (several words, or in quotes) and an e-mail address " +
+		"starting and ending with a letter or digit, not a device name Windows reserves (`con`, `nul`, `com1`, `lpt1`…, even with an extension), " +
+		"and not taken by anyone else. A real name (several words, or in quotes) and an e-mail address " +
 		"(the last argument) are optional; they go only to the private identity mapping, never to the ledger, a shared room or the log, " +
 		"and the audit trail records the command without them. Example: `!add_owner @frank:smartup0.org frank work Frank Jansen frank@example.org`.",
 	run:   runAddOwner,
@@ -49,14 +50,7 @@ type newOwner struct {
 
 func (n newOwner) private() bool { return n.realName != "" || n.email != "" }
 
-var (
-	matrixIDShape = regexp.MustCompile(`^@[a-z0-9._=/+-]{1,255}:[A-Za-z0-9.-]+(:[0-9]{1,5})?$`)
-	aliasShape    = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,31}$`)
-)
-
-// reservedAliases are names the ledger already uses for itself: scheduled
-// work is recorded with the actor engelbot.
-var reservedAliases = []string{"engelbot"}
+var matrixIDShape = regexp.MustCompile(`^@[a-z0-9._=/+-]{1,255}:[A-Za-z0-9.-]+(:[0-9]{1,5})?$`)
 
 const (
 	maxRealName = 100
@@ -90,21 +84,6 @@ func parseNewOwner(args []string) (newOwner, error) {
 		return n, err
 	}
 	return n, nil
-}
-
-func checkAlias(alias string) error {
-	switch {
-	case alias != strings.ToLower(alias) && aliasShape.MatchString(strings.ToLower(alias)):
-		return ledger.Refuse("Aliases are lower case: use `%s`.", strings.ToLower(alias))
-	case !aliasShape.MatchString(alias):
-		return ledger.Refuse("%s can't be an alias. An alias is 2–32 characters — lower-case letters, digits, `_`, `-` and `.` — and starts with a letter or a digit, like `frank` or `frank.j`.", quoteArg(alias))
-	}
-	for _, r := range reservedAliases {
-		if alias == r {
-			return ledger.Refuse("`%s` is the name Engelbot records its own work under, so it can't be an owner's alias. Please choose another.", alias)
-		}
-	}
-	return nil
 }
 
 // validEmail accepts a plain address (no display name, no angle brackets)

@@ -79,7 +79,7 @@ func deactivate(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	if o.Status != ledger.StatusActive {
 		return ledger.Outcome{}, ledger.Refuse("%s is already %s.", o.Alias, o.Status)
 	}
-	if _, err := freeText(strings.Join(c.Args[1:], " "), maxDeactivateReason); err != nil {
+	if _, err := oneLine("The reason", strings.Join(c.Args[1:], " "), maxDeactivateReason); err != nil {
 		return ledger.Outcome{}, err
 	}
 	if s, ok := openSession(tx, o.Alias); ok {

@@ -16,8 +16,8 @@ import (
 const (
 	maxRoleTitle       = 100
 	maxRoleDescription = 2000
-	maxSlugWords       = 5  // keeps the ID within the shape !apply accepts
-	maxSlugWord        = 20 // characters per word of the ID
+	maxSlugWords       = roleIDWords - 3 // 4, 2 and the team's number take three words of a role ID
+	maxSlugWord        = 20              // characters per word of the ID, well within a role ID's
 )
 
 var cmdCreateRole = &Command{
@@ -40,13 +40,13 @@ func createRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	}
 	typ := roleTypes[strings.ToLower(c.Args[1])] // checked with the arguments
 	title, description, _ := strings.Cut(strings.Join(c.Args[2:], " "), "|")
-	if title, err = freeText(title, maxRoleTitle); err != nil {
+	if title, err = oneLine("The role title", title, maxRoleTitle); err != nil {
 		return ledger.Outcome{}, err
 	}
-	if title == "" || strings.ContainsAny(title, "\n\t") {
-		return ledger.Outcome{}, ledger.Refuse("A role needs a title of one line before any `|`: `!create_role %s %s <title> [| description]`.", c.Args[0], strings.ToLower(c.Args[1]))
+	if title == "" {
+		return ledger.Outcome{}, ledger.Refuse("A role needs a title before any `|`: `!create_role %s %s <title> [| description]`.", c.Args[0], strings.ToLower(c.Args[1]))
 	}
-	if description, err = freeText(description, maxRoleDescription); err != nil {
+	if description, err = multiLine("The description", description, maxRoleDescription); err != nil {
 		return ledger.Outcome{}, err
 	}
 	number, rest, numbered := splitTeamID(team)
@@ -54,7 +54,7 @@ func createRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 		return ledger.Outcome{}, ledger.Refuse("%s has no team number in its ID (`%s`), so I can't make a role ID for it.", teamWords(tx, team), team)
 	}
 
-	var id string
+	slug := ""
 	switch typ {
 	case ledger.RoleCaptain:
 		for r := range tx.Roles() {
@@ -62,20 +62,14 @@ func createRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 				return ledger.Outcome{}, ledger.Refuse("%s already has its captain role, %s (`%s`); a team has one.", teamWords(tx, team), r.Title, r.ID)
 			}
 		}
-		id = "4_1_" + number + "_tc_" + strings.ToLower(rest)
 	default:
-		slug := roleSlug(title)
-		if slug == "" {
+		if slug = roleSlug(title); slug == "" {
 			return ledger.Outcome{}, ledger.Refuse("The role ID is made from the title's letters a–z and digits, and this title has none. Please give the title in Latin letters.")
 		}
-		prefix := "4_2_"
-		if typ == ledger.RoleJunior {
-			prefix = "4_3_"
-		}
-		id = prefix + number + "_" + slug
 	}
-	if !roleIDShape.MatchString(id) {
-		return ledger.Outcome{}, ledger.Refuse("The role ID this would make, `%s`, is not one SmartupOS can use. Please choose a shorter title.", id)
+	id, err := newRoleID(typ, number, rest, slug)
+	if err != nil {
+		return ledger.Outcome{}, err
 	}
 	if r, ok := tx.Role(id); ok {
 		return ledger.Outcome{}, ledger.Refuse("There is already a role `%s`: %s in %s (%s). Choose another title, or `!open_roles` to see it.", id, r.Title, teamWords(tx, r.Team), r.Status)

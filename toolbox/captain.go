@@ -44,14 +44,14 @@ func createTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	team := c.Room.Team
 	size, budget, _ := sizeArg(c.Args[0]) // its shape was checked with the arguments
 	title, desc, _ := strings.Cut(strings.Join(c.Args[1:], " "), "|")
-	title, err := freeText(strings.Join(strings.Fields(title), " "), maxTitle)
+	title, err := oneLine("The task title", title, maxTitle)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
 	if title == "" {
 		return ledger.Outcome{}, ledger.Refuse("The task needs a title: `!create_task %s <title> [| description]`.", size)
 	}
-	desc, err = freeText(desc, maxDescription)
+	desc, err = multiLine("The description", desc, maxDescription)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
@@ -59,9 +59,13 @@ func createTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	if !ok {
 		return ledger.Outcome{}, ledger.Refuse("The %s has no open objective, and every task serves one. An admin can add one to the ledger first.", teamWords(tx, team))
 	}
+	taskID, err := nextTaskID(tx, obj.ID)
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
 	now := tx.Now()
 	task := ledger.Task{
-		ID: nextTaskID(tx, obj.ID), Team: team, Objective: obj.ID, Title: title, Size: size, BudgetSC: budget,
+		ID: taskID, Team: team, Objective: obj.ID, Title: title, Size: size, BudgetSC: budget,
 		State: ledger.TaskOpen, CreatedBy: me.Alias, Created: now, Updated: now,
 	}
 	task.WikiPath = path.Join(ledger.TaskPagesDir, task.ID+".md")
@@ -89,7 +93,7 @@ func teamObjective(tx *ledger.Tx, team string) (ledger.Objective, bool) {
 
 // nextTaskID numbers a new task of objective 5_X_Y as 6_X_Y_<n>, one past
 // the highest n used.
-func nextTaskID(tx *ledger.Tx, objective string) string {
+func nextTaskID(tx *ledger.Tx, objective string) (string, error) {
 	prefix := "6" + strings.TrimPrefix(objective, "5") + "_"
 	n := 0
 	for t := range tx.Tasks() {
@@ -99,7 +103,7 @@ func nextTaskID(tx *ledger.Tx, objective string) string {
 			}
 		}
 	}
-	return prefix + strconv.Itoa(n+1)
+	return newTaskID(objective, n+1)
 }
 
 // announceTask tells the team room of a new task.

@@ -34,7 +34,7 @@ func awardSK(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 		return ledger.Outcome{}, err
 	}
 	category, amount, _ := skCategoryArg(c.Args[1]) // checked with the arguments
-	note, err := freeText(strings.Join(c.Args[2:], " "), maxNote)
+	note, err := oneLine("The note", strings.Join(c.Args[2:], " "), maxNote)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
@@ -113,12 +113,10 @@ func acceptApplication(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome,
 		}
 	}
 	now := tx.Now()
-	id := "ra_" + who.Alias + "_" + role.ID
-	for n := 2; ; n++ {
-		if _, taken := tx.Assignment(id); !taken {
-			break
-		}
-		id = fmt.Sprintf("ra_%s_%s_%d", who.Alias, role.ID, n)
+	id, err := firstFree(1, func(n int) (string, error) { return newAssignmentID(who.Alias, role.ID, n) },
+		func(id string) bool { _, taken := tx.Assignment(id); return taken })
+	if err != nil {
+		return ledger.Outcome{}, err
 	}
 	tx.PutAssignment(ledger.Assignment{ID: id, Role: role.ID, Alias: who.Alias, Status: ledger.StatusActive, Since: now})
 	app.State, app.Decided, app.DecidedBy = ledger.ApplicationAccepted, now, me.Alias
@@ -143,7 +141,7 @@ func rejectApplication(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome,
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
-	reason, err := freeText(strings.Join(c.Args[1:], " "), maxNote)
+	reason, err := oneLine("The reason", strings.Join(c.Args[1:], " "), maxNote)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}

@@ -40,7 +40,7 @@ func assessTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	for i := range scores {
 		scores[i], _ = strconv.Atoi(c.Args[1+i])
 	}
-	note, err := freeText(strings.Join(c.Args[4:], " "), maxNote)
+	note, err := oneLine("The note", strings.Join(c.Args[4:], " "), maxNote)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
@@ -89,8 +89,12 @@ func assessTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 		tx.PutAssessment(prev)
 		reassessed = fmt.Sprintf(" This replaces assessment %s.", prev.ID)
 	}
+	aID, err := nextAssessmentID(tx)
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
 	a := ledger.Assessment{
-		ID: nextAssessmentID(tx), Task: task.ID, Effort: scores[0], Learning: scores[1], Collaboration: scores[2],
+		ID: aID, Task: task.ID, Effort: scores[0], Learning: scores[1], Collaboration: scores[2],
 		PayoutPct: pct, PayoutSC: att + def, AttackerSC: att, DefenderSC: def, State: ledger.AssessmentAssessed,
 		AssessedBy: me.Alias, Assessed: now, Note: note,
 	}
@@ -175,8 +179,8 @@ func settlePending(tx *ledger.Tx, a ledger.Assessment, kind, note string) []ledg
 }
 
 // nextAssessmentID is as_<n> for the first n not taken.
-func nextAssessmentID(tx *ledger.Tx) string {
-	return firstFreeID("as_", countOf(tx.Assessments())+1, func(id string) bool { _, ok := tx.Assessment(id); return ok })
+func nextAssessmentID(tx *ledger.Tx) (string, error) {
+	return firstFree(countOf(tx.Assessments())+1, newAssessmentID, func(id string) bool { _, ok := tx.Assessment(id); return ok })
 }
 
 var cmdApprove = &Command{
@@ -239,7 +243,7 @@ func objectToTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
-	reason, err := freeText(strings.Join(c.Args[1:], " "), maxNote)
+	reason, err := oneLine("The objection", strings.Join(c.Args[1:], " "), maxNote)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}

@@ -280,7 +280,11 @@ func assessmentWords(t ledger.Task, a ledger.Assessment) string {
 func taskSessions(tx *ledger.Tx, task string) []ledger.Session {
 	var out []ledger.Session
 	for n := 1; ; n++ {
-		s, ok := tx.Session(fmt.Sprintf("%s_ws%d", task, n))
+		id, err := newSessionID(task, n)
+		if err != nil {
+			return out
+		}
+		s, ok := tx.Session(id)
 		if !ok {
 			return out
 		}

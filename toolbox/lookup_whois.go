@@ -3,7 +3,6 @@ package toolbox
 import (
 	"cmp"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -68,23 +67,19 @@ func queryWhois(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 	return Reply{Text: strings.TrimRight(b.String(), "\n")}
 }
 
-// matrixToPrefix starts a Matrix mention link, as clients write pills.
-const matrixToPrefix = "matrix.to/#/"
-
 // findOwner finds an owner by alias, by Matrix ID, or by a mention: the
 // Markdown pill [name](https://matrix.to/#/@alias:server), a bare
-// matrix.to link, or "alias:" as clients put a mention at the start of a
-// line. Identity is the Matrix ID; a display name is never looked up.
+// matrix.to link (see mentionLink), or "alias:" as clients put a mention
+// at the start of a line. Identity is the Matrix ID; a display name is
+// never looked up.
 func findOwner(tx *ledger.Tx, raw string) (ledger.Owner, error) {
 	s := strings.TrimSpace(raw)
-	if i := strings.Index(s, matrixToPrefix); i >= 0 {
-		s = s[i+len(matrixToPrefix):]
-		if j := strings.IndexAny(s, ")>? "); j >= 0 {
-			s = s[:j]
-		}
-		if u, err := url.PathUnescape(s); err == nil {
-			s = u
-		}
+	id, isLink, err := mentionLink(s)
+	if err != nil {
+		return ledger.Owner{}, err
+	}
+	if isLink {
+		s = id
 	}
 	s = strings.TrimSuffix(s, ":")
 	if strings.HasPrefix(s, "@") && strings.Contains(s, ":") {

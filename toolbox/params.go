@@ -2,7 +2,6 @@ package toolbox
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -86,23 +85,21 @@ func (k Kind) String() string {
 	return "text"
 }
 
-var applicationIDShape = regexp.MustCompile(`^(?i)app_[0-9]{1,9}$`)
-
 // check refuses an argument of the wrong shape, in words that say what
 // would work. Only the shape: whether the thing exists is the rule's
 // business.
 func (p Param) check(c *Command, arg string) error {
 	switch p.Kind {
 	case KindTask:
-		if !taskIDPattern.MatchString(arg) {
+		if !isTaskID(arg) {
 			return ledger.Refuse("%s is not a task ID. Task IDs look like `6_1_2_3`; `!tasks` lists them.", quoteArg(arg))
 		}
 	case KindRole:
-		if !roleIDShape.MatchString(arg) {
+		if !isRoleID(arg) {
 			return ledger.Refuse("%s is not a role ID. Role IDs look like `4_2_7`; `!open_roles` lists the roles recruiting now.", quoteArg(arg))
 		}
 	case KindApplication:
-		if !applicationIDShape.MatchString(arg) {
+		if !isApplicationID(arg) {
 			return ledger.Refuse("%s is not an application ID. They look like `app_3`; the team's room hears of each application with its ID.", quoteArg(arg))
 		}
 	case KindSize:

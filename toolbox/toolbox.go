@@ -3,8 +3,10 @@ package toolbox
 import (
 	"context"
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"smartup0.org/engelbot/ledger"
 )
@@ -100,12 +102,16 @@ func (tb *Toolbox) Run(ctx context.Context, req Request) Reply {
 // write sends the command's mutation to the ledger. The permission check
 // runs again inside the mutation, against the data it commits on.
 func (tb *Toolbox) write(ctx context.Context, c *call) Reply {
-	denied := false // set by the mutation, which the writer runs before Apply returns
+	// Both set by the mutation, which the writer runs before Apply returns.
+	denied := false
+	var garbled error // text the command would write that is not printable
+	line := c.commandLine()
 	res, err := tb.ledger.Apply(ctx, ledger.Mutation{
 		EventID: c.EventID,
 		Actor:   c.alias,
-		Command: c.commandLine(),
+		Command: line,
 		Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
+			garbled = nil // a conflict runs the mutation again, on fresh data
 			me, err := tb.authorize(tx, c)
 			// The sender's standing may have changed since the pre-check
 			// (a role ended meanwhile): that is a denial too.
@@ -113,31 +119,53 @@ func (tb *Toolbox) write(ctx context.Context, c *call) Reply {
 			if err != nil {
 				return ledger.Outcome{}, err
 			}
-			return c.cmd.write(tx, me, c)
+			out, err := c.cmd.write(tx, me, c)
+			if err != nil {
+				return out, err
+			}
+			if garbled = checkWritten(tx, c.EventID, line, out); garbled != nil {
+				return ledger.Outcome{}, errGarbled
+			}
+			return out, nil
 		},
 	})
 	if err != nil {
 		return unavailable(err)
 	}
 	r := Reply{Text: res.Reply, Refused: res.Refused, Denied: res.Refused && denied, Duplicate: res.Duplicate}
+	if res.Refused {
+		r.Err = garbled // a command let such text through: the log should say which
+	}
 	if !res.Refused && !res.Duplicate && c.cmd.announce != nil {
 		r.Announce = c.cmd.announce(tb.ledger.Current().ReadAt(tb.ledger.Now()), c, res)
 	}
 	return r
 }
 
-// commandLine is the command as the audit row records it.
+// commandLine is the command as the audit row records it: each argument
+// as typed when it reads back as itself, else as a quoted Go string. The
+// quoting writes control characters and bytes that are not UTF-8 as
+// visible escapes (\x1b, \u009b, \xff), so the audit trail stays printable
+// text whatever a client sent, and still says exactly what it was.
 func (c *call) commandLine() string {
 	if c.line != "" {
 		return c.line
 	}
 	parts := append([]string{"!" + c.cmd.Name}, c.Args...)
 	for i, p := range parts {
-		if strings.ContainsAny(p, " \t\n\"") {
-			parts[i] = fmt.Sprintf("%q", p)
+		if needsQuotes(p) {
+			parts[i] = strconv.Quote(p)
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// needsQuotes: an empty argument, or one with a space, a quote, or anything
+// not printable, would not read back as itself unquoted.
+func needsQuotes(arg string) bool {
+	return arg == "" || !utf8.ValidString(arg) || strings.ContainsFunc(arg, func(r rune) bool {
+		return r == '"' || unicode.IsSpace(r) || !unicode.IsPrint(r)
+	})
 }
 
 func refused(text string) Reply { return Reply{Text: text, Refused: true} }

@@ -3,16 +3,10 @@ package toolbox
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"smartup0.org/engelbot/ledger"
 )
-
-// taskIDPattern is a task ID: 6_<objective>_<team objective>_<n>. Checking
-// the shape first also keeps path tricks out of page names.
-var taskIDPattern = regexp.MustCompile(`^6(_[0-9]{1,4}){3}$`)
 
 // maxSummary bounds free text written to the ledger.
 const maxSummary = 2000
@@ -44,7 +38,10 @@ func startWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 
 	now := tx.Now()
 	// The next free session number on this task.
-	sid := firstFreeID(id+"_ws", 1, func(s string) bool { _, ok := tx.Session(s); return ok })
+	sid, err := firstFree(1, func(n int) (string, error) { return newSessionID(id, n) }, func(s string) bool { _, ok := tx.Session(s); return ok })
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
 	page := path.Join(ledger.SessionPagesDir, sid+".md")
 	s := ledger.Session{
 		ID: sid, Task: id, Alias: me.Alias, Position: position, State: ledger.SessionOpen,
@@ -70,7 +67,7 @@ var cmdStopWork = &Command{
 }
 
 func stopWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
-	summary, err := freeText(strings.Join(c.Args, " "), maxSummary)
+	summary, err := multiLine("The summary", strings.Join(c.Args, " "), maxSummary)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
@@ -138,27 +135,4 @@ func duration(minutes int) string {
 		return fmt.Sprintf("%d min", minutes)
 	}
 	return fmt.Sprintf("%d h %02d min", minutes/60, minutes%60)
-}
-
-// freeText cleans text an owner typed before it goes into the ledger: valid
-// UTF-8, no carriage returns or other control characters but newline and
-// tab, trimmed, and not longer than max characters.
-func freeText(s string, max int) (string, error) {
-	if !utf8.ValidString(s) {
-		return "", ledger.Refuse("That text is not valid UTF-8; please type it again.")
-	}
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return r
-		}
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, strings.ReplaceAll(s, "\r\n", "\n"))
-	s = strings.TrimSpace(s)
-	if n := utf8.RuneCountInString(s); n > max {
-		return "", ledger.Refuse("That text is %d characters long; the limit is %d. Please shorten it.", n, max)
-	}
-	return s, nil
 }

@@ -3,7 +3,6 @@ package toolbox
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 	"time"
 
@@ -13,10 +12,6 @@ import (
 // workerCommands are the workers' writes beyond work sessions: applying for
 // a role, claiming tasks, kudos.
 var workerCommands = []*Command{cmdApply, cmdClaim, cmdUnclaim, cmdKudos}
-
-// roleIDShape is a role ID (4_1_7_tc_operational_team, 4_2_3). Checking the
-// shape first keeps odd input out of lookups and answers.
-var roleIDShape = regexp.MustCompile(`^4(_[0-9A-Za-z]{1,40}){1,8}$`)
 
 // The community's numbers for these commands.
 const (
@@ -57,7 +52,7 @@ func applyForRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 		return ledger.Outcome{}, ledger.Refuse("Taking a role needs a Work or Organizational license, and yours is %s. An admin can change it with `!set_license`.", me.License)
 	}
 	id := c.Args[0] // a role ID's shape, checked with the arguments
-	motivation, err := freeText(strings.Join(c.Args[1:], " "), maxMotivation)
+	motivation, err := multiLine("The motivation", strings.Join(c.Args[1:], " "), maxMotivation)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
@@ -84,9 +79,13 @@ func applyForRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 		}
 	}
 
+	appID, err := nextApplicationID(tx)
+	if err != nil {
+		return ledger.Outcome{}, err
+	}
 	now := tx.Now()
 	app := ledger.Application{
-		ID: nextApplicationID(tx), Role: id, Alias: me.Alias, State: ledger.ApplicationPending,
+		ID: appID, Role: id, Alias: me.Alias, State: ledger.ApplicationPending,
 		Motivation: motivation, Submitted: now,
 	}
 	app.WikiPath = path.Join(ledger.ApplicationPagesDir, app.ID+".md")
@@ -101,8 +100,8 @@ func applyForRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 
 // nextApplicationID is app_<n> for the first n not taken: the count of
 // applications plus one, unless rows were numbered otherwise.
-func nextApplicationID(tx *ledger.Tx) string {
-	return firstFreeID("app_", countOf(tx.Applications())+1, func(id string) bool { _, ok := tx.Application(id); return ok })
+func nextApplicationID(tx *ledger.Tx) (string, error) {
+	return firstFree(countOf(tx.Applications())+1, newApplicationID, func(id string) bool { _, ok := tx.Application(id); return ok })
 }
 
 // applicationPage renders an application's page from its row. Motivations
@@ -298,7 +297,7 @@ func giveKudos(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 	if to.Status != ledger.StatusActive {
 		return ledger.Outcome{}, ledger.Refuse("%s is not an active owner, so they can't receive kudos.", to.Alias)
 	}
-	reason, err := freeText(strings.Join(c.Args[1:], " "), maxKudosReason)
+	reason, err := oneLine("The reason", strings.Join(c.Args[1:], " "), maxKudosReason)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}

@@ -303,10 +303,15 @@ func TestKudosRecords(t *testing.T) {
 		{"carol", "!kudos frank thanks", "frank is not an active owner"},
 		{"carol", "!kudos nobody thanks", "no owner called \"nobody\""},
 		{"carol", "!kudos dave", "Usage: `!kudos <alias> <reason>`"},
-		{"carol", "!kudos dave \x01\x02", "need a reason"},
+		{"carol", "!kudos dave \x01\x02", "control character (U+0001)"},
 		{"erin", "!kudos dave thanks", "license (watch)"},
 		{"gina", "!kudos dave thanks", "hold no active role"},
 	})
+	// Only blanks, as the bot passes a quoted argument: no reason.
+	r = f.request(f.tb, toolbox.Request{Sender: "@carol:s.test", Room: toolbox.Room{Kind: toolbox.RoomTeam, Team: opsTeam}, Command: "kudos", Args: []string{"dave", " \n\t "}})
+	if !r.Refused || !strings.Contains(r.Text, "need a reason") {
+		t.Errorf("kudos with a blank reason → %+v, want a refusal saying it needs a reason", r)
+	}
 }
 
 // A giver may give 5 kudos a UTC day: the sixth is refused until midnight.
