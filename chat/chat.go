@@ -19,9 +19,10 @@ import (
 
 // Client is one person's Matrix session.
 type Client struct {
-	mx     *mautrix.Client
-	cancel context.CancelFunc
-	done   chan struct{}
+	mx       *mautrix.Client
+	password string // to renew a session the homeserver ended
+	cancel   context.CancelFunc
+	done     chan struct{}
 
 	mu      sync.Mutex
 	replies map[id.EventID][]Reply // answers by the event they reply to
@@ -48,15 +49,10 @@ func Login(ctx context.Context, homeserver, userID, password string) (*Client, e
 	if err != nil {
 		return nil, err
 	}
-	localpart, _, _ := strings.Cut(strings.TrimPrefix(userID, "@"), ":")
-	if _, err := mx.Login(ctx, &mautrix.ReqLogin{
-		Type:       mautrix.AuthTypePassword,
-		Identifier: mautrix.UserIdentifier{Type: mautrix.IdentifierTypeUser, User: localpart},
-		Password:   password, StoreCredentials: true,
-	}); err != nil {
-		return nil, fmt.Errorf("logging in as %s: %w", userID, err)
+	c := &Client{mx: mx, password: password, replies: map[id.EventID][]Reply{}, notices: map[id.RoomID][]Reply{}, joined: map[id.RoomID]bool{}, changed: make(chan struct{}), done: make(chan struct{})}
+	if err := c.login(ctx); err != nil {
+		return nil, err
 	}
-	c := &Client{mx: mx, replies: map[id.EventID][]Reply{}, notices: map[id.RoomID][]Reply{}, joined: map[id.RoomID]bool{}, changed: make(chan struct{}), done: make(chan struct{})}
 	syncer := mautrix.NewDefaultSyncer()
 	syncer.OnSync(c.onSync)
 	mx.Syncer = syncer
@@ -64,13 +60,46 @@ func Login(ctx context.Context, homeserver, userID, password string) (*Client, e
 	c.cancel = cancel
 	go func() {
 		defer close(c.done)
-		for syncCtx.Err() == nil {
-			if err := mx.SyncWithContext(syncCtx); err != nil && syncCtx.Err() == nil {
-				time.Sleep(200 * time.Millisecond) // the homeserver blinked; try again
-			}
-		}
+		c.syncLoop(syncCtx)
 	}()
 	return c, nil
+}
+
+// login logs in with the password, on the device of the previous login if
+// there was one, so that a renewed session is the same device.
+func (c *Client) login(ctx context.Context) error {
+	localpart, _, _ := strings.Cut(strings.TrimPrefix(string(c.mx.UserID), "@"), ":")
+	if _, err := c.mx.Login(ctx, &mautrix.ReqLogin{
+		Type:       mautrix.AuthTypePassword,
+		Identifier: mautrix.UserIdentifier{Type: mautrix.IdentifierTypeUser, User: localpart},
+		Password:   c.password, DeviceID: c.mx.DeviceID, StoreCredentials: true,
+	}); err != nil {
+		return fmt.Errorf("logging in as %s: %w", c.mx.UserID, err)
+	}
+	return nil
+}
+
+// syncLoop syncs until ctx ends. mautrix's loop waits out a failing
+// homeserver by itself and returns only when the session has ended (or a
+// sync could not be handled): the session is renewed then, and failures
+// in a row wait longer and longer.
+func (c *Client) syncLoop(ctx context.Context) {
+	wait := 200 * time.Millisecond
+	for ctx.Err() == nil {
+		err := c.mx.SyncWithContext(ctx)
+		if err == nil || ctx.Err() != nil {
+			continue
+		}
+		if errors.Is(err, mautrix.MUnknownToken) && c.login(ctx) == nil {
+			wait = 200 * time.Millisecond
+			continue
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+		}
+		wait = min(2*wait, 30*time.Second)
+	}
 }
 
 // UserID is who this client is.
