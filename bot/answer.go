@@ -29,8 +29,9 @@ import (
 //     forgot the transaction).
 
 // answerBudget bounds how long one answer keeps being retried in the
-// running process; after that it waits for the next start.
-const answerBudget = 10 * time.Minute
+// running process (the sender's next commands wait behind it); after that
+// it waits for the next start.
+const answerBudget = 5 * time.Minute
 
 // lookBack bounds the search for an earlier answer: the bot's own events
 // after the command, this many at most.

@@ -13,16 +13,15 @@ import (
 	"smartup0.org/engelbot/toolbox"
 )
 
-// handleTimeout bounds one command, answer included.
-const handleTimeout = 3 * time.Minute
+// runTimeout bounds running one command; its answer has a bound of its
+// own (answerBudget).
+const runTimeout = 3 * time.Minute
 
 // handle runs one recorded command and answers it. It runs in a sender's
 // lane, never in the sync loop.
 func (b *Bot) handle(ev state.Event) {
-	ctx, cancel := context.WithTimeout(b.work, handleTimeout)
-	defer cancel()
 	log := b.log.With().Str("event_id", ev.ID).Str("room_id", ev.RoomID).Str("sender", ev.Sender).Logger()
-	ctx = log.WithContext(ctx)
+	ctx := log.WithContext(b.work)
 	defer func() {
 		if r := recover(); r != nil {
 			log.Error().Interface("panic", r).Str("stack", string(debug.Stack())).Msg("a command panicked")
@@ -30,7 +29,9 @@ func (b *Bot) handle(ev state.Event) {
 		}
 	}()
 
-	reply := b.run(ctx, ev)
+	runCtx, cancel := context.WithTimeout(ctx, runTimeout)
+	reply := b.run(runCtx, ev)
+	cancel()
 	if reply.Err != nil && b.stopping.Err() != nil {
 		// Cut off by the shutdown: not the owner's problem, nor an answer.
 		// It stays recorded; the next start runs it again, and the
