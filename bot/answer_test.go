@@ -48,9 +48,7 @@ func sends(hs *standIn) []string {
 // error backs off, and the answer goes out once, with one transaction ID
 // for every attempt, and the command is marked answered by it.
 func TestAnswerWaitsOutRateLimitsAndServerErrors(t *testing.T) {
-	hs := newStandIn(t)
-	tb := newTestBot(t, hs, Config{AccessToken: "tok"})
-	connectWithToken(t, hs, tb)
+	hs, tb := connectedBot(t)
 	var attempts atomic.Int32
 	hs.on("/send/m.room.message/", func(w http.ResponseWriter, r *http.Request) {
 		switch attempts.Add(1) {
@@ -90,9 +88,7 @@ func TestAnswerWaitsOutRateLimitsAndServerErrors(t *testing.T) {
 // An answer the homeserver refuses for good is not retried, and the
 // command stays unanswered for the next start, not marked answered.
 func TestAnswerRefusedForGoodIsLeftForTheNextStart(t *testing.T) {
-	hs := newStandIn(t)
-	tb := newTestBot(t, hs, Config{AccessToken: "tok"})
-	connectWithToken(t, hs, tb)
+	hs, tb := connectedBot(t)
 	hs.on("/send/m.room.message/", func(w http.ResponseWriter, r *http.Request) {
 		matrixError(w, 403, "M_FORBIDDEN", "You are not in this room", nil)
 	})
@@ -114,9 +110,7 @@ func TestAnswerRefusedForGoodIsLeftForTheNextStart(t *testing.T) {
 
 // An answer that keeps failing is retried within a bound, not forever.
 func TestAnswerRetriesAreBounded(t *testing.T) {
-	hs := newStandIn(t)
-	tb := newTestBot(t, hs, Config{AccessToken: "tok"})
-	connectWithToken(t, hs, tb)
+	hs, tb := connectedBot(t)
 	hs.on("/send/m.room.message/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 503, map[string]any{})
 	})
@@ -140,9 +134,7 @@ func TestAnswerRetriesAreBounded(t *testing.T) {
 // A command whose answer a previous run began to send is looked up first:
 // when the answer is in the room, it is not sent again.
 func TestResumedAnswerIsFoundNotSentAgain(t *testing.T) {
-	hs := newStandIn(t)
-	tb := newTestBot(t, hs, Config{AccessToken: "tok"})
-	connectWithToken(t, hs, tb)
+	hs, tb := connectedBot(t)
 	hs.on("/context/", func(w http.ResponseWriter, r *http.Request) {
 		if !strings.Contains(r.URL.Query().Get("filter"), botID) {
 			matrixError(w, 400, "M_INVALID_PARAM", "the lookup should ask for the bot's events only", nil)
@@ -177,9 +169,7 @@ func TestResumedAnswerIsFoundNotSentAgain(t *testing.T) {
 // When the earlier attempt left no answer in the room, it is sent, with
 // the same transaction ID as the first attempt.
 func TestResumedAnswerIsSentWhenNotFound(t *testing.T) {
-	hs := newStandIn(t)
-	tb := newTestBot(t, hs, Config{AccessToken: "tok"})
-	connectWithToken(t, hs, tb)
+	hs, tb := connectedBot(t)
 	hs.on("/context/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"events_after": []any{}})
 	})

@@ -15,23 +15,32 @@ import (
 	"smartup0.org/engelbot/bot/state"
 )
 
-// Only commands from people of our own homeserver, sent after the bot's
-// first start, that are plain text and not edits, are queued — once each.
-func TestConsiderFiltersEvents(t *testing.T) {
-	ctx := context.Background()
-	db, err := state.Open(ctx, t.TempDir()+"/state.db", zerolog.Nop())
+// offlineBot is a bot with a fresh database and no homeserver, first
+// started at first, whose clock says now; the commands its lanes run are
+// recorded in the list returned.
+func offlineBot(t *testing.T, first, now time.Time) (*Bot, *state.DB, func() []string) {
+	t.Helper()
+	db, err := state.Open(t.Context(), t.TempDir()+"/state.db", zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	first := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	t.Cleanup(func() { _ = db.Close() })
 	var mu sync.Mutex
 	var queued []string
 	b := New(Config{ServerName: "smartup.test", UserID: "@engelbot:smartup.test"}, db, nil, zerolog.Nop())
 	b.firstStart = first
-	b.now = func() time.Time { return first.Add(24 * time.Hour) }
+	b.now = func() time.Time { return now }
 	b.client = &mautrix.Client{UserID: "@engelbot:smartup.test"}
 	b.lanes = newLanes(func(ev state.Event) { mu.Lock(); queued = append(queued, ev.ID); mu.Unlock() })
+	return b, db, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), queued...) }
+}
+
+// Only commands from people of our own homeserver, sent after the bot's
+// first start, that are plain text and not edits, are queued — once each.
+func TestConsiderFiltersEvents(t *testing.T) {
+	ctx := context.Background()
+	first := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	b, db, ran := offlineBot(t, first, first.Add(24*time.Hour))
 
 	msg := func(evtID, sender string, at time.Time, content map[string]any) *event.Event {
 		raw, _ := json.Marshal(content)
@@ -65,8 +74,7 @@ func TestConsiderFiltersEvents(t *testing.T) {
 		}
 	}
 	b.lanes.wait()
-	mu.Lock()
-	defer mu.Unlock()
+	queued := ran()
 	if len(queued) != 2 || !(queued[0] == "$ok" || queued[1] == "$ok") || !(queued[0] == "$thread" || queued[1] == "$thread") {
 		t.Fatalf("queued %v, want $ok and $thread once each", queued)
 	}
@@ -85,18 +93,8 @@ func TestConsiderFiltersEvents(t *testing.T) {
 // run: its record may have been forgotten, so it might have run before.
 func TestConsiderIgnoresCommandsOlderThanItsMemory(t *testing.T) {
 	ctx := context.Background()
-	db, err := state.Open(ctx, t.TempDir()+"/state.db", zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
-	var queued []string
-	b := New(Config{ServerName: "smartup.test", UserID: "@engelbot:smartup.test"}, db, nil, zerolog.Nop())
-	b.firstStart = now.Add(-365 * 24 * time.Hour)
-	b.now = func() time.Time { return now }
-	b.client = &mautrix.Client{UserID: "@engelbot:smartup.test"}
-	b.lanes = newLanes(func(ev state.Event) { queued = append(queued, ev.ID) })
+	b, _, ran := offlineBot(t, now.Add(-365*24*time.Hour), now)
 	for _, c := range []struct {
 		id  string
 		age time.Duration
@@ -109,7 +107,7 @@ func TestConsiderIgnoresCommandsOlderThanItsMemory(t *testing.T) {
 		}
 	}
 	b.lanes.wait()
-	if len(queued) != 1 || queued[0] != "$recent" {
+	if queued := ran(); len(queued) != 1 || queued[0] != "$recent" {
 		t.Errorf("queued %v, want only $recent", queued)
 	}
 }
@@ -118,12 +116,7 @@ func TestConsiderIgnoresCommandsOlderThanItsMemory(t *testing.T) {
 // keeps what is recent or unanswered.
 func TestPruneForgetsOldHandledCommands(t *testing.T) {
 	ctx := context.Background()
-	db, err := state.Open(ctx, t.TempDir()+"/state.db", zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	b := New(Config{}, db, nil, zerolog.Nop())
+	b, db, _ := offlineBot(t, time.Now(), time.Now().Add(rememberFor+time.Hour))
 	for _, evtID := range []string{"$old", "$unanswered"} {
 		if _, err := db.Claim(ctx, state.Event{ID: evtID}); err != nil {
 			t.Fatal(err)
@@ -132,7 +125,6 @@ func TestPruneForgetsOldHandledCommands(t *testing.T) {
 	if err := db.Finish(ctx, "$old", "$r"); err != nil {
 		t.Fatal(err)
 	}
-	b.now = func() time.Time { return time.Now().Add(rememberFor + time.Hour) }
 	b.prune(ctx)
 	for evtID, want := range map[string]bool{"$old": true, "$unanswered": false} {
 		first, err := db.Claim(ctx, state.Event{ID: evtID})

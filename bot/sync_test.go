@@ -22,6 +22,15 @@ func connectWithToken(t *testing.T, hs *standIn, tb *testBot) {
 	}
 }
 
+// connectedBot is a test bot connected to a fresh stand-in with a token.
+func connectedBot(t *testing.T) (*standIn, *testBot) {
+	t.Helper()
+	hs := newStandIn(t)
+	tb := newTestBot(t, hs, Config{AccessToken: "tok"})
+	connectWithToken(t, hs, tb)
+	return hs, tb
+}
+
 // runSync runs the sync loop until the test ends, and waits for it then.
 func runSync(t *testing.T, tb *testBot) context.CancelFunc {
 	ctx, cancel := context.WithCancel(t.Context())
@@ -52,9 +61,7 @@ func sinces(reqs []seenRequest) []string {
 // the same position, so that command is queued after all — once, like the
 // first, which was recorded the first time.
 func TestSyncRetriesABatchThatWasNotRecorded(t *testing.T) {
-	hs := newStandIn(t)
-	tb := newTestBot(t, hs, Config{AccessToken: "tok"})
-	connectWithToken(t, hs, tb)
+	hs, tb := connectedBot(t)
 	at := time.Now()
 	hs.on("/sync", func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Query().Get("since") {
@@ -98,9 +105,7 @@ func TestSyncRetriesABatchThatWasNotRecorded(t *testing.T) {
 // fetched back to where the previous sync ended, and every command in the
 // gap runs, in the order sent, before the timeline's own.
 func TestSyncFillsAGapInTheTimeline(t *testing.T) {
-	hs := newStandIn(t)
-	tb := newTestBot(t, hs, Config{AccessToken: "tok"})
-	connectWithToken(t, hs, tb)
+	hs, tb := connectedBot(t)
 	at := time.Now()
 	carol := "@carol:smartup.test"
 	hs.on("/sync", func(w http.ResponseWriter, r *http.Request) {
@@ -143,9 +148,7 @@ func TestSyncFillsAGapInTheTimeline(t *testing.T) {
 // The first sync of a bot that never synced is cut on purpose; the bot
 // does not fetch history from before its first start.
 func TestFirstSyncDoesNotFillGaps(t *testing.T) {
-	hs := newStandIn(t)
-	tb := newTestBot(t, hs, Config{AccessToken: "tok"})
-	connectWithToken(t, hs, tb)
+	hs, tb := connectedBot(t)
 	hs.on("/sync", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("since") != "" {
 			longPoll(w, r)
