@@ -47,13 +47,16 @@ func (l *Ledger) drain() {
 }
 
 // commitGroup applies the group to a fresh snapshot and commits it, again
-// and again on conflicts (re-running every rule against the new data) until
-// it lands or RetryFor runs out. Every request gets exactly one answer.
+// and again on conflicts (re-running every rule against the new data) and
+// on a store in trouble, until it lands or RetryFor runs out. A refusal
+// that no retry clears (ErrPermanent) ends it at once. Every request gets
+// exactly one answer.
 func (l *Ledger) commitGroup(group []*request) {
 	ctx, cancel := context.WithTimeout(context.Background(), l.opts.RetryFor)
 	defer cancel()
 	log := l.opts.Log
 	var lastErr error
+attempts:
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
 			if err := Backoff(ctx, attempt, 50*time.Millisecond, 6); err != nil { // 50 ms … 3.2 s
@@ -63,6 +66,9 @@ func (l *Ledger) commitGroup(group []*request) {
 		snap, err := l.Snapshot(ctx)
 		if err != nil {
 			lastErr = err
+			if errors.Is(err, ErrPermanent) {
+				break
+			}
 			log.Warn().Err(err).Int("attempt", attempt).Msg("ledger refresh failed")
 			continue
 		}
@@ -80,15 +86,35 @@ func (l *Ledger) commitGroup(group []*request) {
 			return
 		}
 		lastErr = err
-		if errors.Is(err, ErrConflict) {
+		switch {
+		case errors.Is(err, ErrPermanent):
+			break attempts
+		case errors.Is(err, ErrConflict):
 			log.Debug().Err(err).Int("attempt", attempt).Msg("ledger conflict, retrying on fresh data")
-		} else {
+		default:
 			log.Warn().Err(err).Int("attempt", attempt).Msg("ledger commit failed, retrying")
 		}
 	}
-	log.Error().Err(lastErr).Int("mutations", len(group)).Msg("ledger gave up on a group; nothing was written")
+	l.giveUp(group, lastErr)
+}
+
+// giveUp answers every request of a group that did not land with err, and
+// says why in one log line.
+func (l *Ledger) giveUp(group []*request, err error) {
+	log := l.opts.Log
+	if errors.Is(err, ErrPermanent) {
+		log.Error().Err(err).Int("mutations", len(group)).
+			Msg("the ledger's store refuses to write and retrying will not help: check the token, its permissions, the repository and the branch; nothing was written")
+	} else {
+		log.Error().Err(err).Int("mutations", len(group)).Msg("ledger gave up on a group; nothing was written")
+	}
+	// The toolbox answers every ErrUnavailable alike ("try again later");
+	// ErrPermanent stays visible underneath for whoever wants to say more.
+	if !errors.Is(err, ErrUnavailable) {
+		err = fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
 	for _, r := range group {
-		r.resp <- response{err: fmt.Errorf("%w: %w", ErrUnavailable, lastErr)}
+		r.resp <- response{err: err}
 	}
 }
 
