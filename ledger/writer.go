@@ -10,40 +10,50 @@ import (
 )
 
 // run is the writer: it takes queued mutations, as many as are waiting (up
-// to MaxGroup), and commits them together.
+// to MaxGroup), and commits them together, until the ledger is closed.
 func (l *Ledger) run() {
 	defer close(l.done)
 	for {
-		var group []*request
-		select {
-		case r := <-l.queue:
-			group = append(group, r)
-		case <-l.stop:
+		group := l.nextGroup()
+		if group == nil {
 			l.drain()
 			return
-		}
-	fill:
-		for len(group) < l.opts.MaxGroup {
-			select {
-			case r := <-l.queue:
-				group = append(group, r)
-			default:
-				break fill
-			}
 		}
 		l.commitGroup(group)
 	}
 }
 
-func (l *Ledger) drain() {
-	for {
+// nextGroup waits for a mutation and takes those queued behind it. It
+// returns nil once Close has begun: what is still queued then is Close's
+// to answer, not a group to commit.
+func (l *Ledger) nextGroup() []*request {
+	select {
+	case <-l.stop:
+		return nil
+	default:
+	}
+	var group []*request
+	select {
+	case r, ok := <-l.queue:
+		if !ok {
+			return nil
+		}
+		group = append(group, r)
+	case <-l.stop:
+		return nil
+	}
+	for len(group) < l.opts.MaxGroup {
 		select {
-		case r := <-l.queue:
-			r.resp <- response{err: ErrUnavailable}
+		case r, ok := <-l.queue:
+			if !ok {
+				return group
+			}
+			group = append(group, r)
 		default:
-			return
+			return group
 		}
 	}
+	return group
 }
 
 // commitGroup applies the group to a fresh snapshot and commits it, again
@@ -52,7 +62,7 @@ func (l *Ledger) drain() {
 // that no retry clears (ErrPermanent) ends it at once. Every request gets
 // exactly one answer.
 func (l *Ledger) commitGroup(group []*request) {
-	ctx, cancel := context.WithTimeout(context.Background(), l.opts.RetryFor)
+	ctx, cancel := context.WithTimeout(l.writing, l.opts.RetryFor)
 	defer cancel()
 	log := l.opts.Log
 	var lastErr error
@@ -102,7 +112,11 @@ attempts:
 // says why in one log line.
 func (l *Ledger) giveUp(group []*request, err error) {
 	log := l.opts.Log
-	if errors.Is(err, ErrPermanent) {
+	if l.writing.Err() != nil {
+		// Shutdown's grace period ended while the group was committing.
+		log.Warn().Err(err).Int("mutations", len(group)).Msg("ledger closed while committing a group; the commit may or may not have landed")
+		err = fmt.Errorf("%w: stopped while committing: %w", ErrClosed, err)
+	} else if errors.Is(err, ErrPermanent) {
 		log.Error().Err(err).Int("mutations", len(group)).
 			Msg("the ledger's store refuses to write and retrying will not help: check the token, its permissions, the repository and the branch; nothing was written")
 	} else {
