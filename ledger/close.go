@@ -56,7 +56,7 @@ func (l *Ledger) beginClose() {
 // request is received, and answered, by one of them.
 func (l *Ledger) drain() {
 	for r := range l.queue {
-		r.resp <- response{err: ErrClosed}
+		r.reply(response{err: ErrClosed})
 	}
 }
 

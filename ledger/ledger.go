@@ -170,6 +170,20 @@ type Result struct {
 type request struct {
 	m    Mutation
 	resp chan response
+	// answered is set by reply; only the goroutine that took the request
+	// from the queue touches it.
+	answered bool
+}
+
+// reply sends the request its one answer; any later one is dropped, so
+// that the writer's last line of defence (commitSafely) may answer a whole
+// group without knowing who was answered before the panic.
+func (r *request) reply(resp response) {
+	if r.answered {
+		return
+	}
+	r.answered = true
+	r.resp <- resp
 }
 
 type response struct {

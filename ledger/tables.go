@@ -35,9 +35,10 @@ type index struct {
 	begin   func(o *overlays, t *tables)
 	keep    func(o *overlays)
 	drop    func(o *overlays)
-	changed func(o *overlays) bool // by the transaction as a whole
-	running func(o *overlays) bool // by the mutation running now
-	encode  func(o *overlays) []byte
+	changed func(o *overlays) bool  // by the transaction as a whole
+	running func(o *overlays) bool  // by the mutation running now
+	check   func(o *overlays) error // the rows of the mutation running now can be written
+	encode  func(o *overlays) ([]byte, error)
 	install func(t *tables, o *overlays)
 	pages   func(t *tables, fn func(key, wikiPath string)) // the page of each row, for tables whose rows have one
 }
@@ -66,7 +67,8 @@ func indexOf[R record](path string, tf func(*tables) **table[R], of func(*overla
 		drop:    func(o *overlays) { of(o).drop() },
 		changed: func(o *overlays) bool { return of(o).changed() },
 		running: func(o *overlays) bool { return len(of(o).cur) > 0 },
-		encode:  func(o *overlays) []byte { return of(o).result().encode() },
+		check:   func(o *overlays) error { return of(o).check() },
+		encode:  func(o *overlays) ([]byte, error) { return of(o).result().encode() },
 		install: func(t *tables, o *overlays) { *tf(t) = of(o).result() },
 		pages: func(t *tables, fn func(key, wikiPath string)) {
 			for _, r := range (*tf(t)).rows {
