@@ -123,7 +123,7 @@ func (l *Ledger) giveUp(group []*request, err error) {
 		err = fmt.Errorf("%w: stopped while committing: %w", ErrClosed, err)
 	} else if errors.Is(err, ErrPermanent) {
 		log.Error().Err(err).Int("mutations", len(group)).
-			Msg("the ledger's store refuses to write and retrying will not help: check the token, its permissions, the repository and the branch; nothing was written")
+			Msg("the ledger's store refuses the ledger and retrying will not help: check the token, its permissions, the repository and the branch; nothing was written")
 	} else {
 		log.Error().Err(err).Int("mutations", len(group)).Msg("ledger gave up on a group; nothing was written")
 	}
