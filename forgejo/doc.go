@@ -7,7 +7,7 @@
 // can act on: a conflict (ledger.ErrConflict: re-read and retry), the forge
 // being out of reach (ErrUnavailable: retry later), and configuration
 // problems that no retry fixes (ErrUnauthorized, ErrForbidden, ErrMissing,
-// ErrRejected).
+// ErrRejected, all of them also ledger.ErrPermanent).
 //
 // It must not know what the files mean: no task, owner or CSV is known
 // here, only paths, bytes and blob SHAs. Errors never contain the token.

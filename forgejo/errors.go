@@ -11,22 +11,24 @@ import (
 
 // Error classes besides ledger.ErrConflict and ledger.ErrNotFound, to be
 // tested with errors.Is. Only ErrUnavailable is worth retrying as is; the
-// others need a person to fix the configuration or the request.
+// others need a person to fix the configuration or the request, and they
+// also match ledger.ErrPermanent so that the ledger's writer answers at
+// once instead of asking again for minutes.
 var (
 	// ErrUnavailable: the forge did not answer in time, could not be
 	// reached, or failed on its side (5xx, 429). For a Commit the change may
 	// or may not have been applied: re-read before trying again.
 	ErrUnavailable = errors.New("forgejo: forge unavailable")
 	// ErrUnauthorized: the forge rejected the token (401): wrong, expired or revoked.
-	ErrUnauthorized = errors.New("forgejo: the forge rejected the access token")
+	ErrUnauthorized = ledger.PermanentClass("forgejo: the forge rejected the access token")
 	// ErrForbidden: the token's user may not do this (403), e.g. no write access.
-	ErrForbidden = errors.New("forgejo: the token's user lacks permission")
+	ErrForbidden = ledger.PermanentClass("forgejo: the token's user lacks permission")
 	// ErrMissing: the repository or the branch does not exist, or the token's
 	// user cannot see it (404).
-	ErrMissing = errors.New("forgejo: repository or branch not found")
+	ErrMissing = ledger.PermanentClass("forgejo: repository or branch not found")
 	// ErrRejected: the forge refused the request as invalid (400, 422 other
 	// than a conflict, 423 archived repository); retrying will not help.
-	ErrRejected = errors.New("forgejo: the forge refused the request")
+	ErrRejected = ledger.PermanentClass("forgejo: the forge refused the request")
 )
 
 // Error is a failed call to the forge's API.

@@ -50,6 +50,31 @@ func TestClassify(t *testing.T) {
 	}
 }
 
+// The classes a person has to fix are ledger.ErrPermanent, so the ledger's
+// writer stops at once; conflicts and an unavailable forge are not.
+func TestPermanentClasses(t *testing.T) {
+	for _, tc := range []struct {
+		class     error
+		permanent bool
+	}{
+		{ErrUnauthorized, true},
+		{ErrForbidden, true},
+		{ErrMissing, true},
+		{ErrRejected, true},
+		{ErrUnavailable, false},
+		{ledger.ErrConflict, false},
+		{ledger.ErrNotFound, false},
+	} {
+		err := error(&Error{Op: "commit", Repo: "o/r@main", Status: 400, Class: tc.class})
+		if got := errors.Is(err, ledger.ErrPermanent); got != tc.permanent {
+			t.Errorf("%v: errors.Is(ledger.ErrPermanent) = %v, want %v", err, got, tc.permanent)
+		}
+		if !errors.Is(err, tc.class) {
+			t.Errorf("%v does not match its class", err)
+		}
+	}
+}
+
 func TestErrorUnwrapsClassAndCause(t *testing.T) {
 	cause := errors.New("dial tcp: connection refused")
 	err := error(&Error{Op: "commit", Repo: "o/r@main", Class: ErrUnavailable, Cause: cause})

@@ -2,6 +2,7 @@ package forgejo
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -460,10 +461,11 @@ func TestGiteaErrors(t *testing.T) {
 		{"missing repository", client("no-such-repo", "main", f.g.Token), ErrMissing, f.g.Token},
 		{"missing branch", client(repo, "no-such-branch", f.g.Token), ErrMissing, f.g.Token},
 	} {
+		// Each of these is ledger.ErrPermanent too: no retry clears it.
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := tc.c.Commit(t.Context(), aCommit)
-			if !errors.Is(err, tc.want) || errors.Is(err, ledger.ErrConflict) || errors.Is(err, ErrUnavailable) {
-				t.Errorf("Commit: err = %v, want %v only", err, tc.want)
+			if !errors.Is(err, tc.want) || !errors.Is(err, ledger.ErrPermanent) || errors.Is(err, ledger.ErrConflict) || errors.Is(err, ErrUnavailable) {
+				t.Errorf("Commit: err = %v, want %v and ledger.ErrPermanent only", err, tc.want)
 			}
 			if err != nil && strings.Contains(err.Error(), tc.secret) {
 				t.Errorf("Commit error contains the token: %v", err)
@@ -471,11 +473,14 @@ func TestGiteaErrors(t *testing.T) {
 			if tc.want == ErrForbidden {
 				return // a reader may read
 			}
-			if _, err := tc.c.Head(t.Context()); !errors.Is(err, tc.want) {
-				t.Errorf("Head: err = %v, want %v", err, tc.want)
+			if _, err := tc.c.Head(t.Context()); !errors.Is(err, tc.want) || !errors.Is(err, ledger.ErrPermanent) {
+				t.Errorf("Head: err = %v, want %v and ledger.ErrPermanent", err, tc.want)
 			}
-			if _, err := tc.c.ReadFile(t.Context(), "a.csv"); !errors.Is(err, tc.want) || errors.Is(err, ledger.ErrNotFound) {
-				t.Errorf("ReadFile: err = %v, want %v and not ErrNotFound", err, tc.want)
+			if _, err := tc.c.Tree(t.Context(), ""); !errors.Is(err, tc.want) || !errors.Is(err, ledger.ErrPermanent) {
+				t.Errorf("Tree: err = %v, want %v and ledger.ErrPermanent", err, tc.want)
+			}
+			if _, err := tc.c.ReadFile(t.Context(), "a.csv"); !errors.Is(err, tc.want) || !errors.Is(err, ledger.ErrPermanent) || errors.Is(err, ledger.ErrNotFound) {
+				t.Errorf("ReadFile: err = %v, want %v and ledger.ErrPermanent, not ErrNotFound", err, tc.want)
 			}
 		})
 	}
@@ -483,14 +488,72 @@ func TestGiteaErrors(t *testing.T) {
 		t.Errorf("a refused commit wrote b.csv (ReadFile err = %v)", err)
 	}
 
+	// A stale SHA (Gitea: 422 "sha does not match") is a conflict to retry
+	// on fresh data, never a permanent refusal.
+	t.Run("stale sha", func(t *testing.T) {
+		stale := ledger.Commit{Changes: []ledger.Change{update("a.csv", []byte("lost\n"), ledger.BlobSHA([]byte("not what is there\n")))}}
+		_, err := good.Commit(t.Context(), stale)
+		var fe *Error
+		if !errors.As(err, &fe) || fe.Status != 422 || !errors.Is(err, ledger.ErrConflict) || errors.Is(err, ledger.ErrPermanent) {
+			t.Errorf("Commit: err = %v, want a 422 that is ledger.ErrConflict and not ledger.ErrPermanent", err)
+		}
+	})
+
+	// The ledger's writer on a token the forge refuses: one commit attempt,
+	// then an answer that the toolbox takes as "unavailable" and that
+	// says, underneath, that retrying will not help.
+	for _, tc := range []struct {
+		name   string
+		commit *Client // where the writer's commits go
+		want   error
+	}{
+		{"ledger write with a read-only token", client(repo, "main", reader.Token), ErrForbidden},
+		{"ledger write with a revoked token", client(repo, "main", badToken), ErrUnauthorized},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := &commitsThrough{Store: good, via: tc.commit}
+			// The budget only bounds a writer that retries what it should not.
+			l, err := ledger.Open(t.Context(), store, ledger.Options{RetryFor: 10 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			_, err = l.Apply(t.Context(), ledger.Mutation{EventID: "$refused", Actor: "bob", Command: "test",
+				Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
+					tx.WritePage("pages/tasks/refused.md", ledger.Page{Body: "never written"})
+					return ledger.Outcome{Action: "test", Target: "refused", Reply: "ok"}, nil
+				}})
+			if !errors.Is(err, tc.want) || !errors.Is(err, ledger.ErrPermanent) || !errors.Is(err, ledger.ErrUnavailable) {
+				t.Errorf("Apply: err = %v, want %v, ledger.ErrPermanent and ledger.ErrUnavailable", err, tc.want)
+			}
+			if n := store.commits.Load(); n != 1 {
+				t.Errorf("%d commit attempts, want 1", n)
+			}
+		})
+	}
+
 	// The forge going away is "unavailable", not a conflict or a missing file.
 	if err := f.g.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := good.Commit(t.Context(), aCommit); !errors.Is(err, ErrUnavailable) {
-		t.Errorf("Commit on a stopped forge: err = %v, want ErrUnavailable", err)
+	if _, err := good.Commit(t.Context(), aCommit); !errors.Is(err, ErrUnavailable) || errors.Is(err, ledger.ErrPermanent) {
+		t.Errorf("Commit on a stopped forge: err = %v, want ErrUnavailable, not ledger.ErrPermanent", err)
 	}
-	if _, err := good.ReadFile(t.Context(), "a.csv"); !errors.Is(err, ErrUnavailable) {
-		t.Errorf("ReadFile on a stopped forge: err = %v, want ErrUnavailable", err)
+	if _, err := good.ReadFile(t.Context(), "a.csv"); !errors.Is(err, ErrUnavailable) || errors.Is(err, ledger.ErrPermanent) {
+		t.Errorf("ReadFile on a stopped forge: err = %v, want ErrUnavailable, not ledger.ErrPermanent", err)
 	}
+}
+
+// commitsThrough reads through one store and commits through another
+// client: a ledger opened while its token was good, whose token the forge
+// then refuses. It counts the commit attempts.
+type commitsThrough struct {
+	ledger.Store
+	via     *Client
+	commits atomic.Int32
+}
+
+func (c *commitsThrough) Commit(ctx context.Context, cm ledger.Commit) (ledger.CommitResult, error) {
+	c.commits.Add(1)
+	return c.via.Commit(ctx, cm)
 }

@@ -125,30 +125,47 @@ func checkHeader(file string, got, want []string) error {
 
 // EncodeCSV writes the header and rows. Text that a spreadsheet would run as
 // a formula is neutralised (see escapeFormula), and DecodeCSV undoes it, so
-// any text round-trips byte for byte.
-func EncodeCSV[R any](rows []R) []byte {
+// any text round-trips byte for byte. It panics on a value it cannot write
+// so that DecodeCSV reads it back (a time outside the years 0000–9999): it
+// is for rows whose values the caller made, such as generated data. The
+// ledger's writer checks every row of a mutation first and fails that one
+// mutation instead.
+func EncodeCSV[R any](rows []R) []byte { return must(encodeCSV(rows)) }
+
+// AppendCSV returns data with rows appended, writing the header first when
+// data is empty. Append-only files grow this way without re-encoding
+// history. It panics where EncodeCSV does.
+func AppendCSV[R any](data []byte, rows ...R) []byte { return must(appendCSV(data, rows...)) }
+
+func must(data []byte, err error) []byte {
+	if err != nil {
+		panic("ledger: " + err.Error())
+	}
+	return data
+}
+
+// encodeCSV is EncodeCSV, with an error for a value it cannot write.
+func encodeCSV[R any](rows []R) ([]byte, error) {
 	c := codecFor(reflect.TypeOf((*R)(nil)).Elem())
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	_ = w.Write(c.columns) // a bytes.Buffer does not fail
 	rec := make([]string, len(c.columns))
 	for _, row := range rows {
-		v := reflect.ValueOf(row)
-		for i := range c.columns {
-			rec[i] = formatField(v.Field(c.fields[i]), c.kinds[i])
+		if err := c.format(reflect.ValueOf(row), rec); err != nil {
+			return nil, err
 		}
 		_ = w.Write(rec)
 	}
 	w.Flush()
-	return buf.Bytes()
+	return buf.Bytes(), nil
 }
 
-// AppendCSV returns data with rows appended, writing the header first when
-// data is empty. Append-only files grow this way without re-encoding history.
-func AppendCSV[R any](data []byte, rows ...R) []byte {
-	enc := EncodeCSV(rows)
-	if len(data) == 0 {
-		return enc
+// appendCSV is AppendCSV, with an error for a value it cannot write.
+func appendCSV[R any](data []byte, rows ...R) ([]byte, error) {
+	enc, err := encodeCSV(rows)
+	if err != nil || len(data) == 0 {
+		return enc, err
 	}
 	header := bytes.IndexByte(enc, '\n')
 	out := make([]byte, 0, len(data)+len(enc)-header)
@@ -156,7 +173,26 @@ func AppendCSV[R any](data []byte, rows ...R) []byte {
 	if out[len(out)-1] != '\n' {
 		out = append(out, '\n')
 	}
-	return append(out, enc[header+1:]...)
+	return append(out, enc[header+1:]...), nil
+}
+
+// checkRow reports a value of row that cannot be written so that it reads
+// back, naming its column. Strings, numbers and booleans always can.
+func checkRow[R any](row R) error {
+	c := codecFor(reflect.TypeOf((*R)(nil)).Elem())
+	return c.format(reflect.ValueOf(row), make([]string, len(c.columns)))
+}
+
+// format writes the values of row v into rec, one per column.
+func (c *rowCodec) format(v reflect.Value, rec []string) error {
+	for i := range c.columns {
+		s, err := formatField(v.Field(c.fields[i]), c.kinds[i])
+		if err != nil {
+			return fmt.Errorf("column %s: %w", c.columns[i], err)
+		}
+		rec[i] = s
+	}
+	return nil
 }
 
 // escapeFormula makes text starting with =, +, -, @, tab or CR inert in a
@@ -221,20 +257,25 @@ func setField(f reflect.Value, t reflect.Type, raw string) error {
 	return nil
 }
 
-func formatField(f reflect.Value, t reflect.Type) string {
+func formatField(f reflect.Value, t reflect.Type) (string, error) {
 	switch {
 	case t == timeType:
 		ts := f.Interface().(time.Time)
 		if ts.IsZero() {
-			return ""
+			return "", nil
 		}
-		return ts.UTC().Format(time.RFC3339)
+		// RFC 3339 has four digits for the year: Go writes a fifth, or a
+		// minus sign, that no reader (this package's included) accepts.
+		if y := ts.UTC().Year(); y < 0 || y > 9999 {
+			return "", fmt.Errorf("time %s is outside the years 0000–9999 an RFC 3339 time can hold", ts.UTC().Format(time.RFC3339))
+		}
+		return ts.UTC().Format(time.RFC3339), nil
 	case t.Kind() == reflect.String:
-		return escapeFormula(f.String())
+		return escapeFormula(f.String()), nil
 	case t.Kind() == reflect.Int, t.Kind() == reflect.Int64:
-		return strconv.FormatInt(f.Int(), 10)
+		return strconv.FormatInt(f.Int(), 10), nil
 	case t.Kind() == reflect.Bool:
-		return strconv.FormatBool(f.Bool())
+		return strconv.FormatBool(f.Bool()), nil
 	}
-	panic("ledger: unsupported field type " + t.String())
+	return "", fmt.Errorf("unsupported field type %s", t)
 }

@@ -30,3 +30,9 @@ func IsRefusal(err error) (string, bool) {
 var ErrUnavailable = errors.New("the ledger could not be written just now")
 
 func errDuplicateKey(k string) error { return fmt.Errorf("duplicate key %q", k) }
+
+// ErrClosed: the ledger was closed (the process is shutting down) before
+// the mutation was committed. It matches ErrUnavailable too. Nothing was
+// written, except when Shutdown cut a commit short: that one may have
+// landed, and its event ID keeps a retry from doubling it.
+var ErrClosed = fmt.Errorf("%w: the ledger is closed", ErrUnavailable)

@@ -179,21 +179,23 @@ func (j *journal[R]) target(t time.Time, maxRows int) (p string, create bool) {
 
 // appendRows plans an append: the shard's path, whether it is new, and its
 // whole new content.
-func (j *journal[R]) appendRows(t time.Time, maxRows int, rows []R) (p string, create bool, data []byte) {
+func (j *journal[R]) appendRows(t time.Time, maxRows int, rows []R) (p string, create bool, data []byte, err error) {
 	p, create = j.target(t, maxRows)
 	var base []byte
 	if !create {
 		base = j.shards[len(j.shards)-1].data
 	}
-	return p, create, AppendCSV(base, rows...)
+	data, err = appendCSV(base, rows...)
+	return p, create, data, err
 }
 
-// appended is the journal after an append landed.
-func (j *journal[R]) appended(p string, create bool, data []byte) journal[R] {
+// appended is the journal after an append lands. It reads the new shard
+// back, so the writer calls it before committing: bytes that do not read
+// back are refused then, rather than found unreadable in the branch.
+func (j *journal[R]) appended(p string, create bool, data []byte) (journal[R], error) {
 	sh, err := parseShard[R](p, BlobSHA(data), data, true)
 	if err != nil {
-		// The bytes were encoded by this package a moment ago.
-		panic("ledger: cannot read back an appended shard: " + err.Error())
+		return journal[R]{}, fmt.Errorf("the appended shard does not read back: %w", err)
 	}
 	shards := append([]*shard[R](nil), j.shards...)
 	if create {
@@ -206,7 +208,21 @@ func (j *journal[R]) appended(p string, create bool, data []byte) journal[R] {
 	} else {
 		shards[len(shards)-1] = sh
 	}
-	return journal[R]{dir: j.dir, shards: shards}
+	return journal[R]{dir: j.dir, shards: shards}, nil
+}
+
+// appendJournal plans an append of rows to j and reads it back: the
+// journal as it is once the append lands, and the shard file to write.
+func appendJournal[R journalRow](j *journal[R], t time.Time, maxRows int, rows []R) (next journal[R], p string, data []byte, err error) {
+	p, create, data, err := j.appendRows(t, maxRows, rows)
+	if err != nil {
+		return journal[R]{}, "", nil, fmt.Errorf("%s: %w", j.dir, err)
+	}
+	next, err = j.appended(p, create, data)
+	if err != nil {
+		return journal[R]{}, "", nil, fmt.Errorf("%s: %w", p, err)
+	}
+	return next, p, data, nil
 }
 
 // appendLog is a transaction's pending appends to a journal, with the same
@@ -219,6 +235,16 @@ func (a *appendLog[R]) add(r R)      { a.cur = append(a.cur, r) }
 func (a *appendLog[R]) keep()        { a.done = append(a.done, a.cur...); a.cur = nil }
 func (a *appendLog[R]) drop()        { a.cur = nil }
 func (a *appendLog[R]) pending() int { return len(a.done) + len(a.cur) }
+
+// check reports a row of the running mutation that cannot be written.
+func (a *appendLog[R]) check() error {
+	for _, r := range a.cur {
+		if err := checkRow(r); err != nil {
+			return fmt.Errorf("row %s: %w", r.journalKey(), err)
+		}
+	}
+	return nil
+}
 
 // rows are the kept appends, to be committed.
 func (a *appendLog[R]) rows() []R { return a.done }

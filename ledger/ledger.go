@@ -39,9 +39,19 @@ type Ledger struct {
 
 	refreshMu sync.Mutex // one freshness check at a time
 	queue     chan *request
-	stop      chan struct{}
-	done      chan struct{}
+
+	// Closing: see close.go. sendMu is held for reading while a request is
+	// sent to the queue and for writing while Close marks the ledger closed,
+	// so that no request enters the queue after the last drain.
+	sendMu    sync.RWMutex
+	closed    bool          // guarded by sendMu
+	stop      chan struct{} // closed when Close begins
+	done      chan struct{} // closed when the writer has stopped
 	closeOnce sync.Once
+	// writing is the context of every commit; Shutdown cancels it (abort)
+	// when its grace period is over.
+	writing context.Context
+	abort   context.CancelFunc
 }
 
 // Open loads the ledger from store and starts its writer.
@@ -70,6 +80,7 @@ func Open(ctx context.Context, store Store, opts Options) (*Ledger, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.writing, l.abort = context.WithCancel(context.Background())
 	l.snap.Store(s)
 	// Parsing a large ledger leaves several times its size in garbage (the
 	// files' bytes, the decoder's strings); hand it back to the system once
@@ -77,13 +88,6 @@ func Open(ctx context.Context, store Store, opts Options) (*Ledger, error) {
 	debug.FreeOSMemory()
 	go l.run()
 	return l, nil
-}
-
-// Close stops the writer after the group it is committing, if any. Mutations
-// still queued are answered with ErrUnavailable.
-func (l *Ledger) Close() {
-	l.closeOnce.Do(func() { close(l.stop) })
-	<-l.done
 }
 
 // Now is the ledger's clock: the time a mutation started now would run at.
@@ -166,6 +170,20 @@ type Result struct {
 type request struct {
 	m    Mutation
 	resp chan response
+	// answered is set by reply; only the goroutine that took the request
+	// from the queue touches it.
+	answered bool
+}
+
+// reply sends the request its one answer; any later one is dropped, so
+// that the writer's last line of defence (commitSafely) may answer a whole
+// group without knowing who was answered before the panic.
+func (r *request) reply(resp response) {
+	if r.answered {
+		return
+	}
+	r.answered = true
+	r.resp <- resp
 }
 
 type response struct {
@@ -175,18 +193,15 @@ type response struct {
 
 // Apply queues a mutation for the writer and waits for its answer. A
 // refusal is a Result with Refused set, not an error; an error means
-// nothing was written and the owner should try again later.
+// nothing was written and the owner should try again later. Once the
+// ledger is closing it answers ErrClosed at once.
 func (l *Ledger) Apply(ctx context.Context, m Mutation) (Result, error) {
 	if m.EventID == "" {
 		return Result{}, errors.New("ledger: mutation without an event ID")
 	}
 	r := &request{m: m, resp: make(chan response, 1)}
-	select {
-	case l.queue <- r:
-	case <-l.stop:
-		return Result{}, ErrUnavailable
-	case <-ctx.Done():
-		return Result{}, ctx.Err()
+	if err := l.enqueue(ctx, r); err != nil {
+		return Result{}, err
 	}
 	select {
 	case resp := <-r.resp:

@@ -29,21 +29,24 @@ type Page struct {
 
 // Render returns the page as a file: YAML between --- lines, then the body.
 // The YAML encoder quotes whatever needs it, so a title cannot break out of
-// the header.
-func (p Page) Render() []byte {
+// the header. It panics if the frontmatter cannot be encoded, which no
+// string or bool makes it do; Tx.WritePage fails the mutation instead.
+func (p Page) Render() []byte { return must(p.render()) }
+
+func (p Page) render() ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString("---\n")
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(p.Front); err != nil {
-		panic("ledger: frontmatter cannot be encoded: " + err.Error()) // only strings and a bool
+		return nil, fmt.Errorf("frontmatter cannot be encoded: %w", err)
 	}
 	buf.WriteString("---\n\n")
 	buf.WriteString(p.Body)
 	if p.Body != "" && p.Body[len(p.Body)-1] != '\n' {
 		buf.WriteByte('\n')
 	}
-	return buf.Bytes()
+	return buf.Bytes(), nil
 }
 
 // ParsePage reads a page written by Render.

@@ -108,7 +108,23 @@ var (
 	// ErrConflict: the branch moved under the commit (a stale SHA, a path that
 	// now exists, or a lost push race). Re-read and try again.
 	ErrConflict = errors.New("ledger: conflicting change")
+	// ErrPermanent: the store refuses this and retrying will not help — the
+	// forge rejects the token, the token's user may not write, the repository
+	// or the branch does not exist, or the request is one the store never
+	// accepts. A person has to fix the configuration, so the writer answers
+	// at once instead of retrying. Stores wrap it (see PermanentClass).
+	ErrPermanent = errors.New("ledger: the store refuses this and retrying will not help")
 )
+
+// PermanentClass returns a sentinel for a store's own class of failures
+// that no retry clears: errors.Is matches it as itself and as ErrPermanent,
+// so a store keeps its finer classes and the writer still knows to stop.
+func PermanentClass(text string) error { return &permanentClass{text: text} }
+
+type permanentClass struct{ text string }
+
+func (c *permanentClass) Error() string        { return c.text }
+func (c *permanentClass) Is(target error) bool { return target == ErrPermanent }
 
 // BlobSHA is the SHA-1 git gives a blob with this content. Both backends
 // report it, so a writer knows the SHA of what it wrote without asking again.

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"fmt"
 	"iter"
 	"sort"
 )
@@ -72,12 +73,12 @@ func (t *table[R]) merge(changed map[string]*R, added []string) *table[R] {
 	return n
 }
 
-func (t *table[R]) encode() []byte {
+func (t *table[R]) encode() ([]byte, error) {
 	rows := make([]R, len(t.rows))
 	for i, r := range t.rows {
 		rows[i] = *r
 	}
-	return EncodeCSV(rows)
+	return encodeCSV(rows)
 }
 
 // overlay is a table seen through a transaction's pending changes. Changes
@@ -139,6 +140,16 @@ func (o *overlay[R]) latest(k string, base *R) R {
 	}
 	r, _ := o.get(k)
 	return r
+}
+
+// check reports a row of the running mutation that cannot be written.
+func (o *overlay[R]) check() error {
+	for k, r := range o.cur {
+		if err := checkRow(*r); err != nil {
+			return fmt.Errorf("row %s: %w", k, err)
+		}
+	}
+	return nil
 }
 
 func (o *overlay[R]) changed() bool { return len(o.cur) > 0 || len(o.done) > 0 }

@@ -35,13 +35,14 @@ type index struct {
 	begin   func(o *overlays, t *tables)
 	keep    func(o *overlays)
 	drop    func(o *overlays)
-	changed func(o *overlays) bool // by the transaction as a whole
-	running func(o *overlays) bool // by the mutation running now
-	encode  func(o *overlays) []byte
+	changed func(o *overlays) bool  // by the transaction as a whole
+	running func(o *overlays) bool  // by the mutation running now
+	check   func(o *overlays) error // the rows of the mutation running now can be written
+	encode  func(o *overlays) ([]byte, error)
 	// runningCSV is the rows the running mutation changed, encoded, for
 	// Tx.CheckText: checking them alone keeps the check's cost off the
 	// size of the table.
-	runningCSV func(o *overlays) []byte
+	runningCSV func(o *overlays) ([]byte, error)
 	install    func(t *tables, o *overlays)
 	pages      func(t *tables, fn func(key, wikiPath string)) // the page of each row, for tables whose rows have one
 }
@@ -70,13 +71,14 @@ func indexOf[R record](path string, tf func(*tables) **table[R], of func(*overla
 		drop:    func(o *overlays) { of(o).drop() },
 		changed: func(o *overlays) bool { return of(o).changed() },
 		running: func(o *overlays) bool { return len(of(o).cur) > 0 },
-		encode:  func(o *overlays) []byte { return of(o).result().encode() },
-		runningCSV: func(o *overlays) []byte {
+		check:   func(o *overlays) error { return of(o).check() },
+		encode:  func(o *overlays) ([]byte, error) { return of(o).result().encode() },
+		runningCSV: func(o *overlays) ([]byte, error) {
 			rows := make([]R, 0, len(of(o).cur))
 			for _, r := range of(o).cur {
 				rows = append(rows, *r)
 			}
-			return EncodeCSV(rows)
+			return encodeCSV(rows)
 		},
 		install: func(t *tables, o *overlays) { *tf(t) = of(o).result() },
 		pages: func(t *tables, fn func(key, wikiPath string)) {

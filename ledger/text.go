@@ -69,7 +69,10 @@ func firstUnprintable(data []byte) *TextError {
 // file that would hold text that is not printable UTF-8. A mutation calls
 // it last, and refuses rather than commit what it reports.
 func (tx *Tx) CheckText() error {
-	check := func(file string, data []byte) error {
+	check := func(file string, data []byte, err error) error {
+		if err != nil {
+			return err // a value no file can hold: the writer says which
+		}
 		if e := firstUnprintable(data); e != nil {
 			return fmt.Errorf("ledger: %s would hold %w", file, e)
 		}
@@ -77,23 +80,26 @@ func (tx *Tx) CheckText() error {
 	}
 	for _, ix := range indexes {
 		if ix.running(&tx.overlays) {
-			if err := check(ix.path, ix.runningCSV(&tx.overlays)); err != nil {
+			data, err := ix.runningCSV(&tx.overlays)
+			if err := check(ix.path, data, err); err != nil {
 				return err
 			}
 		}
 	}
 	if len(tx.sc.cur) > 0 {
-		if err := check(SCDir, EncodeCSV(tx.sc.cur)); err != nil {
+		data, err := encodeCSV(tx.sc.cur)
+		if err := check(SCDir, data, err); err != nil {
 			return err
 		}
 	}
 	if len(tx.sk.cur) > 0 {
-		if err := check(SKDir, EncodeCSV(tx.sk.cur)); err != nil {
+		data, err := encodeCSV(tx.sk.cur)
+		if err := check(SKDir, data, err); err != nil {
 			return err
 		}
 	}
 	for p, data := range tx.pages.cur {
-		if err := check(p, data); err != nil {
+		if err := check(p, data, nil); err != nil {
 			return err
 		}
 	}

@@ -18,6 +18,9 @@ type Tx struct {
 	sk      appendLog[SKTx]
 	pages   pageSet
 	eventID string // of the mutation running now
+	// err is what the running mutation asked for that cannot be written
+	// (see WritePage); it fails that mutation once Run returns.
+	err error
 }
 
 func newTx(s *Snapshot) *Tx {
@@ -153,7 +156,22 @@ func (tx *Tx) PutAssessment(a Assessment) { tx.assessments.put(a) }
 func (tx *Tx) PutSession(s Session) { tx.sessions.put(s) }
 
 // WritePage creates or replaces a markdown page.
-func (tx *Tx) WritePage(path string, p Page) { tx.pages.put(path, p.Render()) }
+func (tx *Tx) WritePage(path string, p Page) {
+	data, err := p.render()
+	if err != nil {
+		tx.fail(fmt.Errorf("page %s: %w", path, err))
+		return
+	}
+	tx.pages.put(path, data)
+}
+
+// fail records why the running mutation cannot be written, the first
+// reason only.
+func (tx *Tx) fail(err error) {
+	if tx.err == nil {
+		tx.err = err
+	}
+}
 
 // FileExists reports whether a file is on the branch or written in this commit.
 func (tx *Tx) FileExists(path string) bool {
@@ -207,7 +225,30 @@ func concat[R any](a, b iter.Seq[R]) iter.Seq[R] {
 	}
 }
 
+// check reports what the running mutation changed that cannot be written
+// so that it reads back: a page that did not render, a row with a value
+// CSV cannot hold. Checking each mutation's own rows keeps one bad
+// mutation from failing the others of its group at commit time.
+func (tx *Tx) check() error {
+	if tx.err != nil {
+		return tx.err
+	}
+	for _, ix := range indexes {
+		if err := ix.check(&tx.overlays); err != nil {
+			return fmt.Errorf("%s: %w", ix.path, err)
+		}
+	}
+	if err := tx.sc.check(); err != nil {
+		return fmt.Errorf("%s: %w", SCDir, err)
+	}
+	if err := tx.sk.check(); err != nil {
+		return fmt.Errorf("%s: %w", SKDir, err)
+	}
+	return nil
+}
+
 func (tx *Tx) keep() {
+	tx.err = nil
 	tx.sc.keep()
 	tx.sk.keep()
 	for _, ix := range indexes {
@@ -217,6 +258,7 @@ func (tx *Tx) keep() {
 }
 
 func (tx *Tx) drop() {
+	tx.err = nil
 	tx.sc.drop()
 	tx.sk.drop()
 	for _, ix := range indexes {

@@ -10,50 +10,63 @@ import (
 )
 
 // run is the writer: it takes queued mutations, as many as are waiting (up
-// to MaxGroup), and commits them together.
+// to MaxGroup), and commits them together, until the ledger is closed.
 func (l *Ledger) run() {
 	defer close(l.done)
 	for {
-		var group []*request
-		select {
-		case r := <-l.queue:
-			group = append(group, r)
-		case <-l.stop:
+		group := l.nextGroup()
+		if group == nil {
 			l.drain()
 			return
 		}
-	fill:
-		for len(group) < l.opts.MaxGroup {
-			select {
-			case r := <-l.queue:
-				group = append(group, r)
-			default:
-				break fill
-			}
-		}
-		l.commitGroup(group)
+		l.commitSafely(group)
 	}
 }
 
-func (l *Ledger) drain() {
-	for {
+// nextGroup waits for a mutation and takes those queued behind it. It
+// returns nil once Close has begun: what is still queued then is Close's
+// to answer, not a group to commit.
+func (l *Ledger) nextGroup() []*request {
+	select {
+	case <-l.stop:
+		return nil
+	default:
+	}
+	var group []*request
+	select {
+	case r, ok := <-l.queue:
+		if !ok {
+			return nil
+		}
+		group = append(group, r)
+	case <-l.stop:
+		return nil
+	}
+	for len(group) < l.opts.MaxGroup {
 		select {
-		case r := <-l.queue:
-			r.resp <- response{err: ErrUnavailable}
+		case r, ok := <-l.queue:
+			if !ok {
+				return group
+			}
+			group = append(group, r)
 		default:
-			return
+			return group
 		}
 	}
+	return group
 }
 
 // commitGroup applies the group to a fresh snapshot and commits it, again
-// and again on conflicts (re-running every rule against the new data) until
-// it lands or RetryFor runs out. Every request gets exactly one answer.
+// and again on conflicts (re-running every rule against the new data) and
+// on a store in trouble, until it lands or RetryFor runs out. A refusal
+// that no retry clears (ErrPermanent) ends it at once. Every request gets
+// exactly one answer.
 func (l *Ledger) commitGroup(group []*request) {
-	ctx, cancel := context.WithTimeout(context.Background(), l.opts.RetryFor)
+	ctx, cancel := context.WithTimeout(l.writing, l.opts.RetryFor)
 	defer cancel()
 	log := l.opts.Log
 	var lastErr error
+attempts:
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
 			if err := Backoff(ctx, attempt, 50*time.Millisecond, 6); err != nil { // 50 ms … 3.2 s
@@ -63,10 +76,18 @@ func (l *Ledger) commitGroup(group []*request) {
 		snap, err := l.Snapshot(ctx)
 		if err != nil {
 			lastErr = err
+			if errors.Is(err, ErrPermanent) {
+				break
+			}
 			log.Warn().Err(err).Int("attempt", attempt).Msg("ledger refresh failed")
 			continue
 		}
-		plan := l.plan(snap, group)
+		plan, err := l.plan(snap, group)
+		if err != nil {
+			// The group's own files do not encode: no retry changes that.
+			lastErr = err
+			break
+		}
 		if plan.commit == nil {
 			plan.answer(nil)
 			return
@@ -80,15 +101,39 @@ func (l *Ledger) commitGroup(group []*request) {
 			return
 		}
 		lastErr = err
-		if errors.Is(err, ErrConflict) {
+		switch {
+		case errors.Is(err, ErrPermanent):
+			break attempts
+		case errors.Is(err, ErrConflict):
 			log.Debug().Err(err).Int("attempt", attempt).Msg("ledger conflict, retrying on fresh data")
-		} else {
+		default:
 			log.Warn().Err(err).Int("attempt", attempt).Msg("ledger commit failed, retrying")
 		}
 	}
-	log.Error().Err(lastErr).Int("mutations", len(group)).Msg("ledger gave up on a group; nothing was written")
+	l.giveUp(group, lastErr)
+}
+
+// giveUp answers every request of a group that did not land with err, and
+// says why in one log line.
+func (l *Ledger) giveUp(group []*request, err error) {
+	log := l.opts.Log
+	if l.writing.Err() != nil {
+		// Shutdown's grace period ended while the group was committing.
+		log.Warn().Err(err).Int("mutations", len(group)).Msg("ledger closed while committing a group; the commit may or may not have landed")
+		err = fmt.Errorf("%w: stopped while committing: %w", ErrClosed, err)
+	} else if errors.Is(err, ErrPermanent) {
+		log.Error().Err(err).Int("mutations", len(group)).
+			Msg("the ledger's store refuses the ledger and retrying will not help: check the token, its permissions, the repository and the branch; nothing was written")
+	} else {
+		log.Error().Err(err).Int("mutations", len(group)).Msg("ledger gave up on a group; nothing was written")
+	}
+	// The toolbox answers every ErrUnavailable alike ("try again later");
+	// ErrPermanent stays visible underneath for whoever wants to say more.
+	if !errors.Is(err, ErrUnavailable) {
+		err = fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
 	for _, r := range group {
-		r.resp <- response{err: fmt.Errorf("%w: %w", ErrUnavailable, lastErr)}
+		r.reply(response{err: err})
 	}
 }
 
@@ -100,20 +145,18 @@ type plan struct {
 	results []Result
 	errs    []error
 	events  []Event
-	// the appends to each journal, set by build
-	eventsW, scW, skW shardWrite
-	commit            *Commit
+	// The journals as they are once the commit lands. build reads each
+	// append back before the commit goes out, so that apply cannot fail.
+	nextEvents journal[Event]
+	nextSC     *journal[SCTx] // nil: no SC rows in this commit
+	nextSK     *journal[SKTx] // nil: no SK rows in this commit
+	commit     *Commit
 }
 
-// shardWrite is an append to one journal: the shard, whether it is new,
-// and its whole new content.
-type shardWrite struct {
-	path   string
-	create bool
-	data   []byte
-}
-
-func (l *Ledger) plan(snap *Snapshot, group []*request) *plan {
+// plan runs the group's mutations on snap and builds their commit. It
+// fails only when the commit's files cannot be encoded; a mutation whose
+// own changes cannot be written fails alone, as its answer.
+func (l *Ledger) plan(snap *Snapshot, group []*request) (*plan, error) {
 	tx := newTx(snap)
 	tx.now = l.opts.Clock().UTC().Truncate(time.Second)
 	p := &plan{tx: tx, group: group, results: make([]Result, len(group)), errs: make([]error, len(group))}
@@ -142,23 +185,43 @@ func (l *Ledger) plan(snap *Snapshot, group []*request) *plan {
 			p.errs[i] = err
 			continue
 		}
-		files := tx.curFiles()
-		tx.keep()
-		seen[m.EventID] = i
 		e := Event{
 			Seq: last.Seq + 1, Time: tx.now, EventID: m.EventID, Actor: m.Actor,
 			Command: m.Command, Action: out.Action, Target: out.Target,
-			Files: strings.Join(files, ";"), Result: out.Reply, PrevHash: last.Hash,
+			Files: strings.Join(tx.curFiles(), ";"), Result: out.Reply, PrevHash: last.Hash,
 		}
 		e.Hash = ChainHash(e)
+		if err := writable(tx, e); err != nil {
+			tx.drop()
+			p.errs[i] = fmt.Errorf("ledger: %q cannot be written: %w", m.Command, err)
+			continue
+		}
+		tx.keep()
+		seen[m.EventID] = i
 		last = e
 		p.events = append(p.events, e)
 		p.results[i] = Result{Reply: out.Reply, Target: out.Target}
 	}
 	if len(p.events) > 0 {
-		p.commit = p.build(snap, l.opts.Author, l.opts.ShardRows)
+		c, err := p.build(snap, l.opts.Author, l.opts.ShardRows)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: the group's commit cannot be encoded: %w", err)
+		}
+		p.commit = c
 	}
-	return p
+	return p, nil
+}
+
+// writable checks that what the running mutation changed, and its audit
+// row, can be written so that they read back.
+func writable(tx *Tx, e Event) error {
+	if err := tx.check(); err != nil {
+		return err
+	}
+	if err := checkRow(e); err != nil {
+		return fmt.Errorf("%s: %w", EventsDir, err)
+	}
+	return nil
 }
 
 // runMutation turns a panic in a rule into an error for that one request.
@@ -195,12 +258,9 @@ func (tx *Tx) curFiles() []string {
 }
 
 // build lays out the commit in the law's order: pages, then indexes, then
-// the master-events rows.
-func newShardWrite(path string, create bool, data []byte) shardWrite {
-	return shardWrite{path: path, create: create, data: data}
-}
-
-func (p *plan) build(snap *Snapshot, author Signature, shardRows int) *Commit {
+// the master-events rows. It reads every journal append back, so that a
+// file that would not load is refused before it is written.
+func (p *plan) build(snap *Snapshot, author Signature, shardRows int) (*Commit, error) {
 	tx := p.tx
 	c := &Commit{Author: author}
 	change := func(path string, content []byte) {
@@ -215,21 +275,37 @@ func (p *plan) build(snap *Snapshot, author Signature, shardRows int) *Commit {
 	}
 	for _, ix := range indexes {
 		if ix.changed(&tx.overlays) {
-			change(ix.path, ix.encode(&tx.overlays))
+			data, err := ix.encode(&tx.overlays)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", ix.path, err)
+			}
+			change(ix.path, data)
 		}
 	}
 	if rows := tx.sc.rows(); len(rows) > 0 {
-		p.scW = newShardWrite(snap.sc.appendRows(tx.now, shardRows, rows))
-		change(p.scW.path, p.scW.data)
+		next, path, data, err := appendJournal(&snap.sc, tx.now, shardRows, rows)
+		if err != nil {
+			return nil, err
+		}
+		p.nextSC = &next
+		change(path, data)
 	}
 	if rows := tx.sk.rows(); len(rows) > 0 {
-		p.skW = newShardWrite(snap.sk.appendRows(tx.now, shardRows, rows))
-		change(p.skW.path, p.skW.data)
+		next, path, data, err := appendJournal(&snap.sk, tx.now, shardRows, rows)
+		if err != nil {
+			return nil, err
+		}
+		p.nextSK = &next
+		change(path, data)
 	}
-	p.eventsW = newShardWrite(snap.events.appendRows(tx.now, shardRows, p.events))
-	change(p.eventsW.path, p.eventsW.data)
+	next, path, data, err := appendJournal(&snap.events, tx.now, shardRows, p.events)
+	if err != nil {
+		return nil, err
+	}
+	p.nextEvents = next
+	change(path, data)
 	c.Message = commitMessage(p.events)
-	return c
+	return c, nil
 }
 
 // commitMessage says what the commit does, and ends with one "Event:"
@@ -285,12 +361,12 @@ func (p *plan) apply(snap *Snapshot, res CommitResult) *Snapshot {
 			next.byMatrixID[o.MatrixID] = o.Alias
 		}
 	}
-	next.events = snap.events.appended(p.eventsW.path, p.eventsW.create, p.eventsW.data)
-	if p.scW.path != "" {
-		next.sc = snap.sc.appended(p.scW.path, p.scW.create, p.scW.data)
+	next.events = p.nextEvents
+	if p.nextSC != nil {
+		next.sc = *p.nextSC
 	}
-	if p.skW.path != "" {
-		next.sk = snap.sk.appended(p.skW.path, p.skW.create, p.skW.data)
+	if p.nextSK != nil {
+		next.sk = *p.nextSK
 	}
 	return &next
 }
@@ -299,13 +375,13 @@ func (p *plan) apply(snap *Snapshot, res CommitResult) *Snapshot {
 func (p *plan) answer(res *CommitResult) {
 	for i, r := range p.group {
 		if p.errs[i] != nil {
-			r.resp <- response{err: p.errs[i]}
+			r.reply(response{err: p.errs[i]})
 			continue
 		}
 		out := p.results[i]
 		if res != nil && !out.Refused && !out.Duplicate {
 			out.Commit = res.Commit
 		}
-		r.resp <- response{res: out}
+		r.reply(response{res: out})
 	}
 }

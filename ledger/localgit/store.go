@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"sync"
 	"time"
 
@@ -17,14 +18,15 @@ import (
 )
 
 // Errors particular to this store, besides ledger.ErrNotFound and
-// ledger.ErrConflict.
+// ledger.ErrConflict. ErrInvalidPath and ErrInvalidChange also match
+// ledger.ErrPermanent: the same commit is refused however often it comes.
 var (
 	// ErrInvalidPath: a path no ledger file can have (empty, absolute, with
 	// "." or ".." or ".git" segments, control characters or backslashes).
-	ErrInvalidPath = errors.New("localgit: invalid file path")
+	ErrInvalidPath = ledger.PermanentClass("localgit: invalid file path")
 	// ErrInvalidChange: a commit this store refuses before looking at the
 	// branch (no changes, an unknown op, an update or delete without a SHA).
-	ErrInvalidChange = errors.New("localgit: invalid change")
+	ErrInvalidChange = ledger.PermanentClass("localgit: invalid change")
 	// ErrLocked: another writer held the branch's ref lock file for longer
 	// than a commit takes. Errors carrying it also wrap ledger.ErrConflict,
 	// since retrying is right when the other writer is alive; a lock file
@@ -110,10 +112,16 @@ func (s *Store) Head(ctx context.Context) (string, error) {
 	return h.String(), nil
 }
 
+// head is the commit the branch points at. A branch or a repository folder
+// that is gone wraps ledger.ErrPermanent: the store never deletes either,
+// so someone did, and only they can put it back.
 func (s *Store) head() (plumbing.Hash, error) {
 	h, err := s.readRef()
 	if err == nil && h.IsZero() {
-		err = plumbing.ErrReferenceNotFound
+		if _, statErr := os.Stat(s.gitDir); errors.Is(statErr, fs.ErrNotExist) {
+			return plumbing.ZeroHash, fmt.Errorf("localgit: the repository %s is gone: %w", s.gitDir, ledger.ErrPermanent)
+		}
+		return plumbing.ZeroHash, fmt.Errorf("localgit: branch %s does not exist: %w: %w", s.branch.Short(), ledger.ErrPermanent, plumbing.ErrReferenceNotFound)
 	}
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("localgit: read branch %s: %w", s.branch.Short(), err)
