@@ -180,9 +180,19 @@ func refusal(err error) Reply {
 // unavailable answers a failure that is nobody's fault in words an owner
 // can act on; the error itself goes to the log only (Reply.Err).
 func unavailable(err error) Reply {
-	r := refused("The ledger cannot be reached just now, so nothing was written. Please try again in a few minutes.")
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	var r Reply
+	switch {
+	case errors.Is(err, ledger.ErrPermanent):
+		// Waiting will not help the owner: the forge refuses Engelbot
+		// itself (its token, its access, a repository gone).
+		r = refused("Engelbot cannot write to the books just now: the forge refuses it, which an admin has to fix. Nothing was written. " +
+			"The admins can see why in Engelbot's log; please try again once they have.")
+	case errors.Is(err, ledger.ErrClosed):
+		r = refused("Engelbot is restarting, so nothing was written. Please send that again in a minute.")
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		r = refused("That took too long and was stopped; nothing was written. Please try again in a minute.")
+	default:
+		r = refused("The ledger cannot be reached just now, so nothing was written. Please try again in a few minutes.")
 	}
 	r.Err = err
 	return r
