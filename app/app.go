@@ -188,8 +188,8 @@ func roomOf(r config.Room) toolbox.Room {
 }
 
 // Run runs the bot until ctx ends, then closes everything in order: the bot
-// finishes the commands in flight, the ledger writer its commit, and the
-// database last.
+// finishes the commands in flight (for a grace period), the ledger writer
+// its commit, and the database last.
 func (a *App) Run(ctx context.Context) error {
 	jobsDone := make(chan struct{})
 	jobsCtx, stopJobs := context.WithCancel(ctx)
@@ -205,8 +205,18 @@ func (a *App) Run(ctx context.Context) error {
 	return errors.Join(err, a.Close())
 }
 
-// Close releases the ledger and the database.
+// lastCommitGrace bounds how long closing waits for the ledger's commit in
+// flight; one commit takes about a second on a real forge, and a commit cut
+// short is recognised by its event IDs at the next start.
+const lastCommitGrace = 15 * time.Second
+
+// Close releases the ledger, after its commit in flight (within
+// lastCommitGrace), and the database.
 func (a *App) Close() error {
-	a.Ledger.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), lastCommitGrace)
+	defer cancel()
+	if err := a.Ledger.Shutdown(ctx); err != nil {
+		a.log.Warn().Err(err).Msg("the ledger's last commit was cut short; the next start finds what landed")
+	}
 	return a.db.Close()
 }
