@@ -119,7 +119,13 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := b.resume(ctx); err != nil {
 		return err
 	}
-	go b.pruneLoop(ctx)
+	pruneCtx, stopPruning := context.WithCancel(ctx)
+	pruned := make(chan struct{})
+	go func() {
+		defer close(pruned)
+		b.pruneLoop(pruneCtx)
+	}()
+	defer func() { stopPruning(); <-pruned }() // before the database closes
 
 	b.log.Info().Str("user_id", b.cfg.UserID).Str("device_id", string(b.client.DeviceID)).Time("first_start", first).Msg("Engelbot is syncing")
 	err = b.syncLoop(ctx)

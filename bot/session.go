@@ -95,7 +95,8 @@ func (b *Bot) connect(ctx context.Context) error {
 		if b.cfg.Password == "" {
 			return errors.New("no access token and no password for the bot")
 		}
-		return b.login(ctx)
+		// A homeserver starting up alongside the bot is waited for.
+		return b.retry(ctx, time.Minute, b.login)
 	}
 	// A token that no longer works is renewed on the way (retry), when
 	// there is a password to log in with.
