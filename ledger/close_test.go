@@ -101,19 +101,7 @@ func TestApplyAroundCloseNeverHangs(t *testing.T) {
 // Close lets the group being committed finish, and answers what is still
 // queued with ErrClosed without waiting for that commit.
 func TestCloseFinishesTheGroupInFlight(t *testing.T) {
-	entered, release := make(chan struct{}), make(chan struct{})
-	store := &faultStore{Store: newLocalStore(t)}
-	store.onCommit = func(_ context.Context, n int32) error {
-		if n == 1 {
-			close(entered)
-			<-release
-		}
-		return nil
-	}
-	l, err := ledger.Open(t.Context(), store, ledger.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, _, entered, release := holdingFirstCommit(t)
 	inFlight := applyAsync(l, taskMutation("$a", "6_1_1_1"))
 	<-entered
 	queued := applyAsync(l, taskMutation("$b", "6_1_1_2"))

@@ -48,6 +48,27 @@ func (f *faultStore) Commit(ctx context.Context, c ledger.Commit) (ledger.Commit
 	return f.Store.Commit(ctx, c)
 }
 
+// holdingFirstCommit is a ledger on a store whose first commit waits,
+// once entered is closed, until release is: what a test queues meanwhile
+// shares the next group.
+func holdingFirstCommit(t *testing.T) (l *ledger.Ledger, store ledger.Store, entered, release chan struct{}) {
+	t.Helper()
+	entered, release = make(chan struct{}), make(chan struct{})
+	fs := &faultStore{Store: newLocalStore(t)}
+	fs.onCommit = func(_ context.Context, n int32) error {
+		if n == 1 {
+			close(entered)
+			<-release
+		}
+		return nil
+	}
+	l, err := ledger.Open(t.Context(), fs, ledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l, fs, entered, release
+}
+
 // newLocalStore is a fresh ledger repository on disk.
 func newLocalStore(t *testing.T) *localgit.Store {
 	t.Helper()

@@ -51,19 +51,7 @@ func TestWriterSurvivesAPanic(t *testing.T) {
 // with an error and writes nothing, while a command committed in the same
 // group lands: an unreadable index would stop the ledger from loading.
 func TestUnwritableValueFailsOnlyItsCommand(t *testing.T) {
-	entered, release := make(chan struct{}), make(chan struct{})
-	store := &faultStore{Store: newLocalStore(t)}
-	store.onCommit = func(_ context.Context, n int32) error {
-		if n == 1 {
-			close(entered)
-			<-release
-		}
-		return nil
-	}
-	l, err := ledger.Open(t.Context(), store, ledger.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l, store, entered, release := holdingFirstCommit(t)
 	defer l.Close()
 	// Hold the writer on a first commit so that the next two share a group.
 	first := applyAsync(l, taskMutation("$first", "6_1_1_1"))
