@@ -26,36 +26,40 @@ func numbers() []int {
 	return ns
 }
 
-// Every ID a maker returns is one its reader accepts; a maker that cannot
-// make one says so instead.
+// A maker gives an ID its reader accepts for every number up to its
+// limit, and past it refuses in words for the owner — never an ID the
+// commands would reject, never an internal error.
 func TestMadeIDsAreAccepted(t *testing.T) {
-	// check reports, per maker and input, how many numbers gave an ID the
-	// reader rejects, and the first of them.
-	check := func(what string, accepts func(string) bool, make func(n int) (string, error)) {
+	// check reports, per maker and input, how many numbers went wrong, and
+	// the first of them. A maker of a bad input (limit 0) refuses them all.
+	check := func(what string, accepts func(string) bool, make func(n int) (string, error), limit int) {
 		t.Helper()
 		bad, first := 0, ""
 		for _, n := range numbers() {
-			if id, err := make(n); err == nil && !accepts(id) {
+			id, err := make(n)
+			_, refused := ledger.IsRefusal(err)
+			if ok := (n <= limit && err == nil && accepts(id)) || (n > limit && refused); !ok {
 				if bad++; bad == 1 {
-					first = fmt.Sprintf("n=%d gives %q", n, id)
+					first = fmt.Sprintf("n=%d gives %q, %v", n, id, err)
 				}
 			}
 		}
 		if bad > 0 {
-			t.Errorf("%s: %d of %d numbers give an ID its reader rejects; first: %s", what, bad, len(numbers()), first)
+			t.Errorf("%s: %d of %d numbers went wrong (up to %d an ID its reader accepts, then a refusal); first: %s", what, bad, len(numbers()), limit, first)
 		}
 	}
-	for _, objective := range []string{"5_1_7", "5_12_3", "5_9999_9999", "5_1_7_2", "5_12345_1", "5_x_1", "5"} {
-		check("newTaskID("+objective+")", isTaskID, func(n int) (string, error) { return newTaskID(objective, n) })
+	for objective, limit := range map[string]int{"5_1_7": maxIDNumber, "5_12_3": maxIDNumber, "5_9999_9999": maxIDNumber,
+		"5_1_7_2": 0, "5_12345678_1": 0, "5_x_1": 0, "5": 0} {
+		check("newTaskID("+objective+")", isTaskID, func(n int) (string, error) { return newTaskID(objective, n) }, limit)
 	}
-	check("newApplicationID", isApplicationID, newApplicationID)
-	check("newAssessmentID", isAssessmentID, newAssessmentID)
+	check("newApplicationID", isApplicationID, newApplicationID, maxSerial)
+	check("newAssessmentID", isAssessmentID, newAssessmentID, maxSerial)
 	for _, task := range []string{"6_1_7_1", "6_999999_999999_999999"} {
-		check("newSessionID("+task+")", isSessionID, func(n int) (string, error) { return newSessionID(task, n) })
+		check("newSessionID("+task+")", isSessionID, func(n int) (string, error) { return newSessionID(task, n) }, maxIDNumber)
 	}
 	for _, owner := range []string{"carol", "frank.j", "a-b_c", strings.Repeat("x", 32)} {
 		for _, role := range []string{"4_2_7_lead", "4_1_7_tc_operational_team", "4" + strings.Repeat("_"+strings.Repeat("z", roleIDWordSize), roleIDWords)} {
-			check("newAssignmentID("+owner+", "+role+")", isAssignmentID, func(n int) (string, error) { return newAssignmentID(owner, role, n) })
+			check("newAssignmentID("+owner+", "+role+")", isAssignmentID, func(n int) (string, error) { return newAssignmentID(owner, role, n) }, maxSerial)
 		}
 	}
 	// Roles: every team number and title create_role can meet.
