@@ -36,7 +36,7 @@ func mentionLink(s string) (mxid string, isLink bool, err error) {
 	case before == "":
 	case before == "<":
 		link, closed = strings.CutSuffix(link, ">")
-	case strings.HasPrefix(before, "[") && strings.HasSuffix(before, "]("):
+	case strings.HasPrefix(before, "[") && strings.HasSuffix(before, "](") && balanced(before[1:len(before)-2]):
 		link, closed = strings.CutSuffix(link, ")")
 	default:
 		return "", true, bad
@@ -47,4 +47,23 @@ func mentionLink(s string) (mxid string, isLink bool, err error) {
 		return "", true, bad
 	}
 	return id, true, nil
+}
+
+// balanced reports whether a Markdown link's text holds its brackets in
+// pairs, so that the link's own brackets enclose all of it: in
+// "[x] y [carol](…)" the first bracket closes early, and "x] y [carol" is
+// not one link text but words in front of a link.
+func balanced(text string) bool {
+	depth := 0
+	for _, r := range text {
+		switch r {
+		case '[':
+			depth++
+		case ']':
+			if depth--; depth < 0 {
+				return false
+			}
+		}
+	}
+	return depth == 0
 }

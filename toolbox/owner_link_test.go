@@ -14,6 +14,7 @@ func TestOwnerLinkWithTextAroundIsRefused(t *testing.T) {
 	f := newWorkersFixture(t)
 	for _, arg := range []string{
 		"x[Dave](https://matrix.to/#/@dave:s.test)",
+		"[x]](https://matrix.to/#/@dave:s.test)",
 		"evilhttps://matrix.to/#/@dave:s.test",
 		"see:https://matrix.to/#/@dave:s.test",
 		"https://evil.example/?matrix.to/#/@dave:s.test",
@@ -32,9 +33,10 @@ func TestOwnerLinkWithTextAroundIsRefused(t *testing.T) {
 		}
 	}
 	// A rest-of-line argument: words in front of the link.
-	r := f.run("carol", "!whois ask https://matrix.to/#/@dave:s.test")
-	if !r.Refused || strings.Contains(r.Text, "**dave**") {
-		t.Errorf("whois with words before the link → %q, want a refusal", r.Text)
+	for _, line := range []string{"!whois ask https://matrix.to/#/@dave:s.test", "!whois [x] y [Dave](https://matrix.to/#/@dave:s.test)"} {
+		if r := f.run("carol", line); !r.Refused || strings.Contains(r.Text, "**dave**") {
+			t.Errorf("%s → %q, want a refusal", line, r.Text)
+		}
 	}
 
 	// The link alone, in every form clients write it, still names dave.
