@@ -115,7 +115,7 @@ func (b *Bot) findAnswer(ctx context.Context, ev state.Event) (id.EventID, bool)
 	seen, chunk, from := 0, around.EventsAfter, around.End
 	for {
 		for _, evt := range chunk {
-			if answers(evt, ev.ID) {
+			if evt.Sender == b.client.UserID && answers(evt, ev.ID) {
 				return evt.ID, true
 			}
 		}

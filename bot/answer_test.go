@@ -185,3 +185,20 @@ func TestResumedAnswerIsSentWhenNotFound(t *testing.T) {
 		t.Errorf("sends %v, want one with %s", txns, answerTxnID("$cmd"))
 	}
 }
+
+// When the homeserver cannot say who is in a room, the bot does not guess
+// whether it is a direct chat (an admin command would be granted or
+// refused wrongly): it says it cannot tell, and nothing runs.
+func TestUnknownRoomIsNotGuessed(t *testing.T) {
+	hs, tb := connectedBot(t)
+	hs.on("/joined_members", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 503, map[string]any{})
+	})
+	reply := tb.run(t.Context(), state.Event{ID: "$cmd", RoomID: "!unknown:smartup.test", Sender: "@alice:smartup.test", Body: "!status"})
+	if !reply.Refused || reply.Err == nil || !strings.Contains(reply.Text, "can't tell") {
+		t.Errorf("answered %+v, want a refusal saying the room could not be told", reply)
+	}
+	if n := len(hs.seen("/joined_members")); n < 2 {
+		t.Errorf("%d requests for the members, want retries", n)
+	}
+}

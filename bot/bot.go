@@ -97,14 +97,8 @@ func New(cfg Config, db *state.DB, tb *toolbox.Toolbox, log zerolog.Logger) *Bot
 func (b *Bot) Run(ctx context.Context) error {
 	ctx = b.log.WithContext(ctx)
 	work, cutOff := context.WithCancel(context.WithoutCancel(ctx))
-	defer cutOff()
 	b.stopping, b.work = ctx, work
-	stopped := context.AfterFunc(ctx, func() {
-		b.lanes.close()
-		time.AfterFunc(b.cfg.ShutdownGrace, cutOff)
-	})
-	defer stopped()
-	defer b.lanes.wait()
+	defer b.stop(cutOff)
 
 	if err := b.connect(ctx); err != nil {
 		return err
@@ -133,16 +127,37 @@ func (b *Bot) Run(ctx context.Context) error {
 	return err
 }
 
+// stop ends a run, whichever way it ends: no queued command starts any
+// more, and those running get ShutdownGrace to finish before cutOff ends
+// their context.
+func (b *Bot) stop(cutOff context.CancelFunc) {
+	b.lanes.close()
+	grace := time.AfterFunc(b.cfg.ShutdownGrace, cutOff)
+	b.lanes.wait()
+	grace.Stop()
+	cutOff()
+}
+
 // resume answers the commands a previous run took on but never answered
 // (it was stopped or crashed mid-command). The ledger's exactly-once check
-// keeps a write that did land from landing twice.
+// keeps a write that did land from landing twice. A command older than
+// the bot remembers is not run any more, so that one whose answer can
+// never be sent (the bot left the room) does not come back at every start.
 func (b *Bot) resume(ctx context.Context) error {
 	pending, err := b.db.Unfinished(ctx)
 	if err != nil {
 		return err
 	}
 	for _, ev := range pending {
-		b.log.Info().Str("event_id", ev.ID).Msg("answering a command left unanswered by the previous run")
+		log := b.log.With().Str("event_id", ev.ID).Str("room_id", ev.RoomID).Time("sent", ev.Timestamp).Logger()
+		if ev.Timestamp.Before(b.now().Add(-rememberFor)) {
+			log.Error().Msg("a command left unanswered longer than the bot remembers commands is given up")
+			if err := b.db.Finish(ctx, ev.ID, ""); err != nil {
+				return err
+			}
+			continue
+		}
+		log.Info().Msg("answering a command left unanswered by the previous run")
 		b.lanes.add(ev.Sender, ev)
 	}
 	return nil

@@ -25,7 +25,7 @@ const maxGapEvents = 10_000
 
 // fillGap returns the events of a room between the position to (where the
 // previous sync ended) and from (where a limited timeline starts), oldest
-// first.
+// first. On an error it returns those it fetched before it.
 func (b *Bot) fillGap(ctx context.Context, roomID id.RoomID, from, to string) ([]*event.Event, error) {
 	filter := &mautrix.FilterPart{Types: []event.Type{event.EventMessage, event.StateMember}}
 	var older []*event.Event
@@ -41,7 +41,8 @@ func (b *Bot) fillGap(ctx context.Context, roomID id.RoomID, from, to string) ([
 			return err
 		})
 		if err != nil {
-			return nil, err
+			slices.Reverse(older)
+			return older, err
 		}
 		older = append(older, page.Chunk...)
 		if len(page.Chunk) == 0 || page.End == "" || page.End == from {

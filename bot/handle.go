@@ -79,8 +79,10 @@ func (b *Bot) run(ctx context.Context, ev state.Event) toolbox.Reply {
 	if err != nil {
 		return toolbox.Reply{Text: fmt.Sprintf("I couldn't read that command: %v. Nothing was done.", err), Refused: true}
 	}
-	roomID := id.RoomID(ev.RoomID)
-	room := b.roomFor(ctx, roomID)
+	room, err := b.roomFor(ctx, id.RoomID(ev.RoomID))
+	if err != nil {
+		return toolbox.Reply{Text: "I can't tell just now what kind of room this is (the homeserver did not say who is in it), so nothing was done. Please try again in a minute.", Refused: true, Err: err}
+	}
 	return b.tb.Run(ctx, toolbox.Request{
 		Sender: ev.Sender, EventID: ev.ID, Room: room, Command: name, Args: args, Sent: ev.Timestamp,
 	})

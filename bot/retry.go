@@ -119,12 +119,15 @@ func (b *Bot) retry(ctx context.Context, budget time.Duration, call func(ctx con
 		case failPermanent:
 			return err
 		case failSession:
-			if rerr := b.renew(ctx, token); rerr != nil {
+			rerr := b.renew(ctx, token)
+			if errors.Is(rerr, errSessionEnded) {
 				return errors.Join(err, rerr)
 			}
-			if attempt == 1 {
+			if rerr == nil && attempt == 1 {
 				continue // the new session gets one attempt at once
 			}
+			// A login that failed (the homeserver restarting) is tried
+			// again like any request that may work later.
 			failures++
 			wait = backoff(failures)
 		case failRateLimited:

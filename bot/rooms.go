@@ -2,9 +2,12 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
+	"time"
 
+	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/id"
 
 	"smartup0.org/engelbot/toolbox"
@@ -15,7 +18,12 @@ func (b *Bot) resolveRooms(ctx context.Context) {
 	for key, room := range b.cfg.Rooms {
 		roomID := id.RoomID(key)
 		if !strings.HasPrefix(key, "!") {
-			resp, err := b.client.ResolveAlias(ctx, id.RoomAlias(key))
+			var resp *mautrix.RespAliasResolve
+			err := b.retry(ctx, time.Minute, func(ctx context.Context) error {
+				var err error
+				resp, err = b.client.ResolveAlias(ctx, id.RoomAlias(key))
+				return err
+			})
 			if err != nil {
 				b.log.Warn().Err(err).Str("alias", key).Msg("a configured room alias does not resolve; that room is treated as an ordinary room")
 				continue
@@ -65,23 +73,29 @@ func (m *memberCache) forget(roomID id.RoomID) {
 }
 
 // roomFor says what a room is: configured, or a direct chat when only the
-// bot and one other person are in it.
-func (b *Bot) roomFor(ctx context.Context, roomID id.RoomID) toolbox.Room {
+// bot and one other person are in it. An error means the homeserver could
+// not say how many are in it: guessing would grant or refuse an admin
+// command wrongly.
+func (b *Bot) roomFor(ctx context.Context, roomID id.RoomID) (toolbox.Room, error) {
 	if r, ok := b.rooms[roomID]; ok {
-		return r
+		return r, nil
 	}
 	n, ok := b.members.get(roomID)
 	if !ok {
-		resp, err := b.client.JoinedMembers(ctx, roomID)
+		var resp *mautrix.RespJoinedMembers
+		err := b.retry(ctx, time.Minute, func(ctx context.Context) error {
+			var err error
+			resp, err = b.client.JoinedMembers(ctx, roomID)
+			return err
+		})
 		if err != nil {
-			b.log.Warn().Err(err).Stringer("room_id", roomID).Msg("cannot count room members; treating it as a shared room")
-			return toolbox.Room{Kind: toolbox.RoomOther}
+			return toolbox.Room{}, fmt.Errorf("counting the members of %s: %w", roomID, err)
 		}
 		n = len(resp.Joined)
 		b.members.set(roomID, n)
 	}
 	if n == 2 {
-		return toolbox.Room{Kind: toolbox.RoomDirect}
+		return toolbox.Room{Kind: toolbox.RoomDirect}, nil
 	}
-	return toolbox.Room{Kind: toolbox.RoomOther}
+	return toolbox.Room{Kind: toolbox.RoomOther}, nil
 }

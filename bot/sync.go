@@ -131,7 +131,9 @@ func (b *Bot) syncFilter() (string, error) {
 // move the sync position past this batch.
 func (b *Bot) process(ctx context.Context, resp *mautrix.RespSync, since string) error {
 	for roomID, room := range resp.Rooms.Invite {
-		b.invited(ctx, roomID, room.State.Events)
+		if err := b.invited(ctx, roomID, room.State.Events); err != nil {
+			return err
+		}
 	}
 	for roomID, room := range resp.Rooms.Join {
 		for _, evt := range room.State.Events {
@@ -144,8 +146,14 @@ func (b *Bot) process(ctx context.Context, resp *mautrix.RespSync, since string)
 		// ignores what came before its first start anyway.
 		if room.Timeline.Limited && since != "" {
 			older, err := b.fillGap(ctx, roomID, room.Timeline.PrevBatch, since)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 			if err != nil {
-				return fmt.Errorf("fetching the messages a sync left out in %s: %w", roomID, err)
+				// Asking for the batch again would hold up every room for
+				// this one; what could be fetched is handled.
+				b.log.Error().Err(err).Stringer("room_id", roomID).Int("fetched", len(older)).
+					Msg("cannot fetch all the messages a sync left out in a room; commands among the rest are not seen")
 			}
 			events = append(older, events...)
 		}
@@ -174,8 +182,10 @@ func (b *Bot) process(ctx context.Context, resp *mautrix.RespSync, since string)
 }
 
 // invited joins a room when the invite comes from someone of our own
-// homeserver, and refuses it otherwise: the workspace is defederated.
-func (b *Bot) invited(ctx context.Context, roomID id.RoomID, events []*event.Event) {
+// homeserver, and refuses it otherwise: the workspace is defederated. A
+// join that may work later is an error, so that the sync comes again with
+// the invite; one the homeserver refuses for good is logged and dropped.
+func (b *Bot) invited(ctx context.Context, roomID id.RoomID, events []*event.Event) error {
 	var inviter id.UserID
 	for _, evt := range events {
 		if evt.Type == event.StateMember && evt.GetStateKey() == b.cfg.UserID {
@@ -189,19 +199,24 @@ func (b *Bot) invited(ctx context.Context, roomID id.RoomID, events []*event.Eve
 			_, err := b.client.LeaveRoom(ctx, roomID)
 			return err
 		}); err != nil {
-			log.Warn().Err(err).Msg("refusing the invite failed")
+			log.Warn().Err(err).Msg("refusing the invite failed; it stays pending")
 		}
-		return
+		return nil
 	}
-	if err := b.retry(ctx, time.Minute, func(ctx context.Context) error {
+	err := b.retry(ctx, time.Minute, func(ctx context.Context) error {
 		_, err := b.client.JoinRoomByID(ctx, roomID)
 		return err
-	}); err != nil {
-		log.Warn().Err(err).Msg("joining failed; will try again at the next start")
-		return
+	})
+	if err != nil {
+		if kind, _ := classify(err); kind == failPermanent {
+			log.Error().Err(err).Msg("the homeserver refuses to let the bot join a room it was invited to")
+			return nil
+		}
+		return fmt.Errorf("joining %s: %w", roomID, err)
 	}
 	b.members.forget(roomID)
 	log.Info().Msg("joined a room")
+	return nil
 }
 
 // rememberFor is how long a handled command's record is kept. Commands

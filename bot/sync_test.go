@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -160,5 +161,68 @@ func TestFirstSyncDoesNotFillGaps(t *testing.T) {
 	hs.await(t.Context(), "a sync from s1", func() bool { return slices.Contains(sinces(hs.seen("/sync")), "s1") })
 	if n := len(hs.seen("/messages")); n != 0 {
 		t.Errorf("the first sync fetched history (%d requests)", n)
+	}
+}
+
+// A gap the homeserver refuses to fill does not hold up the bot: the
+// commands the sync did carry run, and the position moves on.
+func TestSyncGoesOnWhenAGapCannotBeFilled(t *testing.T) {
+	hs, tb := connectedBot(t)
+	hs.on("/sync", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("since") != "s0" {
+			longPoll(w, r)
+			return
+		}
+		writeJSON(w, 200, syncBody("s1", true, "p1", textEvent("$newest", "@carol:smartup.test", "!wallet", time.Now())))
+	})
+	hs.on("/messages", func(w http.ResponseWriter, r *http.Request) {
+		matrixError(w, 403, "M_FORBIDDEN", "You can't read this room's history", nil)
+	})
+	if err := tb.db.SyncStore().SaveNextBatch(t.Context(), botID, "s0"); err != nil {
+		t.Fatal(err)
+	}
+	runSync(t, tb)
+	hs.await(t.Context(), "a sync from s1", func() bool { return slices.Contains(sinces(hs.seen("/sync")), "s1") })
+	tb.lanes.wait()
+	if _, ran := tb.recorded(); !slices.Equal(ran, []string{"$newest"}) {
+		t.Errorf("commands run: %v, want the timeline's $newest", ran)
+	}
+}
+
+// An invite the bot cannot accept just now (the homeserver failing) is not
+// dropped: the sync that carried it comes again, and the bot joins.
+func TestSyncComesAgainForAnInviteThatCouldNotBeAccepted(t *testing.T) {
+	hs, tb := connectedBot(t)
+	invite := map[string]any{"next_batch": "s1", "rooms": map[string]any{"invite": map[string]any{
+		"!dm:smartup.test": map[string]any{"invite_state": map[string]any{"events": []any{map[string]any{
+			"type": "m.room.member", "state_key": botID, "sender": "@alice:smartup.test", "content": map[string]any{"membership": "invite"},
+		}}}},
+	}}}
+	hs.on("/sync", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("since") != "s0" {
+			longPoll(w, r)
+			return
+		}
+		writeJSON(w, 200, invite)
+	})
+	var joins atomic.Int32
+	hs.on("/join", func(w http.ResponseWriter, r *http.Request) {
+		if joins.Add(1) <= 10 { // longer than one retry budget
+			writeJSON(w, 502, map[string]any{})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"room_id": "!dm:smartup.test"})
+	})
+	if err := tb.db.SyncStore().SaveNextBatch(t.Context(), botID, "s0"); err != nil {
+		t.Fatal(err)
+	}
+	runSync(t, tb)
+	hs.await(t.Context(), "a sync from s1", func() bool { return slices.Contains(sinces(hs.seen("/sync")), "s1") })
+	got := sinces(hs.seen("/sync"))
+	if len(got) < 3 || got[0] != "s0" || got[1] != "s0" {
+		t.Errorf("syncs asked from %v, want s0 again after the failed join", got)
+	}
+	if n := joins.Load(); n != 11 {
+		t.Errorf("%d join attempts, want 11 (the last one succeeds)", n)
 	}
 }
