@@ -8,8 +8,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"maunium.net/go/mautrix"
@@ -21,8 +23,13 @@ import (
 type Client struct {
 	mx       *mautrix.Client
 	password string // to renew a session the homeserver ended
-	cancel   context.CancelFunc
-	done     chan struct{}
+	// token is the session's access token, put on each request by the
+	// client's transport: a renewal in the sync loop replaces it while
+	// other goroutines send, which the mautrix client's own field would
+	// not allow without a race.
+	token  atomic.Pointer[string]
+	cancel context.CancelFunc
+	done   chan struct{}
 
 	mu      sync.Mutex
 	replies map[id.EventID][]Reply // answers by the event they reply to
@@ -50,6 +57,7 @@ func Login(ctx context.Context, homeserver, userID, password string) (*Client, e
 		return nil, err
 	}
 	c := &Client{mx: mx, password: password, replies: map[id.EventID][]Reply{}, notices: map[id.RoomID][]Reply{}, joined: map[id.RoomID]bool{}, changed: make(chan struct{}), done: make(chan struct{})}
+	mx.Client = &http.Client{Timeout: 3 * time.Minute, Transport: bearer{c}}
 	if err := c.login(ctx); err != nil {
 		return nil, err
 	}
@@ -69,14 +77,30 @@ func Login(ctx context.Context, homeserver, userID, password string) (*Client, e
 // there was one, so that a renewed session is the same device.
 func (c *Client) login(ctx context.Context) error {
 	localpart, _, _ := strings.Cut(strings.TrimPrefix(string(c.mx.UserID), "@"), ":")
-	if _, err := c.mx.Login(ctx, &mautrix.ReqLogin{
+	resp, err := c.mx.Login(ctx, &mautrix.ReqLogin{
 		Type:       mautrix.AuthTypePassword,
 		Identifier: mautrix.UserIdentifier{Type: mautrix.IdentifierTypeUser, User: localpart},
-		Password:   c.password, DeviceID: c.mx.DeviceID, StoreCredentials: true,
-	}); err != nil {
+		Password:   c.password, DeviceID: c.mx.DeviceID,
+	})
+	if err != nil {
 		return fmt.Errorf("logging in as %s: %w", c.mx.UserID, err)
 	}
+	c.token.Store(&resp.AccessToken)
+	if c.mx.DeviceID == "" { // the first login, before anything else runs
+		c.mx.DeviceID = resp.DeviceID
+	}
 	return nil
+}
+
+// bearer puts the client's current token on each request but a login.
+type bearer struct{ c *Client }
+
+func (b bearer) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t := b.c.token.Load(); t != nil && !strings.HasSuffix(req.URL.Path, "/login") {
+		req = req.Clone(req.Context())
+		req.Header.Set("Authorization", "Bearer "+*t)
+	}
+	return http.DefaultTransport.RoundTrip(req)
 }
 
 // syncLoop syncs until ctx ends. mautrix's loop waits out a failing
