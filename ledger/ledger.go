@@ -191,6 +191,26 @@ type response struct {
 	err error
 }
 
+// errUncertain marks a failure after which the writer cannot say whether
+// the commit landed (it panicked, possibly after the forge took the
+// commit). Apply settles it by reading the branch before answering.
+var errUncertain = errors.New("the commit may or may not have landed")
+
+// settle answers a mutation whose commit may or may not have landed: from
+// its audit row when the branch has it, else with the failure, which then
+// truly wrote nothing. An owner told "nothing was written" of a write that
+// landed would send it again, under a new event ID, and it would land twice.
+func (l *Ledger) settle(ctx context.Context, eventID string, failure error) (Result, error) {
+	snap, err := l.Snapshot(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("%w (and reading the branch to tell failed: %w)", failure, err)
+	}
+	if e, ok := snap.Applied(eventID); ok {
+		return Result{Reply: e.Result, Target: e.Target, Commit: snap.head}, nil
+	}
+	return Result{}, failure
+}
+
 // Apply queues a mutation for the writer and waits for its answer. A
 // refusal is a Result with Refused set, not an error; an error means
 // nothing was written and the owner should try again later. Once the
@@ -205,6 +225,9 @@ func (l *Ledger) Apply(ctx context.Context, m Mutation) (Result, error) {
 	}
 	select {
 	case resp := <-r.resp:
+		if errors.Is(resp.err, errUncertain) {
+			return l.settle(ctx, m.EventID, resp.err)
+		}
 		return resp.res, resp.err
 	case <-ctx.Done():
 		// The writer still finishes it; the event ID keeps a retry from doubling it.

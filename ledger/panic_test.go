@@ -123,3 +123,36 @@ func TestClockOutOfRangeFailsTheGroupNotTheWriter(t *testing.T) {
 		t.Fatalf("the next command: %+v, %v; want it committed", b.res, b.err)
 	}
 }
+
+// panicAfterCommit is a store whose first commit lands and then panics: the
+// writer cannot tell from the panic whether the forge took the commit.
+type panicAfterCommit struct {
+	ledger.Store
+	once atomic.Bool
+}
+
+func (p *panicAfterCommit) Commit(ctx context.Context, c ledger.Commit) (ledger.CommitResult, error) {
+	res, err := p.Store.Commit(ctx, c)
+	if err == nil && p.once.CompareAndSwap(false, true) {
+		panic("lost the forge's answer")
+	}
+	return res, err
+}
+
+// A panic after the commit landed is not reported as "nothing was
+// written": the owner would send it again, under a new event ID, and it
+// would land twice. The caller gets the answer the audit row records.
+func TestPanicAfterTheCommitLandedAnswersFromTheBranch(t *testing.T) {
+	l, err := ledger.Open(t.Context(), &panicAfterCommit{Store: newLocalStore(t)}, ledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	a := <-applyAsync(l, taskMutation("$landed", "6_1_1_1"))
+	if a.err != nil || a.res.Reply != "created 6_1_1_1" {
+		t.Fatalf("a commit that landed before the panic was answered %+v, %v; want its reply", a.res, a.err)
+	}
+	if _, ok := l.Current().Read().Task("6_1_1_1"); !ok {
+		t.Error("the snapshot does not hold the task that landed")
+	}
+}

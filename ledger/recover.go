@@ -11,14 +11,15 @@ import (
 // answer. Here it fails that one group's commands with an error, is
 // logged with its stack, and the writer goes on with the next group. A
 // panic after the commit landed leaves the snapshot behind the branch; the
-// next refresh sees the new head and reloads.
+// next refresh sees the new head and reloads, and Apply settles each
+// caller's answer from it (settle).
 func (l *Ledger) commitSafely(group []*request) {
 	defer func() {
 		p := recover()
 		if p == nil {
 			return
 		}
-		err := fmt.Errorf("%w: internal error in the ledger's writer: %v (the commit may or may not have landed; the event ID keeps a retry from doubling it)", ErrUnavailable, p)
+		err := fmt.Errorf("%w: internal error in the ledger's writer: %v (%w)", ErrUnavailable, p, errUncertain)
 		l.opts.Log.Error().Err(err).Str("stack", string(debug.Stack())).Int("mutations", len(group)).
 			Msg("the ledger writer panicked; the group's commands are answered with an error and the writer goes on")
 		for _, r := range group {
