@@ -24,7 +24,7 @@ var cmdVerify = &Command{
 	Summary: "check the ledger's integrity: audit chain, audit rows, SC, pages, history",
 	Help: "Checks the whole ledger: the master-events hash chain is unbroken and numbered without gaps; every transaction and work " +
 		"session has its audit row; every SC settlement settles a pending row once; every page an index points to exists and no page " +
-		"is left without one; every file is printable text (no control characters or stray bytes, which only a hand edit can bring in); " +
+		"is left without one; every file is printable text (no control characters or stray bytes: a hand edit, or audit rows written by Engelbot before it escaped them); " +
 		"and every commit in the history names audit rows for what it changed. Answers \"all clear\", or lists " +
 		fmt.Sprintf("the problems with the files they are in (the first %d; `engelbot verify` on the server lists them all).", maxProblemsListed),
 	run: runVerify,
