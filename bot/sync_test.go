@@ -50,6 +50,29 @@ func runSync(t *testing.T, tb *testBot) context.CancelFunc {
 // it holds the request until the client gives up.
 func longPoll(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
 
+// answerSync answers a sync from the position since with body, and holds
+// any other as a homeserver with nothing new does.
+func answerSync(hs *standIn, since string, body any) {
+	hs.on("/sync", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("since") != since {
+			longPoll(w, r)
+			return
+		}
+		writeJSON(w, 200, body)
+	})
+}
+
+// syncFromTo starts the bot's sync loop at position from and returns once
+// it asks for a sync from to: the batch in between is handled.
+func syncFromTo(t *testing.T, hs *standIn, tb *testBot, from, to string) {
+	t.Helper()
+	if err := tb.db.SyncStore().SaveNextBatch(t.Context(), botID, from); err != nil {
+		t.Fatal(err)
+	}
+	runSync(t, tb)
+	hs.await(t.Context(), "a sync from "+to, func() bool { return slices.Contains(sinces(hs.seen("/sync")), to) })
+}
+
 func sinces(reqs []seenRequest) []string {
 	var out []string
 	for _, r := range reqs {
@@ -64,19 +87,9 @@ func sinces(reqs []seenRequest) []string {
 func TestSyncRetriesABatchThatWasNotRecorded(t *testing.T) {
 	hs, tb := connectedBot(t)
 	at := time.Now()
-	hs.on("/sync", func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Query().Get("since") {
-		case "s0":
-			writeJSON(w, 200, syncBody("s1", false, "",
-				textEvent("$first", "@carol:smartup.test", "!wallet", at),
-				textEvent("$second", "@dave:smartup.test", "!my_tasks", at)))
-		default:
-			longPoll(w, r)
-		}
-	})
-	if err := tb.db.SyncStore().SaveNextBatch(t.Context(), botID, "s0"); err != nil {
-		t.Fatal(err)
-	}
+	answerSync(hs, "s0", syncBody("s1", false, "",
+		textEvent("$first", "@carol:smartup.test", "!wallet", at),
+		textEvent("$second", "@dave:smartup.test", "!my_tasks", at)))
 	failed := false
 	tb.claim = func(ctx context.Context, ev state.Event) (bool, error) {
 		if ev.ID == "$second" && !failed {
@@ -85,8 +98,7 @@ func TestSyncRetriesABatchThatWasNotRecorded(t *testing.T) {
 		}
 		return tb.db.Claim(ctx, ev)
 	}
-	runSync(t, tb)
-	hs.await(t.Context(), "a sync from s1", func() bool { return slices.Contains(sinces(hs.seen("/sync")), "s1") })
+	syncFromTo(t, hs, tb, "s0", "s1")
 
 	if got, want := sinces(hs.seen("/sync")), []string{"s0", "s0", "s1"}; !slices.Equal(got, want) {
 		t.Errorf("syncs asked from %v, want %v: the position moved past a batch that was not recorded", got, want)
@@ -109,13 +121,7 @@ func TestSyncFillsAGapInTheTimeline(t *testing.T) {
 	hs, tb := connectedBot(t)
 	at := time.Now()
 	carol := "@carol:smartup.test"
-	hs.on("/sync", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("since") != "s0" {
-			longPoll(w, r)
-			return
-		}
-		writeJSON(w, 200, syncBody("s1", true, "p3", textEvent("$5", carol, "!wallet 5", at)))
-	})
+	answerSync(hs, "s0", syncBody("s1", true, "p3", textEvent("$5", carol, "!wallet 5", at)))
 	// Two pages back from p3 to s0, newest first as /messages gives them.
 	hs.on("/messages", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -134,11 +140,7 @@ func TestSyncFillsAGapInTheTimeline(t *testing.T) {
 			writeJSON(w, 200, map[string]any{"start": q.Get("from"), "chunk": []any{}})
 		}
 	})
-	if err := tb.db.SyncStore().SaveNextBatch(t.Context(), botID, "s0"); err != nil {
-		t.Fatal(err)
-	}
-	runSync(t, tb)
-	hs.await(t.Context(), "a sync from s1", func() bool { return slices.Contains(sinces(hs.seen("/sync")), "s1") })
+	syncFromTo(t, hs, tb, "s0", "s1")
 	tb.lanes.wait()
 	_, ran := tb.recorded()
 	if want := []string{"$1", "$2", "$3", "$4", "$5"}; !slices.Equal(ran, want) {
@@ -150,15 +152,8 @@ func TestSyncFillsAGapInTheTimeline(t *testing.T) {
 // does not fetch history from before its first start.
 func TestFirstSyncDoesNotFillGaps(t *testing.T) {
 	hs, tb := connectedBot(t)
-	hs.on("/sync", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("since") != "" {
-			longPoll(w, r)
-			return
-		}
-		writeJSON(w, 200, syncBody("s1", true, "p1"))
-	})
-	runSync(t, tb)
-	hs.await(t.Context(), "a sync from s1", func() bool { return slices.Contains(sinces(hs.seen("/sync")), "s1") })
+	answerSync(hs, "", syncBody("s1", true, "p1"))
+	syncFromTo(t, hs, tb, "", "s1")
 	if n := len(hs.seen("/messages")); n != 0 {
 		t.Errorf("the first sync fetched history (%d requests)", n)
 	}
@@ -168,21 +163,11 @@ func TestFirstSyncDoesNotFillGaps(t *testing.T) {
 // commands the sync did carry run, and the position moves on.
 func TestSyncGoesOnWhenAGapCannotBeFilled(t *testing.T) {
 	hs, tb := connectedBot(t)
-	hs.on("/sync", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("since") != "s0" {
-			longPoll(w, r)
-			return
-		}
-		writeJSON(w, 200, syncBody("s1", true, "p1", textEvent("$newest", "@carol:smartup.test", "!wallet", time.Now())))
-	})
+	answerSync(hs, "s0", syncBody("s1", true, "p1", textEvent("$newest", "@carol:smartup.test", "!wallet", time.Now())))
 	hs.on("/messages", func(w http.ResponseWriter, r *http.Request) {
 		matrixError(w, 403, "M_FORBIDDEN", "You can't read this room's history", nil)
 	})
-	if err := tb.db.SyncStore().SaveNextBatch(t.Context(), botID, "s0"); err != nil {
-		t.Fatal(err)
-	}
-	runSync(t, tb)
-	hs.await(t.Context(), "a sync from s1", func() bool { return slices.Contains(sinces(hs.seen("/sync")), "s1") })
+	syncFromTo(t, hs, tb, "s0", "s1")
 	tb.lanes.wait()
 	if _, ran := tb.recorded(); !slices.Equal(ran, []string{"$newest"}) {
 		t.Errorf("commands run: %v, want the timeline's $newest", ran)
@@ -198,13 +183,7 @@ func TestSyncComesAgainForAnInviteThatCouldNotBeAccepted(t *testing.T) {
 			"type": "m.room.member", "state_key": botID, "sender": "@alice:smartup.test", "content": map[string]any{"membership": "invite"},
 		}}}},
 	}}}
-	hs.on("/sync", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("since") != "s0" {
-			longPoll(w, r)
-			return
-		}
-		writeJSON(w, 200, invite)
-	})
+	answerSync(hs, "s0", invite)
 	var joins atomic.Int32
 	hs.on("/join", func(w http.ResponseWriter, r *http.Request) {
 		if joins.Add(1) <= 10 { // longer than one retry budget
@@ -213,11 +192,7 @@ func TestSyncComesAgainForAnInviteThatCouldNotBeAccepted(t *testing.T) {
 		}
 		writeJSON(w, 200, map[string]any{"room_id": "!dm:smartup.test"})
 	})
-	if err := tb.db.SyncStore().SaveNextBatch(t.Context(), botID, "s0"); err != nil {
-		t.Fatal(err)
-	}
-	runSync(t, tb)
-	hs.await(t.Context(), "a sync from s1", func() bool { return slices.Contains(sinces(hs.seen("/sync")), "s1") })
+	syncFromTo(t, hs, tb, "s0", "s1")
 	got := sinces(hs.seen("/sync"))
 	if len(got) < 3 || got[0] != "s0" || got[1] != "s0" {
 		t.Errorf("syncs asked from %v, want s0 again after the failed join", got)
