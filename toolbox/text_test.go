@@ -17,6 +17,14 @@ import (
 // its rows, and a terminal that shows it runs the escapes.
 
 // hostile is what an owner can put into an argument.
+// refusalFor is what a refusal of hostile text must name.
+func refusalFor(text string) string {
+	if !utf8.ValidString(text) {
+		return "UTF-8"
+	}
+	return "control character"
+}
+
 var hostile = []struct{ name, text string }{
 	{"escapes and a NUL", "thanks\u0000\u001b[2J\u001b]0;owned\u0007"},
 	{"a C1 control (CSI)", "thanks\u009b31m"},
@@ -87,10 +95,7 @@ func TestWorkersRefuseControlCharacters(t *testing.T) {
 	for _, h := range hostile {
 		t.Run(h.name, func(t *testing.T) {
 			before := f.head()
-			want := "control character"
-			if !utf8.ValidString(h.text) {
-				want = "UTF-8"
-			}
+			want := refusalFor(h.text)
 			for _, req := range []struct{ who, cmd string }{
 				{"carol", "kudos dave"},
 				{"gina", "apply 4_2_5_editor"},
@@ -113,10 +118,7 @@ func TestCaptainsRefuseControlCharacters(t *testing.T) {
 	for _, h := range hostile {
 		t.Run(h.name, func(t *testing.T) {
 			before := f.head()
-			want := "control character"
-			if !utf8.ValidString(h.text) {
-				want = "UTF-8"
-			}
+			want := refusalFor(h.text)
 			for _, args := range [][]string{
 				{"create_task", "M", "Fix", h.text},
 				{"create_task", "M", "Fix the lights", "|", h.text},
