@@ -166,6 +166,39 @@ func TestShutdownCancelsTheGroupInFlight(t *testing.T) {
 	}
 }
 
+// landsUnanswered is a store whose commits land but whose answer never
+// comes: a forge that took the commit and then stopped talking.
+type landsUnanswered struct{ ledger.Store }
+
+func (s landsUnanswered) Commit(ctx context.Context, c ledger.Commit) (ledger.CommitResult, error) {
+	if _, err := s.Store.Commit(ctx, c); err != nil {
+		return ledger.CommitResult{}, err
+	}
+	<-ctx.Done()
+	return ledger.CommitResult{}, ctx.Err()
+}
+
+// A commit that Shutdown cut short after it landed is answered from the
+// branch, not as unwritten: told "nothing was written", the owner would
+// send it again and it would land twice.
+func TestShutdownAnswersACommitThatLandedFromTheBranch(t *testing.T) {
+	store := &faultStore{Store: landsUnanswered{newLocalStore(t)}}
+	entered := make(chan struct{})
+	store.onCommit = func(context.Context, int32) error { close(entered); return nil }
+	l, err := ledger.Open(t.Context(), store, ledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inFlight := applyAsync(l, taskMutation("$a", "6_1_1_1"))
+	<-entered
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_ = l.Shutdown(ctx)
+	if a := <-inFlight; a.err != nil || a.res.Reply != "created 6_1_1_1" {
+		t.Errorf("the call whose commit landed: %+v, %v; want its reply", a.res, a.err)
+	}
+}
+
 type applied struct {
 	res ledger.Result
 	err error

@@ -120,15 +120,15 @@ func (l *Ledger) giveUp(group []*request, err error) {
 	if l.writing.Err() != nil {
 		// Shutdown's grace period ended while the group was committing.
 		log.Warn().Err(err).Int("mutations", len(group)).Msg("ledger closed while committing a group; the commit may or may not have landed")
-		err = fmt.Errorf("%w: stopped while committing: %w", ErrClosed, err)
+		err = fmt.Errorf("%w: stopped while committing (%w): %w", ErrClosed, errUncertain, err)
 	} else if errors.Is(err, ErrPermanent) {
 		log.Error().Err(err).Int("mutations", len(group)).
 			Msg("the ledger's store refuses the ledger and retrying will not help: check the token, its permissions, the repository and the branch; nothing was written")
 	} else {
 		log.Error().Err(err).Int("mutations", len(group)).Msg("ledger gave up on a group; nothing was written")
 	}
-	// The toolbox answers every ErrUnavailable alike ("try again later");
-	// ErrPermanent stays visible underneath for whoever wants to say more.
+	// Callers test for ErrUnavailable; ErrPermanent and ErrClosed stay
+	// visible underneath, so the answer can say what would help.
 	if !errors.Is(err, ErrUnavailable) {
 		err = fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
