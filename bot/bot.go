@@ -140,24 +140,14 @@ func (b *Bot) stop(cutOff context.CancelFunc) {
 
 // resume answers the commands a previous run took on but never answered
 // (it was stopped or crashed mid-command). The ledger's exactly-once check
-// keeps a write that did land from landing twice. A command older than
-// the bot remembers is not run any more, so that one whose answer can
-// never be sent (the bot left the room) does not come back at every start.
+// keeps a write that did land from landing twice.
 func (b *Bot) resume(ctx context.Context) error {
 	pending, err := b.db.Unfinished(ctx)
 	if err != nil {
 		return err
 	}
 	for _, ev := range pending {
-		log := b.log.With().Str("event_id", ev.ID).Str("room_id", ev.RoomID).Time("sent", ev.Timestamp).Logger()
-		if ev.Timestamp.Before(b.now().Add(-rememberFor)) {
-			log.Error().Msg("a command left unanswered longer than the bot remembers commands is given up")
-			if err := b.db.Finish(ctx, ev.ID, ""); err != nil {
-				return err
-			}
-			continue
-		}
-		log.Info().Msg("answering a command left unanswered by the previous run")
+		b.log.Info().Str("event_id", ev.ID).Msg("answering a command left unanswered by the previous run")
 		b.lanes.add(ev.Sender, ev)
 	}
 	return nil

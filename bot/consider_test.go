@@ -136,33 +136,3 @@ func TestPruneForgetsOldHandledCommands(t *testing.T) {
 		}
 	}
 }
-
-// A command left unanswered longer ago than the bot remembers is given up
-// at the next start, not run (its answer may never be sendable), while a
-// recent one is run.
-func TestResumeGivesUpCommandsOlderThanItsMemory(t *testing.T) {
-	ctx := context.Background()
-	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
-	b, db, ran := offlineBot(t, now.Add(-365*24*time.Hour), now)
-	for evtID, age := range map[string]time.Duration{"$stale": rememberFor + time.Hour, "$recent": time.Hour} {
-		if _, err := db.Claim(ctx, state.Event{ID: evtID, Sender: "@carol:smartup.test", Timestamp: now.Add(-age)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := b.resume(ctx); err != nil {
-		t.Fatal(err)
-	}
-	b.lanes.wait()
-	if got := ran(); len(got) != 1 || got[0] != "$recent" {
-		t.Errorf("resumed %v, want only $recent", got)
-	}
-	pending, err := db.Unfinished(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range pending {
-		if p.ID == "$stale" {
-			t.Error("the stale command is still waiting to be run")
-		}
-	}
-}

@@ -29,6 +29,10 @@ func (b *Bot) handle(ev state.Event) {
 		}
 	}()
 
+	if b.tooOld(ev) {
+		b.giveUp(ctx, ev)
+		return
+	}
 	runCtx, cancel := context.WithTimeout(ctx, runTimeout)
 	reply := b.run(runCtx, ev)
 	cancel()
@@ -51,6 +55,34 @@ func (b *Bot) handle(ev state.Event) {
 	}
 	for i, a := range reply.Announce {
 		b.announce(ctx, a, announceTxnID(ev.ID, i))
+	}
+}
+
+// tooOld reports whether a command was sent longer ago than the bot
+// remembers handled commands: running it now could run it twice.
+func (b *Bot) tooOld(ev state.Event) bool { return ev.Timestamp.Before(b.now().Add(-rememberFor)) }
+
+// giveUp ends a command left unanswered for longer than the bot remembers
+// (the homeserver refused every answer, the bot was down for weeks): it
+// is not run any more, so it cannot come back at every start. The sender
+// hears what the ledger recorded for it, or that it was not run; if even
+// that cannot be sent, it is ended anyway.
+func (b *Bot) giveUp(ctx context.Context, ev state.Event) {
+	log := b.log.With().Str("event_id", ev.ID).Time("sent", ev.Timestamp).Logger()
+	reply, done, err := b.tb.Recorded(ctx, ev.ID)
+	if err != nil {
+		log.Warn().Err(err).Msg("cannot tell whether an old command was applied; it is left for the next start")
+		return
+	}
+	if !done {
+		reply = toolbox.Reply{Refused: true, Text: fmt.Sprintf("This command waited more than %d days for an answer, so it was not run. "+
+			"Please send it again if you still want it.", int(rememberFor.Hours()/24))}
+	}
+	log.Warn().Bool("applied", done).Msg("giving up a command left unanswered longer than the bot remembers commands")
+	if !b.answer(ctx, ev, reply) {
+		if err := b.db.Finish(ctx, ev.ID, ""); err != nil {
+			log.Error().Err(err).Msg("cannot mark an old command as given up")
+		}
 	}
 }
 
