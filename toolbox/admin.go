@@ -14,7 +14,8 @@ import (
 // adminCommands are the admins' commands, for a direct chat only: the
 // register (onboarding, licenses, deactivation, roles) and the health
 // checks. Each group lives in its own admin_*.go file.
-var adminCommands = []*Command{cmdAddOwner, cmdSetLicense, cmdDeactivate, cmdCreateRole, cmdVerify, cmdStatus}
+var adminCommands = []*Command{cmdAddOwner, cmdSetLicense, cmdDeactivate, cmdCreateRole, cmdUpdateRole, cmdAssignRole, cmdEndRole,
+	cmdCreateObjective, cmdVerify, cmdStatus}
 
 // Identity is the private identity repository as onboarding sees it: it
 // can be written, never read. The app gives the toolbox one that records

@@ -105,14 +105,16 @@ func roleSlug(title string) string {
 	return strings.Join(words, "_")
 }
 
-// rolePage renders a role's page: what it is, and what the admin said of it.
+// rolePage renders a role's page: what it is, and what the admin said of
+// it. What changes over a role's life (recruitment, hours, SC potential) is
+// in its row of the roles index, so the page is written once and
+// `!update_role` never has to write it again without its description.
 func rolePage(tx *ledger.Tx, r ledger.Role, author, description string) ledger.Page {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", r.Title)
 	fmt.Fprintf(&b, "- Role: %s\n", r.ID)
 	fmt.Fprintf(&b, "- Team: %s (%s)\n", teamWords(tx, r.Team), r.Team)
 	fmt.Fprintf(&b, "- Kind: %s\n", roleTypeWords(r.Type))
-	fmt.Fprintf(&b, "- Recruitment: %s\n", r.Recruitment)
 	if description != "" {
 		fmt.Fprintf(&b, "\n## Description\n\n%s\n", description)
 	}

@@ -10,7 +10,8 @@ import (
 )
 
 // captainCommands are the team captains' writes, and !object for everyone.
-var captainCommands = []*Command{cmdCreateTask, cmdAssign, cmdAssess, cmdApprove, cmdObject, cmdAwardSK, cmdAccept, cmdReject}
+var captainCommands = []*Command{cmdCreateTask, cmdAssign, cmdAssess, cmdApprove, cmdObject, cmdAwardSK, cmdAccept, cmdReject,
+	cmdTeamObjective, cmdUpdateObjective, cmdCloseObjective}
 
 const (
 	maxTitle       = 200
@@ -57,7 +58,7 @@ func createTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	}
 	obj, ok := teamObjective(tx, team)
 	if !ok {
-		return ledger.Outcome{}, ledger.Refuse("The %s has no open objective, and every task serves one. An admin can add one to the ledger first.", teamWords(tx, team))
+		return ledger.Outcome{}, ledger.Refuse("The %s has no open objective, and every task serves one. The captain opens one with `!team_objective <objective_id> <title>`; %s", teamWords(tx, team), openObjectivesHint(tx))
 	}
 	taskID, err := nextTaskID(tx, obj.ID)
 	if err != nil {

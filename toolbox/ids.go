@@ -43,9 +43,37 @@ func pow10(n int) int {
 	return p
 }
 
-// Team objective IDs: 5_<objective>_<n>. No command takes one, but task
-// IDs are made from them.
-var teamObjectivePattern = regexp.MustCompile(`^5(_` + idNumber + `){2}$`)
+// Objective IDs: 5_<n> for the organisation's objective n, and
+// 5_<n>_<team number> for a team's part in it. Task IDs are made from team
+// objectives.
+var (
+	orgObjectivePattern  = regexp.MustCompile(`^5_` + idNumber + `$`)
+	teamObjectivePattern = regexp.MustCompile(`^5(_` + idNumber + `){2}$`)
+)
+
+func isObjectiveID(s string) bool {
+	return orgObjectivePattern.MatchString(s) || teamObjectivePattern.MatchString(s)
+}
+
+// newOrgObjectiveID is the ID of the organisation's objective n.
+func newOrgObjectiveID(n int) (string, error) {
+	if n > maxIDNumber {
+		return "", ledger.Refuse("The organisation has had %d objectives, as many as their IDs can number, so nothing was written.", maxIDNumber)
+	}
+	id := "5_" + strconv.Itoa(n)
+	return id, checkMade(id, orgObjectivePattern.MatchString(id))
+}
+
+// newTeamObjectiveID is the ID of a team's objective under the
+// organisation's objective parent: the team's number is its last part, so
+// a task ID says which team it belongs to.
+func newTeamObjectiveID(parent, teamNumber string) (string, error) {
+	id := parent + "_" + teamNumber
+	if !teamObjectivePattern.MatchString(id) {
+		return "", ledger.Refuse("A team objective of this team under `%s` would be `%s`, which is not an objective ID (each number at most %d digits). Nothing was written.", parent, id, idNumberDigits)
+	}
+	return id, nil
+}
 
 // Task IDs: 6_<objective>_<team objective>_<n>, for task n of team
 // objective 5_<objective>_<team objective>.

@@ -11,7 +11,7 @@ import (
 
 // lookupCommands are the queries about the community: roles, tasks,
 // owners, teams.
-var lookupCommands = []*Command{cmdOpenRoles, cmdTasks, cmdTask, cmdWhois, cmdTeam}
+var lookupCommands = []*Command{cmdOpenRoles, cmdTasks, cmdTask, cmdWhois, cmdTeam, cmdObjectives}
 
 // maxListLines keeps a list short enough to read in a chat; the rest is
 // counted, and the owner is told how to narrow the question.

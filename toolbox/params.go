@@ -29,6 +29,7 @@ const (
 	KindSlot                    // attacker or defender
 	KindLicense                 // campaign, watch, work, organizational
 	KindRoleType                // captain, senior, junior
+	KindObjective               // an objective ID, 5_X or 5_X_Y
 )
 
 // Param is one argument of a command, as the registry declares it.
@@ -81,6 +82,8 @@ func (k Kind) String() string {
 		return "a license: campaign, watch, work or organizational"
 	case KindRoleType:
 		return "`captain`, `senior` or `junior`"
+	case KindObjective:
+		return "an objective ID like `5_1` (the organisation's) or `5_1_7` (a team's)"
 	}
 	return "text"
 }
@@ -125,6 +128,10 @@ func (p Param) check(c *Command, arg string) error {
 	case KindMatrixID:
 		if !matrixIDShape.MatchString(arg) {
 			return ledger.Refuse("%s is not a Matrix user ID. Type it in full, like `@frank:smartup0.org`.", quoteArg(arg))
+		}
+	case KindObjective:
+		if !isObjectiveID(arg) {
+			return ledger.Refuse("%s is not an objective ID. They look like `5_1` (the organisation's) or `5_1_7` (a team's); `!objectives` lists them.", quoteArg(arg))
 		}
 	case KindRoleType:
 		if _, ok := roleTypes[strings.ToLower(arg)]; !ok {

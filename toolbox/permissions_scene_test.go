@@ -143,6 +143,17 @@ var matrixArgs = map[string]func(permSender) []string{
 	"create_role": permWords("3_7", "junior", "Night helper"),
 	"verify":      permWords(),
 	"status":      permWords(),
+
+	"objectives":       permWords(),
+	"create_objective": permWords("Grow", "the", "community"),
+	"team_objective":   permWords("5_2", "Next", "year's", "work"),
+	"update_objective": func(s permSender) []string {
+		return []string{matrixObjective[permCaptainTeam(s).id], "This", "year's", "main", "work"}
+	},
+	"close_objective": func(s permSender) []string { return []string{matrixObjective[permCaptainTeam(s).id], "achieved"} },
+	"assign_role":     permWords("4_3_7_help", "nora"),
+	"end_role":        permWords("4_2_7_lead", "zoe"),
+	"update_role":     permWords("4_2_7_lead", "hours", "12"),
 }
 
 // permTaskOf is the task s is the attacker of (the worker's for those on none).
@@ -155,6 +166,10 @@ func permTaskOf(s permSender) string {
 
 // matrixSetup is what a command needs beyond the common scene.
 var matrixSetup = map[string]func(tx *ledger.Tx){
+	// A second organisation objective for teams to take part in.
+	"team_objective": func(tx *ledger.Tx) {
+		tx.PutObjective(ledger.Objective{ID: "5_2", Title: "Next year", Status: ledger.ObjectiveOpen})
+	},
 	// Every role holder has a work session open on their task, to stop.
 	"stop_work": func(tx *ledger.Tx) {
 		for _, s := range permSenders {

@@ -30,15 +30,20 @@ const (
 var briefTiers = map[string]briefTier{
 	"help": briefQueries, "wallet": briefQueries, "my_tasks": briefQueries, "open_roles": briefQueries,
 	"tasks": briefQueries, "task": briefQueries, "whois": briefQueries, "team": briefQueries,
-	"object": briefQueries, "apply": briefQueries,
+	"object": briefQueries, "apply": briefQueries, "objectives": briefQueries,
 
 	"claim": briefWorkers, "unclaim": briefWorkers, "start_work": briefWorkers, "stop_work": briefWorkers, "kudos": briefWorkers,
 
 	"create_task": briefCaptain, "assign": briefCaptain, "assess": briefCaptain, "approve": briefCaptain,
 	"award_sk": briefCaptain, "accept": briefCaptain, "reject": briefCaptain,
+	// A team's objective is its captain's, like its tasks.
+	"team_objective": briefCaptain, "update_objective": briefCaptain, "close_objective": briefCaptain,
 
 	"add_owner": briefAdmin, "set_license": briefAdmin, "deactivate": briefAdmin, "create_role": briefAdmin,
 	"verify": briefAdmin, "status": briefAdmin,
+	// The structure a community starts from: the organisation's objectives
+	// and appointments to roles are the admins'.
+	"create_objective": briefAdmin, "assign_role": briefAdmin, "end_role": briefAdmin, "update_role": briefAdmin,
 }
 
 // briefAllows says, from the brief alone, whether s may run a command of tier
