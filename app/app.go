@@ -162,6 +162,11 @@ func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts 
 		Founder: cfg.Founder, Admins: cfg.Admins, ServerName: cfg.Homeserver.ServerName,
 		Identity: identityOf(ids), Version: version(),
 	})
+	if err := bootstrap(ctx, cfg, l, tb, log); err != nil {
+		l.Close()
+		_ = db.Close()
+		return nil, err
+	}
 	rooms := map[string]toolbox.Room{}
 	for key, r := range cfg.Rooms {
 		rooms[key] = roomOf(r)

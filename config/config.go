@@ -26,9 +26,13 @@ type Config struct {
 	Identity Ledger          `yaml:"identity"`
 	Rooms    map[string]Room `yaml:"rooms"`
 	Founder  string          `yaml:"founder"`
-	Admins   []string        `yaml:"admins"`
-	Jobs     Jobs            `yaml:"jobs"`
-	Log      Log             `yaml:"log"`
+	// FounderAlias is the founder's alias in the Book of Owners when the
+	// first start sets an empty ledger up. Default: the founder's Matrix
+	// localpart.
+	FounderAlias string   `yaml:"founder_alias"`
+	Admins       []string `yaml:"admins"`
+	Jobs         Jobs     `yaml:"jobs"`
+	Log          Log      `yaml:"log"`
 }
 
 // Jobs is the scheduled work the bot does by itself: finalizing lazy
@@ -171,6 +175,9 @@ func (c *Config) defaults() {
 		c.Ledger.Forgejo.Timeout = 30 * time.Second
 	}
 	c.identityDefaults()
+	if c.FounderAlias == "" && c.Founder != "" {
+		c.FounderAlias = strings.TrimPrefix(strings.SplitN(c.Founder, ":", 2)[0], "@")
+	}
 	if c.Jobs.Interval == 0 {
 		c.Jobs.Interval = time.Minute
 	}

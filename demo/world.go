@@ -37,6 +37,9 @@ type World struct {
 	Bot        Person            `json:"bot"`
 	People     []Person          `json:"people"`
 	Rooms      map[string]string `json:"rooms"` // "team", "other_team", "forum" → room ID
+	// Tasks are the tasks the extra workers (w01, w02, …) attack, as Build
+	// made them.
+	Tasks map[string]string `json:"tasks,omitempty"`
 
 	dendrite *servers.Dendrite
 }

@@ -112,13 +112,7 @@ func newEnvWith(t *testing.T, opts envOptions) *env {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	store, err := app.OpenStore(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.SeedStore(ctx, store, world.People); err != nil {
-		t.Fatal(err)
-	}
+	found(t, cfg, world)
 	e := &env{t: t, dir: dir, opts: opts, world: world, forge: forge, api: api, cfg: cfg, clock: opts.clock}
 	if opts.process {
 		e.startProcess()
@@ -300,4 +294,31 @@ func idOf2(eventID string) id.EventID { return id.EventID(eventID) }
 
 func demoWorker(i int) string { return fmt.Sprintf("w%02d", i) }
 
-func demoTask(i int) string { return fmt.Sprintf("6_2_7_%d", i) }
+// taskOf is the task the i-th extra worker (w01 is 1) attacks.
+func (e *env) taskOf(i int) string {
+	name := fmt.Sprintf("w%02d", i)
+	task, ok := e.world.Tasks[name]
+	if !ok {
+		e.t.Fatalf("%s has no task in the demo", name)
+	}
+	return task
+}
+
+// found sets the community up as an operator's would be: the first start
+// on the empty ledger makes alice its founder, and the demo's people,
+// roles, objectives and tasks are made by command, through the toolbox.
+func found(t *testing.T, cfg *config.Config, w *demo.World) {
+	t.Helper()
+	a, err := app.OpenWith(t.Context(), cfg, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel), app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := a.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
+	if w.Tasks, err = demo.Build(t.Context(), a.Toolbox, w); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -245,7 +245,7 @@ const burstSize = 20
 func TestStopMidBurstLosesNothing(t *testing.T) {
 	e := newEnvWith(t, envOptions{extraWorkers: burstSize, process: true})
 	ws := workers(e, burstSize)
-	cmds := e.burst(ws, func(i int) string { return "!start_work " + demoTask(i+1) })
+	cmds := e.burst(ws, func(i int) string { return "!start_work " + e.taskOf(i+1) })
 	e.awaitAnswered(cmds, 1)
 	if code := e.signal(syscall.SIGTERM); code != 0 {
 		t.Errorf("engelbot exited with %d after SIGTERM, want 0", code)
@@ -271,7 +271,7 @@ func TestKillMidBurstAnswersOnce(t *testing.T) {
 		write    bool
 		killWhen int
 	}{
-		{func(i int) string { return "!start_work " + demoTask(i+1) }, "Work session started", true, 1},
+		{func(i int) string { return "!start_work " + e.taskOf(i+1) }, "Work session started", true, 1},
 		{func(i int) string { return fmt.Sprintf("!stop_work \"round two, worker %d\"", i+1) }, "closed", true, burstSize / 4},
 		{func(i int) string { return "!my_tasks" }, "6_2_7_", false, burstSize / 2},
 	}

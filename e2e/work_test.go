@@ -165,7 +165,7 @@ func TestTenWorkersAtOnce(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 			defer cancel()
 			<-start
-			evt, err := c.Send(ctx, idOf(e.room(demo.RoomTeam)), "!start_work "+demoTask(i+1))
+			evt, err := c.Send(ctx, idOf(e.room(demo.RoomTeam)), "!start_work "+e.taskOf(i+1))
 			if err != nil {
 				t.Error(err)
 				return
@@ -186,13 +186,13 @@ func TestTenWorkersAtOnce(t *testing.T) {
 	}
 	sessions := e.read(ledger.SessionsFile)
 	for i := range clients {
-		if !strings.Contains(replies[i], "Work session started on `"+demoTask(i+1)+"`") {
+		if !strings.Contains(replies[i], "Work session started on `"+e.taskOf(i+1)+"`") {
 			t.Errorf("%s got %q", clients[i], replies[i])
 		}
 		if rows := e.auditRows(events[i]); len(rows) != 1 {
 			t.Errorf("%s's command has %d audit rows, want 1", clients[i], len(rows))
 		}
-		if !strings.Contains(sessions, demoTask(i+1)+"_ws1,"+demoTask(i+1)+","+clients[i]+",attacker,open") {
+		if !strings.Contains(sessions, e.taskOf(i+1)+"_ws1,"+e.taskOf(i+1)+","+clients[i]+",attacker,open") {
 			t.Errorf("%s's session is not in work-sessions.csv", clients[i])
 		}
 	}

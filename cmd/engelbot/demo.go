@@ -52,17 +52,15 @@ func cmdDemo(args []string) error {
 		}
 	}()
 	cfg := w.Config(abs)
-	store, err := app.OpenStore(cfg)
-	if err != nil {
-		return err
-	}
-	if err := demo.SeedStore(ctx, store, w.People); err != nil {
-		return err
-	}
-
+	// Opening the app sets the empty ledger up with alice as its founder;
+	// the rest of the community is made by command, as in production.
 	a, err := app.Open(ctx, cfg, newLogger(cfg.Log, logFile))
 	if err != nil {
 		return err
+	}
+	if w.Tasks, err = demo.Build(ctx, a.Toolbox, w); err != nil {
+		_ = a.Close()
+		return fmt.Errorf("building the demo community: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	ran := make(chan error, 1)
