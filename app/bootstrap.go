@@ -22,12 +22,13 @@ func bootstrap(ctx context.Context, cfg *config.Config, l *ledger.Ledger, tb *to
 		}
 		return errors.New("the ledger's Book of Owners is empty and no founder is configured: set `founder:` to the Matrix ID of the community's founder, who becomes its first owner")
 	}
-	done, err := tb.Bootstrap(ctx, cfg.FounderAlias)
+	alias := cfg.FounderAliasOrLocalpart()
+	done, err := tb.Bootstrap(ctx, alias)
 	if err != nil {
 		return fmt.Errorf("setting up the empty ledger (founder %s; the alias comes from `founder_alias:`, or the founder's localpart): %w", cfg.Founder, err)
 	}
 	if done.Done {
-		log.Info().Str("founder", cfg.Founder).Str("alias", cfg.FounderAlias).
+		log.Info().Str("founder", cfg.Founder).Str("alias", alias).
 			Msg("the ledger was empty: the founder is its first owner and captain of the leadership team, and the seven teams exist")
 	}
 	return nil

@@ -175,9 +175,6 @@ func (c *Config) defaults() {
 		c.Ledger.Forgejo.Timeout = 30 * time.Second
 	}
 	c.identityDefaults()
-	if c.FounderAlias == "" && c.Founder != "" {
-		c.FounderAlias = strings.TrimPrefix(strings.SplitN(c.Founder, ":", 2)[0], "@")
-	}
 	if c.Jobs.Interval == 0 {
 		c.Jobs.Interval = time.Minute
 	}
@@ -273,6 +270,9 @@ func (c *Config) Validate() error {
 	if c.Founder != "" && !userIDPattern.MatchString(c.Founder) {
 		return bad("founder", "%q is not a Matrix user ID", c.Founder)
 	}
+	if c.FounderAlias != "" && c.Founder == "" {
+		return bad("founder_alias", "is the founder's alias, and no founder is set")
+	}
 	for i, a := range c.Admins {
 		if !userIDPattern.MatchString(a) {
 			return bad(fmt.Sprintf("admins[%d]", i), "%q is not a Matrix user ID", a)
@@ -303,6 +303,16 @@ func checkURL(s string) error {
 		return fmt.Errorf("%q is not an http(s) URL", s)
 	}
 	return nil
+}
+
+// FounderAliasOrLocalpart is the founder's alias for the first commit on
+// an empty ledger: founder_alias, or else the founder's Matrix localpart.
+func (c *Config) FounderAliasOrLocalpart() string {
+	if c.FounderAlias != "" {
+		return c.FounderAlias
+	}
+	local, _, _ := strings.Cut(strings.TrimPrefix(c.Founder, "@"), ":")
+	return local
 }
 
 // serverOf is the server part of a Matrix user ID.

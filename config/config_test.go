@@ -49,6 +49,7 @@ func TestValidationNamesTheSetting(t *testing.T) {
 		{"team: 3_7_operational_team", "team: operations", "rooms.#3_7_operational_team:smartup0.org.team"},
 		{"kind: forum", "kind: lobby", "rooms.#1_general_forum:smartup0.org.kind"},
 		{`founder: "@founder:smartup0.org"`, `founder: "founder"`, "founder"},
+		{`founder: "@founder:smartup0.org"`, `founder_alias: founder`, "founder_alias"},
 		{"level: info", "level: loud", "log.level"},
 		{"display_name: Engelbot", "display_nam: Engelbot", "display_nam"},
 	} {
@@ -76,5 +77,18 @@ func TestSecretsRequired(t *testing.T) {
 	}
 	if _, err := Parse(base); err == nil || !strings.Contains(err.Error(), "bot.password") {
 		t.Fatalf("no password or token must be an error naming bot.password, got %v", err)
+	}
+}
+
+func TestFounderAliasIsTheLocalpartUnlessSet(t *testing.T) {
+	for _, tc := range []struct{ founder, alias, want string }{
+		{"@alice:smartup0.org", "", "alice"},
+		{"@alice:smartup0.org", "ally", "ally"},
+		{"@a.b-c:smartup0.org:8448", "", "a.b-c"},
+	} {
+		c := &Config{Founder: tc.founder, FounderAlias: tc.alias}
+		if got := c.FounderAliasOrLocalpart(); got != tc.want {
+			t.Errorf("founder %q, founder_alias %q: alias %q, want %q", tc.founder, tc.alias, got, tc.want)
+		}
 	}
 }
