@@ -67,6 +67,9 @@ func OpenIdentity(ctx context.Context, cfg *config.Config) (*identity.Book, erro
 	if err := checkPrivate(ctx, store, c.Ledger.Forgejo.Owner+"/"+c.Ledger.Forgejo.Repo); err != nil {
 		return nil, err
 	}
+	if err := initStore(ctx, store); err != nil {
+		return nil, err
+	}
 	return identity.New(store), nil
 }
 
@@ -86,6 +89,16 @@ func checkPrivate(ctx context.Context, store ledger.Store, name string) error {
 	}
 	if !private {
 		return fmt.Errorf("%s is a public repository; the identity mapping must be kept in a private one (identity.forgejo.repo)", name)
+	}
+	return nil
+}
+
+// initStore starts the history of a forge repository created without any
+// commit, so that an operator can begin with an empty repository; the
+// local backend does the same when it creates its repository.
+func initStore(ctx context.Context, store ledger.Store) error {
+	if s, ok := store.(interface{ Init(context.Context) error }); ok {
+		return s.Init(ctx)
 	}
 	return nil
 }
@@ -140,6 +153,9 @@ func Open(ctx context.Context, cfg *config.Config, log zerolog.Logger) (*App, er
 func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
 	store, err := OpenStore(cfg)
 	if err != nil {
+		return nil, fmt.Errorf("ledger storage: %w", err)
+	}
+	if err := initStore(ctx, store); err != nil {
 		return nil, fmt.Errorf("ledger storage: %w", err)
 	}
 	ledgerLog := log.With().Str("component", "ledger").Logger()

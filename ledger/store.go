@@ -153,3 +153,15 @@ type CommitInfo struct {
 	Author  Signature
 	Files   []string // paths added, changed or deleted against Parent
 }
+
+// Readme is the one file of a new ledger repository, so that whoever finds
+// it knows what it is and that its files are not edited by hand. Every
+// backend starts a new ledger's history with it.
+const Readme = `# Engelbot ledger
+
+This repository is an Engelbot ledger: the books of a SmartupOS company
+(CSV indexes, markdown pages and the master-events audit trail).
+
+Every change is made by Engelbot, one commit per command. Do not edit these
+files by hand: read them, or talk to the bot.
+`

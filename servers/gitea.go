@@ -130,16 +130,25 @@ func parseCreatedToken(out string) (string, error) {
 // branch main, creating owner as an organisation first unless it exists
 // (or is the admin user).
 func (g *Gitea) CreateRepo(ctx context.Context, owner, repo string, private bool) error {
-	api, err := g.API(ctx)
-	if err != nil {
-		return err
-	}
-	opt := gitea.CreateRepoOption{
+	return g.createRepo(ctx, owner, repo, gitea.CreateRepoOption{
 		Name:          repo,
 		Private:       private,
 		AutoInit:      true, // so that branch main exists from the start
 		Readme:        "Default",
 		DefaultBranch: "main",
+	})
+}
+
+// CreateEmptyRepo creates the repository owner/repo without any commit,
+// as an operator does who leaves "initialize" unticked on the forge.
+func (g *Gitea) CreateEmptyRepo(ctx context.Context, owner, repo string, private bool) error {
+	return g.createRepo(ctx, owner, repo, gitea.CreateRepoOption{Name: repo, Private: private, DefaultBranch: "main"})
+}
+
+func (g *Gitea) createRepo(ctx context.Context, owner, repo string, opt gitea.CreateRepoOption) error {
+	api, err := g.API(ctx)
+	if err != nil {
+		return err
 	}
 	if owner == g.AdminUser {
 		if _, _, err := api.CreateRepo(opt); err != nil {

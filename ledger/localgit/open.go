@@ -16,16 +16,6 @@ import (
 	"smartup0.org/engelbot/ledger"
 )
 
-// readme is the one file of a new ledger repository, so that whoever finds
-// the folder knows what it is and that its files are not edited by hand.
-const readme = `# Engelbot ledger
-
-This repository is an Engelbot ledger: the books of a SmartupOS company
-(CSV indexes, markdown pages and the master-events audit trail).
-
-Every change is made by Engelbot, one commit per command. Do not edit these
-files by hand: read them, or talk to the bot.
-`
 
 // The signature of the commit that creates a new ledger repository, and the
 // name of commits whose author has none.
@@ -106,7 +96,7 @@ func createRepo(path string, branch plumbing.ReferenceName) error {
 	defer s.Close()
 	var commit plumbing.Hash
 	err = s.withObjects(func(st objectStorage) error {
-		blob, err := writeBlob(st, []byte(readme))
+		blob, err := writeBlob(st, []byte(ledger.Readme))
 		if err != nil {
 			return err
 		}
