@@ -83,11 +83,18 @@ log:
 	}
 	e := &env{t: t, dir: dir, world: world, forge: forge, api: api}
 
+	// Each step builds on the one before: the first to fail ends the test.
+	step := func(name string, run func(t *testing.T)) {
+		t.Helper()
+		if !t.Run(name, run) {
+			t.FailNow()
+		}
+	}
 	proc := startEngelbot(t, path, secrets)
 	alice := e.login("alice")
 	aliceDM := e.directChat(alice)
 
-	t.Run("1_the_first_start_set_the_ledger_up", func(t *testing.T) {
+	step("1_the_first_start_set_the_ledger_up", func(t *testing.T) {
 		e := e.on(t)
 		audit := e.auditRows(toolbox.BootstrapEventID)
 		if len(audit) != 1 || audit[0].Actor != toolbox.JobActor {
@@ -103,7 +110,7 @@ log:
 	})
 
 	var team id.RoomID
-	t.Run("2_setup_rooms", func(t *testing.T) {
+	step("2_setup_rooms", func(t *testing.T) {
 		e := e.on(t)
 		_, r := e.askIn(alice, aliceDM, "!setup_rooms")
 		if !strings.Contains(r.Body, "3_7_operational_team") {
@@ -128,7 +135,7 @@ log:
 		}
 	}
 
-	t.Run("3_founder_onboards_in_her_direct_chat", func(t *testing.T) {
+	step("3_founder_onboards_in_her_direct_chat", func(t *testing.T) {
 		e := e.on(t)
 		for _, line := range []string{
 			"!add_owner @bob:" + server + " bob work",
@@ -147,7 +154,7 @@ log:
 	})
 
 	const task = "6_1_7_1"
-	t.Run("4_captain_opens_an_objective_and_a_task", func(t *testing.T) {
+	step("4_captain_opens_an_objective_and_a_task", func(t *testing.T) {
 		e := e.on(t)
 		e.write(bob, team, "!team_objective 5_1 Run the workplace day to day")
 		_, r := e.write(bob, team, "!create_task M Write the onboarding checklist")
@@ -156,7 +163,7 @@ log:
 		}
 	})
 
-	t.Run("5_workers_claim_work_and_stop", func(t *testing.T) {
+	step("5_workers_claim_work_and_stop", func(t *testing.T) {
 		e := e.on(t)
 		e.write(carol, team, "!claim "+task)
 		e.write(dave, team, "!claim "+task+" defender")
@@ -167,7 +174,7 @@ log:
 		}
 	})
 
-	t.Run("6_captain_assesses_and_approves", func(t *testing.T) {
+	step("6_captain_assesses_and_approves", func(t *testing.T) {
 		e := e.on(t)
 		e.write(bob, team, "!assess "+task+" 8 7 9 clear and complete")
 		e.write(bob, team, "!approve "+task)
@@ -176,7 +183,7 @@ log:
 		}
 	})
 
-	t.Run("7_sigterm_exits_cleanly", func(t *testing.T) {
+	step("7_sigterm_exits_cleanly", func(t *testing.T) {
 		if code := proc.stop(syscall.SIGTERM); code != 0 {
 			t.Fatalf("engelbot run exited %d on SIGTERM, want 0", code)
 		}
@@ -184,7 +191,7 @@ log:
 
 	// The 48-hour window passes: the same configuration, the bot's clock
 	// two days on. Its scheduled job awards the SC by itself.
-	t.Run("8_after_the_window_the_sc_is_awarded", func(t *testing.T) {
+	step("8_after_the_window_the_sc_is_awarded", func(t *testing.T) {
 		e := e.on(t)
 		cfg, err := config.Load(path)
 		if err != nil {
@@ -219,7 +226,7 @@ log:
 		}
 	})
 
-	t.Run("9_verify_and_doctor_are_clean", func(t *testing.T) {
+	step("9_verify_and_doctor_are_clean", func(t *testing.T) {
 		for _, sub := range []string{"verify", "doctor"} {
 			out, code := runEngelbot(t, secrets, sub, "-config", path)
 			if code != 0 {
