@@ -20,7 +20,7 @@ func (r *run) clocks() {
 func (r *run) clock(check string, d dated, server string) {
 	switch {
 	case d.local.IsZero():
-		r.skip(check, "needs an answer from %s", server)
+		r.skip(check, "needs an answer from %s (see above)", server)
 		return
 	case !d.known:
 		r.warn(check, "%s sends no Date header to compare clocks with", server)

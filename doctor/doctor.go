@@ -119,6 +119,12 @@ type run struct {
 	// homeserverDate and forgeDate are the servers' clocks as their
 	// answers gave them, with the local time the answer came at.
 	homeserverDate, forgeDate dated
+	// homeserverOK and forgeOK: the server answered as one of its kind;
+	// the checks that ask it more are skipped when it did not, so that one
+	// wrong URL is one failure, not ten.
+	homeserverOK, forgeOK bool
+	// forgeAsked is the forge the forge check asked.
+	forgeAsked config.Forgejo
 	// ledgerRepo is the ledger's repository as the forge described it;
 	// nil when the forge did not answer or the backend is local.
 	ledgerRepo *repository

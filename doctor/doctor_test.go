@@ -15,6 +15,7 @@ import (
 	"smartup0.org/engelbot/config"
 	"smartup0.org/engelbot/doctor"
 	"smartup0.org/engelbot/ledger"
+	"smartup0.org/engelbot/ledger/localgit"
 )
 
 // The doctor on real servers: a configuration an operator got right passes
@@ -95,6 +96,36 @@ func TestDoctor(t *testing.T) {
 		wantLine(t, report, out, doctor.Warn, "identity privacy", "the ledger's token (user engelbot-admin) can read it")
 	})
 
+	t.Run("a local ledger", func(t *testing.T) {
+		dir := t.TempDir()
+		cfg := w.config(dir)
+		cfg.Ledger = config.Ledger{Backend: "local", Branch: "main", Local: config.Local{Path: "ledger.git"}}
+		cfg.Identity = config.Ledger{}
+		path := write(t, dir, cfg)
+		report, out := run(t, w, path, doctor.Options{})
+		if report.Failed() {
+			t.Errorf("the report failed:\n%s", out)
+		}
+		wantLine(t, report, out, doctor.OK, "ledger", "ledger.git does not exist yet: the first start creates it")
+		if fileExists(filepath.Join(dir, "ledger.git")) {
+			t.Error("the doctor created the local ledger")
+		}
+		store, err := localgit.Open(filepath.Join(dir, "ledger.git"), "main")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.seedStore(t, store, "local")
+		if err := store.Close(); err != nil {
+			t.Fatal(err)
+		}
+		report, out = run(t, w, path, doctor.Options{})
+		if report.Failed() {
+			t.Errorf("the report failed:\n%s", out)
+		}
+		wantLine(t, report, out, doctor.OK, "ledger", "sound at commit")
+		wantLine(t, report, out, doctor.OK, "founder", "the ledger has its Book of Owners")
+	})
+
 	t.Run("the built binary's exit status", func(t *testing.T) { testBinary(t, w) })
 
 	broken := []struct {
@@ -111,6 +142,20 @@ func TestDoctor(t *testing.T) {
 				cfg.Ledger.Backend = "ftp"
 			},
 			want: map[string]string{"config": `setting ledger.backend: "ftp" is not a backend`},
+		},
+		{
+			name: "a homeserver URL that is the forge's",
+			change: func(cfg *config.Config, _ string) {
+				cfg.Homeserver.URL = w.g.URL
+			},
+			want: map[string]string{"homeserver": w.g.URL + " answers /_matrix/client/versions with HTTP 404, not a Matrix version list: homeserver.url must be"},
+		},
+		{
+			name: "a forge URL that is the homeserver's",
+			change: func(cfg *config.Config, _ string) {
+				cfg.Ledger.Forgejo.URL = w.d.URL
+			},
+			want: map[string]string{"forge": w.d.URL + " answers /api/v1/version with HTTP 404, not a Forgejo or Gitea version: ledger.forgejo.url must be"},
 		},
 		{
 			name: "a wrong server name",
@@ -284,6 +329,11 @@ func run(t *testing.T, w *world, path string, opts doctor.Options) (doctor.Repor
 		t.Logf("doctor output:\n%s", out.String())
 	}
 	return report, out.String()
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // find returns the report's line for a check.

@@ -83,12 +83,12 @@ func (r *run) forge(ctx context.Context) {
 		r.ok(check, "not used: the ledger is a local repository (ledger.backend: local)")
 		return
 	}
+	r.forgeAsked = f
 	c, err := r.forgeGet(ctx, f, "", "/version")
 	if err != nil {
 		r.fail(check, "no answer from %s (%v): check %s and that the forge is running and reachable from here", f.URL, err, setting)
 		return
 	}
-	r.forgeDate = c.date
 	var v struct {
 		Version string `json:"version"`
 	}
@@ -96,6 +96,7 @@ func (r *run) forge(ctx context.Context) {
 		r.fail(check, "%s answers /api/v1/version with HTTP %d, not a Forgejo or Gitea version: %s must be the forge's base URL", f.URL, c.status, setting)
 		return
 	}
+	r.forgeOK, r.forgeDate = true, c.date
 	r.ok(check, "%s answers (version %s)", f.URL, v.Version)
 }
 
@@ -108,6 +109,12 @@ func (r *run) repo(ctx context.Context, prefix string, l config.Ledger, envToken
 	f := l.Forgejo
 	name := f.Owner + "/" + f.Repo
 	repoCheck, branchCheck, tokenCheck := prefix+" repository", prefix+" branch", prefix+" token"
+	if !r.forgeOK && sameForge(f, r.forgeAsked) {
+		r.skip(repoCheck, "needs the forge (see forge above)")
+		r.skip(branchCheck, "needs the repository")
+		r.skip(tokenCheck, "needs the repository")
+		return nil, false
+	}
 	c, err := r.forgeGet(ctx, f, f.Token, repoPath(f))
 	if err != nil {
 		r.fail(repoCheck, "no answer from %s (%v): check %s.forgejo.url", f.URL, err, prefix)

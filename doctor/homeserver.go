@@ -57,7 +57,6 @@ func (r *run) homeserver(ctx context.Context) {
 		r.fail(check, "no answer from %s (%v): check homeserver.url and that the homeserver is running and reachable from here", url, err)
 		return
 	}
-	r.homeserverDate = d
 	var v struct {
 		Versions []string `json:"versions"`
 	}
@@ -65,6 +64,7 @@ func (r *run) homeserver(ctx context.Context) {
 		r.fail(check, "%s answers /_matrix/client/versions with HTTP %d, not a Matrix version list: homeserver.url must be where the client-server API answers", url, status)
 		return
 	}
+	r.homeserverOK, r.homeserverDate = true, d
 	r.ok(check, "%s answers (Matrix %s)", url, v.Versions[len(v.Versions)-1])
 }
 

@@ -73,6 +73,10 @@ func (r *run) whoami(ctx context.Context, token string) (*who, error) {
 // — and that the account is bot.user_id.
 func (r *run) sessions(ctx context.Context) *sessions {
 	s := &sessions{}
+	if !r.homeserverOK {
+		r.skip("bot account", "needs the homeserver (see homeserver above)")
+		return s
+	}
 	if r.cfg.Bot.AccessToken != "" {
 		s.bot = r.accessToken(ctx)
 	} else {

@@ -215,6 +215,12 @@ func (w *world) seed(t *testing.T, repo string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.seedStore(t, store, repo)
+}
+
+// seedStore writes the one-owner community into any ledger store.
+func (w *world) seedStore(t *testing.T, store ledger.Store, repo string) {
+	t.Helper()
 	l, err := ledger.Open(t.Context(), store, ledger.Options{})
 	if err != nil {
 		t.Fatal(err)
