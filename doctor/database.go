@@ -1,7 +1,6 @@
 package doctor
 
 import (
-	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -13,7 +12,7 @@ import (
 // the file, when it exists, opens for writing, and its folder (or the
 // nearest folder that exists, which the bot creates the rest under) takes
 // new files, since SQLite writes its journal beside the file.
-func (r *run) database(_ context.Context) {
+func (r *run) database() {
 	const check = "database"
 	path := r.cfg.Database
 	if info, err := os.Stat(path); err == nil {

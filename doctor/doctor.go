@@ -93,7 +93,7 @@ func Run(ctx context.Context, path string, opts Options) Report {
 	r.secrets = []string{cfg.Bot.Password, cfg.Bot.AccessToken, cfg.Ledger.Forgejo.Token, cfg.Identity.Forgejo.Token}
 	r.ok("config", "%s loads and every setting is valid", path)
 
-	r.database(ctx)
+	r.database()
 	r.homeserver(ctx)
 	s := r.sessions(ctx)
 	r.serverName(s)
@@ -161,6 +161,11 @@ func (r *run) clean(s string) string {
 		}
 		return c
 	}, s)
+}
+
+// describe is an error as one line.
+func describe(err error) string {
+	return strings.TrimSpace(fmt.Sprint(err))
 }
 
 // timeout bounds one request.

@@ -3,7 +3,6 @@ package doctor
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -85,9 +84,4 @@ func (r *run) serverName(s *sessions) {
 		return
 	}
 	r.ok(check, "the homeserver serves %s, as homeserver.server_name says", server)
-}
-
-// describe is an error as one line.
-func describe(err error) string {
-	return strings.TrimSpace(fmt.Sprint(err))
 }
