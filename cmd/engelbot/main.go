@@ -4,6 +4,7 @@
 //	engelbot demo  [-dir .demo]          a whole community on this machine, with a console
 //	engelbot chat  -as carol             talk to the running demo as one of its people
 //	engelbot verify -config config.yaml  check the ledger's integrity
+//	engelbot doctor -config config.yaml  check the configuration against the servers it names
 //
 // This file only dispatches; each subcommand lives in its own file.
 package main
@@ -18,6 +19,7 @@ var subcommands = map[string]func(args []string) error{
 	"demo":   cmdDemo,
 	"chat":   cmdChat,
 	"verify": cmdVerify,
+	"doctor": cmdDoctor,
 }
 
 func main() {
@@ -45,6 +47,8 @@ func usage() {
                                and talk to it from a console (Ctrl-C stops everything)
   chat  -as <name>             talk to a running demo as one of its people
   verify -config config.yaml   check the ledger: audit chain, audit rows, pages
+  doctor -config config.yaml   check the configuration against the homeserver, the rooms,
+                               the forge and the ledger; one line per check, OK or what to fix
 
 Run "engelbot <subcommand> -h" for the flags of one.
 `)
