@@ -16,7 +16,6 @@ import (
 	"smartup0.org/engelbot/ledger"
 )
 
-
 // The signature of the commit that creates a new ledger repository, and the
 // name of commits whose author has none.
 const (
