@@ -168,12 +168,20 @@ func TestShutdownCancelsTheGroupInFlight(t *testing.T) {
 
 // landsUnanswered is a store whose commits land but whose answer never
 // comes: a forge that took the commit and then stopped talking.
-type landsUnanswered struct{ ledger.Store }
+// landsUnanswered is a store whose commits land but whose answer never
+// comes before the caller gives up; landed is closed once the first one has
+// landed, so a test cuts it short only after that.
+type landsUnanswered struct {
+	ledger.Store
+	landed chan struct{}
+	once   *sync.Once
+}
 
 func (s landsUnanswered) Commit(ctx context.Context, c ledger.Commit) (ledger.CommitResult, error) {
 	if _, err := s.Store.Commit(ctx, c); err != nil {
 		return ledger.CommitResult{}, err
 	}
+	s.once.Do(func() { close(s.landed) })
 	<-ctx.Done()
 	return ledger.CommitResult{}, ctx.Err()
 }
@@ -182,15 +190,13 @@ func (s landsUnanswered) Commit(ctx context.Context, c ledger.Commit) (ledger.Co
 // branch, not as unwritten: told "nothing was written", the owner would
 // send it again and it would land twice.
 func TestShutdownAnswersACommitThatLandedFromTheBranch(t *testing.T) {
-	store := &faultStore{Store: landsUnanswered{newLocalStore(t)}}
-	entered := make(chan struct{})
-	store.onCommit = func(context.Context, int32) error { close(entered); return nil }
+	store := landsUnanswered{Store: newLocalStore(t), landed: make(chan struct{}), once: &sync.Once{}}
 	l, err := ledger.Open(t.Context(), store, ledger.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	inFlight := applyAsync(l, taskMutation("$a", "6_1_1_1"))
-	<-entered
+	<-store.landed
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	_ = l.Shutdown(ctx)
