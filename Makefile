@@ -31,7 +31,7 @@ vet:
 ## demo: a local homeserver, a seeded local ledger and the bot, with a console to talk to it
 demo:
 	bash scripts/install-servers.sh dendrite
-	$(GO) run ./cmd/engelbot demo
+	$(GO) run ./cmd/engelbot-demo demo
 
 ## bench: one report of the measured figures against a real Gitea (about 6 minutes)
 bench: servers
