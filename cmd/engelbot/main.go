@@ -2,6 +2,7 @@
 //
 //	engelbot run   -config config.yaml   run the bot
 //	engelbot verify -config config.yaml  check the ledger's integrity
+//	engelbot version                     the build's version and Go version
 //
 // It is what an operator installs, so it links nothing made for tests or
 // the demo (app's TestProductionBinaryHoldsNoTestCode checks it); the demo
@@ -16,8 +17,9 @@ import (
 )
 
 var subcommands = map[string]func(args []string) error{
-	"run":    cmdRun,
-	"verify": cmdVerify,
+	"run":     cmdRun,
+	"verify":  cmdVerify,
+	"version": cmdVersion,
 }
 
 func main() {
@@ -42,6 +44,7 @@ func usage() {
 
   run   -config config.yaml    run the bot (see config.example.yaml)
   verify -config config.yaml   check the ledger: audit chain, audit rows, pages
+  version                      print the build's version and Go version
 
 The demo community is a command of its own: go run ./cmd/engelbot-demo demo
 
