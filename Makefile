@@ -8,12 +8,21 @@ export ENGELBOT_CACHE
 GO ?= go
 TEST_FLAGS ?= -count=1 -timeout 30m
 
+# The version `engelbot version` and !status report. Outside a git checkout
+# (a source archive) it is empty and the binary falls back to the module
+# version Go records; set it there: make build VERSION=v1.2.3
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+LDFLAGS := $(if $(VERSION),-X smartup0.org/engelbot/app.stamped=$(VERSION))
+# Where make build writes the binary.
+BINARY ?= engelbot
+
 .PHONY: all build test servers demo vet docs bench clean
 
 all: build
 
+## build: the production binary, its version stamped from git
 build:
-	$(GO) build -o engelbot ./cmd/engelbot
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BINARY) ./cmd/engelbot
 
 ## servers: install Dendrite and build Gitea into the cache (skipped when present)
 servers:
@@ -31,7 +40,7 @@ vet:
 ## demo: a local homeserver, a seeded local ledger and the bot, with a console to talk to it
 demo:
 	bash scripts/install-servers.sh dendrite
-	$(GO) run ./cmd/engelbot demo
+	$(GO) run ./cmd/engelbot-demo demo
 
 ## bench: one report of the measured figures against a real Gitea (about 6 minutes)
 bench: servers

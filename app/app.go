@@ -10,8 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
-	"runtime/debug"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -119,21 +117,6 @@ func (r identityRecorder) Record(ctx context.Context, e toolbox.IdentityEntry) e
 	return r.book.Record(ctx, identity.Entry(e))
 }
 
-// version is the build's module version for !status. A development build's
-// pseudo-version carries a commit hash; it is shown by its date only.
-func version() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok || info.Main.Version == "" || info.Main.Version == "(devel)" {
-		return "development build"
-	}
-	if m := pseudoVersion.FindStringSubmatch(info.Main.Version); m != nil {
-		return "development build of " + m[1] + "-" + m[2] + "-" + m[3]
-	}
-	return info.Main.Version
-}
-
-var pseudoVersion = regexp.MustCompile(`[.-](\d{4})(\d{2})(\d{2})\d{6}-[0-9a-f]{12}`)
-
 // Options change how the parts are built, for tests.
 type Options struct {
 	// Clock is the ledger's and the scheduled jobs' clock. Default time.Now.
@@ -176,7 +159,7 @@ func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts 
 	}
 	tb := toolbox.New(l, toolbox.Config{
 		Founder: cfg.Founder, Admins: cfg.Admins, ServerName: cfg.Homeserver.ServerName,
-		Identity: identityOf(ids), Version: version(),
+		Identity: identityOf(ids), Version: Version(),
 	})
 	if err := bootstrap(ctx, cfg, l, tb, log); err != nil {
 		l.Close()

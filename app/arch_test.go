@@ -41,16 +41,18 @@ func TestImportDirection(t *testing.T) {
 }
 
 // identityPkg holds real names and e-mail addresses. Only the wiring may
-// link it (app and cmd/engelbot, which hand the toolbox a way to write an
-// entry, never to read one). Every other package — the bot, the toolbox,
+// link it (app and the commands that wire it, cmd/engelbot and
+// cmd/engelbot-demo, which hand the toolbox a way to write an entry, never
+// to read one). Every other package — the bot, the toolbox,
 // the public pages above all — must not depend on it even indirectly, so
 // no public code path can reach a real name.
 const identityPkg = "smartup0.org/engelbot/ledger/identity"
 
 var identityLinkers = map[string]bool{
-	"smartup0.org/engelbot/app":          true,
-	"smartup0.org/engelbot/cmd/engelbot": true,
-	identityPkg:                          true,
+	"smartup0.org/engelbot/app":               true,
+	"smartup0.org/engelbot/cmd/engelbot":      true,
+	"smartup0.org/engelbot/cmd/engelbot-demo": true,
+	identityPkg: true,
 }
 
 func checkIdentityImporters(t *testing.T) {
@@ -66,7 +68,7 @@ func checkIdentityImporters(t *testing.T) {
 			continue
 		}
 		if !identityLinkers[fields[0]] {
-			t.Errorf("%s depends on %s: only the wiring (app, cmd/engelbot) may reach the identity mapping", fields[0], identityPkg)
+			t.Errorf("%s depends on %s: only the wiring (app, cmd/engelbot, cmd/engelbot-demo) may reach the identity mapping", fields[0], identityPkg)
 		} else {
 			allowedSeen++
 		}

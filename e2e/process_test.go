@@ -35,9 +35,16 @@ func engelbotBinary(t *testing.T) string {
 			return
 		}
 		builtBinary = filepath.Join(dir, "engelbot")
-		out, err := exec.Command("go", "build", "-o", builtBinary, "smartup0.org/engelbot/cmd/engelbot").CombinedOutput()
+		// Built as make build builds it, version stamp included, so the
+		// process under test is the one an operator installs.
+		root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
 		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+			buildErr = fmt.Errorf("go list -m: %v", err)
+			return
+		}
+		out, err := exec.Command("make", "-C", strings.TrimSpace(string(root)), "--no-print-directory", "build", "BINARY="+builtBinary).CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("make build: %v\n%s", err, out)
 		}
 	})
 	if buildErr != nil {

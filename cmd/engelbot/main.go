@@ -1,10 +1,13 @@
 // Command engelbot runs SmartupOS's Matrix bot, and the tools around it:
 //
 //	engelbot run   -config config.yaml   run the bot
-//	engelbot demo  [-dir .demo]          a whole community on this machine, with a console
-//	engelbot chat  -as carol             talk to the running demo as one of its people
 //	engelbot verify -config config.yaml  check the ledger's integrity
 //	engelbot doctor -config config.yaml  check the configuration against the servers it names
+//	engelbot version                     the build's version and Go version
+//
+// It is what an operator installs, so it links nothing made for tests or
+// the demo (app's TestProductionBinaryHoldsNoTestCode checks it); the demo
+// is cmd/engelbot-demo.
 //
 // This file only dispatches; each subcommand lives in its own file.
 package main
@@ -15,11 +18,10 @@ import (
 )
 
 var subcommands = map[string]func(args []string) error{
-	"run":    cmdRun,
-	"demo":   cmdDemo,
-	"chat":   cmdChat,
-	"verify": cmdVerify,
-	"doctor": cmdDoctor,
+	"run":     cmdRun,
+	"verify":  cmdVerify,
+	"doctor":  cmdDoctor,
+	"version": cmdVersion,
 }
 
 func main() {
@@ -43,12 +45,12 @@ func usage() {
 	fmt.Fprint(os.Stderr, `Usage: engelbot <subcommand> [flags]
 
   run   -config config.yaml    run the bot (see config.example.yaml)
-  demo  [-dir .demo]           start a local homeserver, a seeded ledger and the bot,
-                               and talk to it from a console (Ctrl-C stops everything)
-  chat  -as <name>             talk to a running demo as one of its people
   verify -config config.yaml   check the ledger: audit chain, audit rows, pages
   doctor -config config.yaml   check the configuration against the homeserver, the rooms,
                                the forge and the ledger; one line per check, OK or what to fix
+  version                      print the build's version and Go version
+
+The demo community is a command of its own: go run ./cmd/engelbot-demo demo
 
 Run "engelbot <subcommand> -h" for the flags of one.
 `)

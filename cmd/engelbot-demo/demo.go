@@ -20,7 +20,7 @@ func cmdDemo(args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ExitOnError)
 	dir := fs.String("dir", ".demo", "folder for the demo's homeserver, ledger and logs (emptied first)")
 	as := fs.String("as", "carol", "who the console speaks as first")
-	console := fs.Bool("console", true, "talk to the bot from this terminal; without it, run until Ctrl-C (use `engelbot chat`)")
+	console := fs.Bool("console", true, "talk to the bot from this terminal; without it, run until Ctrl-C and talk to it with engelbot-demo chat")
 	_ = fs.Parse(args)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -112,7 +112,7 @@ Engelbot is running.
   bot log     %s
   people:
 %s
-Talk to it here, or from another terminal:  go run ./cmd/engelbot chat -dir %s -as dave
+Talk to it here, or from another terminal:  go run ./cmd/engelbot-demo chat -dir %s -as dave
 With Element (or any Matrix client) at hand: set the homeserver to %s and log in as one of
 the people above; the team room is #%s:%s.
 Ctrl-C stops the bot and the homeserver.

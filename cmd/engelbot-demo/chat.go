@@ -14,7 +14,7 @@ import (
 func cmdChat(args []string) error {
 	fs := flag.NewFlagSet("chat", flag.ExitOnError)
 	dir := fs.String("dir", ".demo", "the folder of the running demo")
-	as := fs.String("as", "carol", "who to be: alice, bob, carol, dave, erin or mallory")
+	as := fs.String("as", "carol", "who to be: alice, bob, carol, dave, nina, erin or mallory")
 	_ = fs.Parse(args)
 	w, err := demo.LoadWorld(filepath.Join(*dir, "demo.json"))
 	if err != nil {
