@@ -21,6 +21,7 @@ import (
 	"smartup0.org/engelbot/ledger"
 	"smartup0.org/engelbot/ledger/identity"
 	"smartup0.org/engelbot/ledger/localgit"
+	"smartup0.org/engelbot/metrics"
 	"smartup0.org/engelbot/toolbox"
 )
 
@@ -32,6 +33,7 @@ type App struct {
 	db      *state.DB
 	jobs    config.Jobs
 	log     zerolog.Logger
+	metrics *metrics.Server // nil: the configuration turns it off
 }
 
 // OpenStore opens the ledger's storage backend named by the configuration.
@@ -141,20 +143,42 @@ func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts 
 	if err := initStore(ctx, store); err != nil {
 		return nil, fmt.Errorf("ledger storage: %w", err)
 	}
-	ledgerLog := log.With().Str("component", "ledger").Logger()
-	l, err := ledger.Open(ctx, store, ledger.Options{Log: &ledgerLog, Clock: opts.Clock})
+	// The listener starts before the ledger is read, so that a slow load
+	// shows as alive (/healthz) and not ready (/readyz), not as a process
+	// that does not answer.
+	m, srv, err := openMetrics(cfg)
 	if err != nil {
+		return nil, err
+	}
+	ledgerOpts := ledger.Options{Clock: opts.Clock}
+	var botObserver bot.Observer
+	if m != nil {
+		ledgerOpts.Observer, botObserver = m, m
+	}
+	ledgerLog := log.With().Str("component", "ledger").Logger()
+	ledgerOpts.Log = &ledgerLog
+	l, err := ledger.Open(ctx, store, ledgerOpts)
+	if err != nil {
+		closeMetrics(srv, log)
 		return nil, fmt.Errorf("loading the ledger: %w", err)
+	}
+	if m != nil {
+		m.WatchLedger(l.Queued, func(ctx context.Context) error {
+			_, err := l.Snapshot(ctx)
+			return err
+		})
 	}
 	db, err := state.Open(ctx, cfg.Database, log.With().Str("component", "database").Logger())
 	if err != nil {
 		l.Close()
+		closeMetrics(srv, log)
 		return nil, fmt.Errorf("bot database: %w", err)
 	}
 	ids, err := OpenIdentity(ctx, cfg)
 	if err != nil {
 		l.Close()
 		_ = db.Close()
+		closeMetrics(srv, log)
 		return nil, fmt.Errorf("identity repository: %w", err)
 	}
 	tb := toolbox.New(l, toolbox.Config{
@@ -174,9 +198,9 @@ func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts 
 		HomeserverURL: cfg.Homeserver.URL, ServerName: cfg.Homeserver.ServerName,
 		UserID: cfg.Bot.UserID, Password: cfg.Bot.Password, AccessToken: cfg.Bot.AccessToken,
 		DeviceID: cfg.Bot.DeviceID, DisplayName: cfg.Bot.DisplayName, Rooms: rooms,
-		TimelineLimit: opts.TimelineLimit,
+		TimelineLimit: opts.TimelineLimit, Observer: botObserver,
 	}, db, tb, log.With().Str("component", "bot").Logger())
-	return &App{Ledger: l, Toolbox: tb, Bot: b, db: db, jobs: cfg.Jobs, log: log}, nil
+	return &App{Ledger: l, Toolbox: tb, Bot: b, db: db, jobs: cfg.Jobs, log: log, metrics: srv}, nil
 }
 
 func roomOf(r config.Room) toolbox.Room {
@@ -222,5 +246,7 @@ func (a *App) Close() error {
 	if err := a.Ledger.Shutdown(ctx); err != nil {
 		a.log.Warn().Err(err).Msg("the ledger's last commit was cut short; the next start finds what landed")
 	}
-	return a.db.Close()
+	err := a.db.Close()
+	closeMetrics(a.metrics, a.log)
+	return err
 }

@@ -30,6 +30,9 @@ type Config struct {
 	// ShutdownGrace bounds how long, once asked to stop, the bot lets the
 	// commands already running finish and be answered. Default 20 s.
 	ShutdownGrace time.Duration
+	// Observer hears of every command answered and every sync, for
+	// metrics and health checks. Default: nobody.
+	Observer Observer
 }
 
 // defaultShutdownGrace leaves a service manager's usual stop timeout
@@ -78,6 +81,9 @@ func (b *Bot) CaughtUp() <-chan struct{} { return b.caughtUp }
 func New(cfg Config, db *state.DB, tb *toolbox.Toolbox, log zerolog.Logger) *Bot {
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = defaultShutdownGrace
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = noObserver{}
 	}
 	b := &Bot{
 		cfg: cfg, db: db, tb: tb, log: log,

@@ -20,17 +20,20 @@ const runTimeout = 3 * time.Minute
 // handle runs one recorded command and answers it. It runs in a sender's
 // lane, never in the sync loop.
 func (b *Bot) handle(ev state.Event) {
+	started := time.Now()
 	log := b.log.With().Str("event_id", ev.ID).Str("room_id", ev.RoomID).Str("sender", ev.Sender).Logger()
 	ctx := log.WithContext(b.work)
 	defer func() {
 		if r := recover(); r != nil {
 			log.Error().Interface("panic", r).Str("stack", string(debug.Stack())).Msg("a command panicked")
-			b.answer(ctx, ev, toolbox.Reply{Text: "Something went wrong inside Engelbot while running that; nothing was written. The admins can see what in the log.", Refused: true})
+			if b.answer(ctx, ev, toolbox.Reply{Text: "Something went wrong inside Engelbot while running that; nothing was written. The admins can see what in the log.", Refused: true}) {
+				b.observe(ev, OutcomeFailed, started)
+			}
 		}
 	}()
 
 	if b.tooOld(ev) {
-		b.giveUp(ctx, ev)
+		b.giveUp(ctx, ev, started)
 		return
 	}
 	runCtx, cancel := context.WithTimeout(ctx, runTimeout)
@@ -49,6 +52,7 @@ func (b *Bot) handle(ev state.Event) {
 	if !b.answer(ctx, ev, reply) {
 		return
 	}
+	b.observe(ev, outcomeOf(reply), started)
 	log.Info().Bool("refused", reply.Refused).Bool("duplicate", reply.Duplicate).Msg("command answered")
 	if reply.Forget {
 		b.forget(ctx, ev)
@@ -67,7 +71,7 @@ func (b *Bot) tooOld(ev state.Event) bool { return ev.Timestamp.Before(b.now().A
 // is not run any more, so it cannot come back at every start. The sender
 // hears what the ledger recorded for it, or that it was not run; if even
 // that cannot be sent, it is ended anyway.
-func (b *Bot) giveUp(ctx context.Context, ev state.Event) {
+func (b *Bot) giveUp(ctx context.Context, ev state.Event, started time.Time) {
 	log := b.log.With().Str("event_id", ev.ID).Time("sent", ev.Timestamp).Logger()
 	reply, done, err := b.tb.Recorded(ctx, ev.ID)
 	if err != nil {
@@ -83,7 +87,14 @@ func (b *Bot) giveUp(ctx context.Context, ev state.Event) {
 		if err := b.db.Finish(ctx, ev.ID, ""); err != nil {
 			log.Error().Err(err).Msg("cannot mark an old command as given up")
 		}
+		return
 	}
+	// Not run in time is a failure, not a refusal by the rules.
+	outcome := OutcomeFailed
+	if done {
+		outcome = outcomeOf(reply)
+	}
+	b.observe(ev, outcome, started)
 }
 
 // forget redacts a command whose text holds private details, so that they

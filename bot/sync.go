@@ -80,7 +80,27 @@ func (b *Bot) syncOnce(ctx context.Context, since, filter string, timeout time.D
 		// than answering its duplicates with silence.
 		return since, err
 	}
+	var newest time.Time
+	if since != "" {
+		newest = newestEvent(resp)
+	}
+	b.cfg.Observer.Synced(newest)
 	return resp.NextBatch, nil
+}
+
+// newestEvent is the server time of the newest timeline event in a sync
+// response, or zero when it carries none.
+func newestEvent(resp *mautrix.RespSync) time.Time {
+	var ts int64
+	for _, room := range resp.Rooms.Join {
+		for _, evt := range room.Timeline.Events {
+			ts = max(ts, evt.Timestamp)
+		}
+	}
+	if ts == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ts)
 }
 
 // syncFailed logs a failed sync and says how long to wait before the next:

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,6 +35,16 @@ type Config struct {
 	Admins       []string `yaml:"admins"`
 	Jobs         Jobs     `yaml:"jobs"`
 	Log          Log      `yaml:"log"`
+	Metrics      Metrics  `yaml:"metrics"`
+}
+
+// Metrics is the optional HTTP listener for Prometheus metrics and the
+// health checks (/metrics, /healthz, /readyz).
+type Metrics struct {
+	// Listen is the address to serve on, host:port; empty turns the
+	// listener off (the default). Without a host (":9464") it is
+	// 127.0.0.1: the metrics are not for the whole network unless asked.
+	Listen string `yaml:"listen"`
 }
 
 // Jobs is the scheduled work the bot does by itself: finalizing lazy
@@ -184,6 +196,7 @@ func (c *Config) defaults() {
 	if c.Log.Format == "" {
 		c.Log.Format = "auto"
 	}
+	c.Metrics.Listen = c.Metrics.Addr()
 }
 
 func (c *Config) environment() {
@@ -290,6 +303,50 @@ func (c *Config) Validate() error {
 	case "auto", "json", "pretty":
 	default:
 		return bad("log.format", "%q is not one of auto, json, pretty", c.Log.Format)
+	}
+	if err := checkListen(c.Metrics.Addr()); err != nil {
+		return bad("metrics.listen", "%v", err)
+	}
+	return nil
+}
+
+// Addr is the address to listen on: Listen, on 127.0.0.1 when it names
+// no host; "" when the listener is off.
+func (m Metrics) Addr() string { return loopbackByDefault(m.Listen) }
+
+// loopbackByDefault gives a listen address without a host ("9464",
+// ":9464") the loopback host.
+func loopbackByDefault(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	if _, err := strconv.Atoi(addr); err == nil {
+		return net.JoinHostPort("127.0.0.1", addr)
+	}
+	if host, port, err := net.SplitHostPort(addr); err == nil && host == "" {
+		return net.JoinHostPort("127.0.0.1", port)
+	}
+	return addr
+}
+
+var hostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$`)
+
+// checkListen checks a listen address: empty (off), or a host (an IP
+// address or a name) and a port from 1 to 65535. A port 0 (any free one)
+// is refused: Prometheus would not know where to scrape.
+func checkListen(addr string) error {
+	if addr == "" {
+		return nil
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not an address like 127.0.0.1:9464", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("%q: the port must be a number from 1 to 65535", addr)
+	}
+	if net.ParseIP(host) == nil && !hostPattern.MatchString(host) {
+		return fmt.Errorf("%q: %q is neither an IP address nor a host name", addr, host)
 	}
 	return nil
 }

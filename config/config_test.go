@@ -92,3 +92,54 @@ func TestFounderAliasIsTheLocalpartUnlessSet(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsListen(t *testing.T) {
+	base, err := os.ReadFile("../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(EnvPassword, "a-password")
+	t.Setenv(EnvForgeToken, "a-token")
+	t.Setenv(EnvIdentityToken, "an-identity-token")
+	cfg, err := Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Metrics.Listen != "" {
+		t.Errorf("the example turns the metrics listener on (%q); it must be off by default", cfg.Metrics.Listen)
+	}
+	for _, tc := range []struct{ listen, want, bad string }{
+		{listen: `":9464"`, want: "127.0.0.1:9464"},
+		{listen: `"9464"`, want: "127.0.0.1:9464"},
+		{listen: `"127.0.0.1:9464"`, want: "127.0.0.1:9464"},
+		{listen: `"[::1]:9464"`, want: "[::1]:9464"},
+		{listen: `"0.0.0.0:9464"`, want: "0.0.0.0:9464"},
+		{listen: `"metrics.internal:9464"`, want: "metrics.internal:9464"},
+		{listen: `"127.0.0.1"`, bad: "not an address"},
+		{listen: `"127.0.0.1:0"`, bad: "port"},
+		{listen: `"127.0.0.1:70000"`, bad: "port"},
+		{listen: `":http"`, bad: "port"},
+		{listen: `"bad host!:9464"`, bad: "neither an IP address nor a host name"},
+		{listen: `"http://127.0.0.1:9464"`, bad: "not an address"},
+	} {
+		t.Run(tc.listen, func(t *testing.T) {
+			data := strings.Replace(string(base), `listen: ""`, "listen: "+tc.listen, 1)
+			if data == string(base) {
+				t.Fatal(`the example has no listen: "" to replace`)
+			}
+			cfg, err := Parse([]byte(data))
+			if tc.bad != "" {
+				if err == nil || !strings.Contains(err.Error(), "metrics.listen") || !strings.Contains(err.Error(), tc.bad) {
+					t.Fatalf("error %v does not name metrics.listen and say %q", err, tc.bad)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Metrics.Listen != tc.want {
+				t.Errorf("listen %s is %q, want %q", tc.listen, cfg.Metrics.Listen, tc.want)
+			}
+		})
+	}
+}

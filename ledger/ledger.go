@@ -28,6 +28,9 @@ type Options struct {
 	ShardRows int
 	// Log receives the writer's own log lines. Default: disabled.
 	Log *zerolog.Logger
+	// Observer hears of loads, commits and the store's answers and
+	// failures, for metrics and health checks. Default: nobody.
+	Observer Observer
 }
 
 // Ledger is the one writer of a ledger repository in this process, and the
@@ -75,6 +78,9 @@ func Open(ctx context.Context, store Store, opts Options) (*Ledger, error) {
 		nop := zerolog.Nop()
 		opts.Log = &nop
 	}
+	if opts.Observer == nil {
+		opts.Observer = noObserver{}
+	}
 	l := &Ledger{store: store, opts: opts, queue: make(chan *request, 1024), stop: make(chan struct{}), done: make(chan struct{})}
 	s, err := l.reload(ctx, nil)
 	if err != nil {
@@ -82,6 +88,7 @@ func Open(ctx context.Context, store Store, opts Options) (*Ledger, error) {
 	}
 	l.writing, l.abort = context.WithCancel(context.Background())
 	l.snap.Store(s)
+	opts.Observer.Loaded()
 	// Parsing a large ledger leaves several times its size in garbage (the
 	// files' bytes, the decoder's strings); hand it back to the system once
 	// instead of keeping the load's peak as the service's footprint.
@@ -107,6 +114,7 @@ func (l *Ledger) Snapshot(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		return cur, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
+	l.opts.Observer.StoreAnswered()
 	if head == cur.head {
 		return cur, nil
 	}
@@ -129,6 +137,7 @@ func (l *Ledger) reload(ctx context.Context, prev *Snapshot) (*Snapshot, error) 
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
+		l.opts.Observer.StoreAnswered()
 		s, err := load(ctx, l.store, tree, prev)
 		// The branch moving while we read is the only error worth a retry here.
 		if errors.Is(err, ErrConflict) && attempt < 5 {

@@ -64,7 +64,7 @@ func (l *Ledger) nextGroup() []*request {
 func (l *Ledger) commitGroup(group []*request) {
 	ctx, cancel := context.WithTimeout(l.writing, l.opts.RetryFor)
 	defer cancel()
-	log := l.opts.Log
+	log, obs := l.opts.Log, l.opts.Observer
 	var lastErr error
 attempts:
 	for attempt := 0; ; attempt++ {
@@ -72,11 +72,14 @@ attempts:
 			if err := Backoff(ctx, attempt, 50*time.Millisecond, 6); err != nil { // 50 ms … 3.2 s
 				break
 			}
+			obs.Retrying(FailureClass(lastErr))
 		}
 		snap, err := l.Snapshot(ctx)
 		if err != nil {
 			lastErr = err
-			if errors.Is(err, ErrPermanent) {
+			class := FailureClass(err)
+			obs.StoreFailed(class)
+			if class == FailurePermanent {
 				break
 			}
 			log.Warn().Err(err).Int("attempt", attempt).Msg("ledger refresh failed")
@@ -96,15 +99,19 @@ attempts:
 		if err == nil {
 			next := plan.apply(snap, res)
 			l.install(snap, next)
+			obs.StoreAnswered()
+			obs.Committed(len(plan.events))
 			plan.answer(&res)
 			log.Debug().Str("commit", res.Commit).Int("mutations", len(group)).Int("attempt", attempt).Msg("ledger commit")
 			return
 		}
 		lastErr = err
-		switch {
-		case errors.Is(err, ErrPermanent):
+		class := FailureClass(err)
+		obs.StoreFailed(class)
+		switch class {
+		case FailurePermanent:
 			break attempts
-		case errors.Is(err, ErrConflict):
+		case FailureConflict:
 			log.Debug().Err(err).Int("attempt", attempt).Msg("ledger conflict, retrying on fresh data")
 		default:
 			log.Warn().Err(err).Int("attempt", attempt).Msg("ledger commit failed, retrying")
