@@ -1,6 +1,6 @@
 // Package demo builds a small SmartupOS community on a real local Matrix
 // homeserver: a Dendrite, the bot's account, a founder, a captain, workers,
-// rooms and a seeded ledger. `engelbot-demo demo` runs it for a person to try;
+// rooms and a ledger built by command. `engelbot-demo demo` runs it for a person to try;
 // the end-to-end tests run the same world.
 //
 // It never runs against a real community's homeserver or ledger: it starts

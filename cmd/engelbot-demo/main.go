@@ -1,5 +1,5 @@
 // Command engelbot-demo runs a whole SmartupOS community on this machine —
-// a local Dendrite, the bot, a seeded local ledger — and lets a person talk
+// a local Dendrite, the bot, a local ledger built by command — and lets a person talk
 // to it:
 //
 //	engelbot-demo demo  [-dir .demo]    start the community, with a console
@@ -42,7 +42,7 @@ func main() {
 func usage() {
 	fmt.Fprint(os.Stderr, `Usage: engelbot-demo <subcommand> [flags]
 
-  demo  [-dir .demo]           start a local homeserver, a seeded ledger and the bot,
+  demo  [-dir .demo]           start a local homeserver, a ledger built by command and the bot,
                                and talk to it from a console (Ctrl-C stops everything)
   chat  -as <name>             talk to a running demo as one of its people
 
