@@ -200,6 +200,9 @@ func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts 
 		DeviceID: cfg.Bot.DeviceID, DisplayName: cfg.Bot.DisplayName, Rooms: rooms,
 		TimelineLimit: opts.TimelineLimit, Observer: botObserver,
 	}, db, tb, log.With().Str("component", "bot").Logger())
+	// !setup_rooms reaches the homeserver through the bot; the toolbox
+	// sees only its plain interface.
+	tb.SetRooms(b)
 	return &App{Ledger: l, Toolbox: tb, Bot: b, db: db, jobs: cfg.Jobs, log: log, metrics: srv}, nil
 }
 

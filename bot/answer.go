@@ -147,7 +147,7 @@ func answers(evt *event.Event, commandID string) bool {
 }
 
 // Announce posts what the bot did by itself (a scheduled award) to the team
-// rooms, once the bot is connected; it gives up when ctx ends first.
+// rooms and the workplace, once the bot is connected; it gives up when ctx ends first.
 func (b *Bot) Announce(ctx context.Context, as []toolbox.Announcement) {
 	if len(as) == 0 {
 		return
@@ -162,12 +162,12 @@ func (b *Bot) Announce(ctx context.Context, as []toolbox.Announcement) {
 	}
 }
 
-// announce posts a notice in a team's room, if the configuration names
-// one. txnID, when not empty, makes posting it again a no-op.
+// announce posts a notice in a team's room or the workplace, if the bot
+// knows that room. txnID, when not empty, makes posting it again a no-op.
 func (b *Bot) announce(ctx context.Context, a toolbox.Announcement, txnID string) {
-	roomID, ok := b.teamRooms[a.Team]
+	roomID, ok := b.rooms.announcedIn(a)
 	if !ok {
-		b.log.Debug().Str("team", a.Team).Msg("no room configured for the team; announcement dropped")
+		b.log.Debug().Str("team", a.Team).Bool("workplace", a.Workplace).Msg("no such room known; announcement dropped")
 		return
 	}
 	content := format.RenderMarkdown(a.Text, true, false)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/rs/zerolog"
 	"maunium.net/go/mautrix"
-	"maunium.net/go/mautrix/id"
 
 	"smartup0.org/engelbot/bot/state"
 	"smartup0.org/engelbot/toolbox"
@@ -49,8 +48,7 @@ type Bot struct {
 	session session
 
 	firstStart time.Time
-	rooms      map[id.RoomID]toolbox.Room
-	teamRooms  map[string]id.RoomID // team ID → its room, for announcements
+	rooms      *roomBook
 	members    memberCache
 	lanes      *lanes
 	ready      chan struct{} // closed once logged in and the rooms are known
@@ -87,7 +85,7 @@ func New(cfg Config, db *state.DB, tb *toolbox.Toolbox, log zerolog.Logger) *Bot
 	}
 	b := &Bot{
 		cfg: cfg, db: db, tb: tb, log: log,
-		rooms: map[id.RoomID]toolbox.Room{}, teamRooms: map[string]id.RoomID{},
+		rooms: newRoomBook(),
 		ready: make(chan struct{}), caughtUp: make(chan struct{}),
 		stopping: context.Background(), work: context.Background(),
 		now: time.Now, wait: sleep, claim: db.Claim,

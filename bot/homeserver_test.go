@@ -78,6 +78,14 @@ func (s *standIn) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h(w, r)
+	// What the handler recorded (an answer's text, say) is part of what
+	// await's conditions look at: wake them again once it is recorded, or
+	// a condition checked between the request's arrival and its handling
+	// waits for a request that may never come.
+	s.mu.Lock()
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
 }
 
 type readCloser struct{ *bytes.Reader }

@@ -5,7 +5,7 @@ import (
 )
 
 // authorize finds the sender in the Book of Owners and checks that the
-// command's tier allows them here. The ledger, not Matrix power levels, is
+// command's tier allows them, and its Where this room. The ledger, not Matrix power levels, is
 // the source of authority.
 func (tb *Toolbox) authorize(tx *ledger.Tx, c *call) (ledger.Owner, error) {
 	me, ok := tx.OwnerByMatrixID(c.Sender)
@@ -15,38 +15,53 @@ func (tb *Toolbox) authorize(tx *ledger.Tx, c *call) (ledger.Owner, error) {
 	if me.Status != ledger.StatusActive {
 		return me, ledger.Refuse("Your ownership is not active, so I can't run commands for you. Please talk to an admin.")
 	}
+	if err := tb.checkTier(tx, me, c); err != nil {
+		return me, err
+	}
+	if err := tb.checkWhere(tx, me, c); err != nil {
+		return me, err
+	}
+	// A captain's command acts on the team of the room it is sent in: that
+	// must be their team (the founder captains every team).
+	if c.cmd.Tier == TierCaptain && !c.founder && !captains(tx, me.Alias, c.Room.Team) {
+		return me, ledger.Refuse("`!%s` is for the team captain, in their own team's room: yours is %s.", c.cmd.Name,
+			joinWords(tb.teamAliases(captainTeams(tx, me.Alias)), "or"))
+	}
+	return me, nil
+}
+
+// checkTier checks who the sender is against the command's tier: where
+// they sent it is the command's Where (checkWhere).
+func (tb *Toolbox) checkTier(tx *ledger.Tx, me ledger.Owner, c *call) error {
 	switch c.cmd.Tier {
 	case TierQuery:
-		return me, nil
+		return nil
 	case TierWorker:
 		if !canWork(me) {
-			return me, ledger.Refuse("`!%s` is for workers, and your license (%s) does not include work. A Work or Organizational license does; an admin can change it.", c.cmd.Name, me.License)
+			return ledger.Refuse("`!%s` is for workers, and your license (%s) does not include work. A Work or Organizational license does; an admin can change it.", c.cmd.Name, me.License)
 		}
 		if len(activeRoles(tx, me.Alias)) == 0 {
-			return me, ledger.Refuse("`!%s` is for workers, and you hold no active role yet. See `!open_roles` and `!apply` for one.", c.cmd.Name)
+			return ledger.Refuse("`!%s` is for workers, and you hold no active role yet. See `!open_roles` and `!apply` for one.", c.cmd.Name)
 		}
-		return me, nil
+		return nil
 	case TierCaptain:
 		if c.founder {
-			return me, nil
+			return nil
 		}
-		if c.Room.Kind != RoomTeam || !captains(tx, me.Alias, c.Room.Team) {
-			return me, ledger.Refuse("`!%s` is for the team captain, in their own team's room.", c.cmd.Name)
+		if len(captainTeams(tx, me.Alias)) == 0 {
+			return ledger.Refuse("`!%s` is for the team captain, in their own team's room.", c.cmd.Name)
 		}
 		if !canWork(me) {
-			return me, ledger.Refuse("`!%s` is for the team captain, and captaining is work: your license (%s) does not include it. An admin can change it.", c.cmd.Name, me.License)
+			return ledger.Refuse("`!%s` is for the team captain, and captaining is work: your license (%s) does not include it. An admin can change it.", c.cmd.Name, me.License)
 		}
-		return me, nil
+		return nil
 	case TierAdmin:
 		if !tb.admins[c.Sender] {
-			return me, ledger.Refuse("`!%s` is for admins only.", c.cmd.Name)
+			return ledger.Refuse("`!%s` is for admins only.", c.cmd.Name)
 		}
-		if c.Room.Kind != RoomDirect {
-			return me, ledger.Refuse("`!%s` works only in a direct chat with me, never in a shared room.", c.cmd.Name)
-		}
-		return me, nil
+		return nil
 	}
-	return me, ledger.Refuse("`!%s` cannot be run.", c.cmd.Name)
+	return ledger.Refuse("`!%s` cannot be run.", c.cmd.Name)
 }
 
 // canWork: Work and Organizational licenses may earn SC and take roles.

@@ -107,16 +107,16 @@ func nextTaskID(tx *ledger.Tx, objective string) (string, error) {
 	return newTaskID(objective, n+1)
 }
 
-// announceTask tells the team room of a new task.
+// announceTask tells the team room, and the workplace, of a new task.
 func announceTask(tx *ledger.Tx, _ *call, res ledger.Result) []Announcement {
 	t, ok := tx.Task(res.Target)
 	if !ok {
 		return nil
 	}
-	return []Announcement{{
+	return inWorkplace(tx, Announcement{
 		Team: t.Team,
 		Text: fmt.Sprintf("New task `%s`: %s (%s, %d SC), created by %s. `!claim %s` to take it.", t.ID, t.Title, t.Size, t.BudgetSC, t.CreatedBy, t.ID),
-	}}
+	})
 }
 
 var cmdAssign = &Command{

@@ -2,6 +2,7 @@ package toolbox_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -146,8 +147,11 @@ func TestCreateTask(t *testing.T) {
 	if err != nil || !strings.Contains(string(file.Content), "newcomer guide, =with care") {
 		t.Fatalf("task page %s: %v\n%s", task.WikiPath, err, file.Content)
 	}
-	want := toolbox.Announcement{Team: opsTeam, Text: "New task `6_2_7_1`: Write the (XL, 200 SC), created by bob. `!claim 6_2_7_1` to take it."}
-	if len(r.Announce) != 1 || r.Announce[0] != want {
+	want := []toolbox.Announcement{
+		{Team: opsTeam, Text: "New task `6_2_7_1`: Write the (XL, 200 SC), created by bob. `!claim 6_2_7_1` to take it."},
+		{Team: opsTeam, Workplace: true, Text: "Operational team — New task `6_2_7_1`: Write the (XL, 200 SC), created by bob. `!claim 6_2_7_1` to take it."},
+	}
+	if !slices.Equal(r.Announce, want) {
 		t.Fatalf("announcement %+v", r.Announce)
 	}
 	// The next task of the objective takes the next number; the founder
@@ -262,8 +266,11 @@ func TestAssessApproveFinalize(t *testing.T) {
 	if len(res) != 1 || res[0].Err != nil || res[0].Duplicate || res[0].Key != "as_1" {
 		t.Fatalf("jobs at the end of the window: %+v", res)
 	}
-	wantAnn := toolbox.Announcement{Team: opsTeam, Text: "SC for `6_1_7_1` (Task 6_1_7_1) awarded after 48 hours without objection: carol 41 SC, dave 4 SC."}
-	if len(res[0].Announce) != 1 || res[0].Announce[0] != wantAnn {
+	wantAnn := []toolbox.Announcement{
+		{Team: opsTeam, Text: "SC for `6_1_7_1` (Task 6_1_7_1) awarded after 48 hours without objection: carol 41 SC, dave 4 SC."},
+		{Team: opsTeam, Workplace: true, Text: "Operational team — SC for `6_1_7_1` (Task 6_1_7_1) awarded after 48 hours without objection: carol 41 SC, dave 4 SC."},
+	}
+	if !slices.Equal(res[0].Announce, wantAnn) {
 		t.Fatalf("the award's announcement %+v", res[0].Announce)
 	}
 	if c, d := wallet("carol"), wallet("dave"); c.SCAwarded != 41 || c.SCPending != 0 || d.SCAwarded != 4 || d.SCPending != 0 {
@@ -561,11 +568,11 @@ func TestHelpGuidesNewcomer(t *testing.T) {
 	if h := help("gina"); !strings.Contains(h, "`!tasks` shows your team's open tasks") {
 		t.Fatalf("help once gina holds a role: %q", h)
 	}
-	f.ok("gina", forumRoom, "!claim 6_1_7_3")
+	f.ok("gina", opsRoom, "!claim 6_1_7_3")
 	if h := help("gina"); !strings.Contains(h, "you are on `6_1_7_3`") || !strings.Contains(h, "`!start_work 6_1_7_3`") {
 		t.Fatalf("help once gina has a task: %q", h)
 	}
-	f.ok("gina", forumRoom, "!start_work 6_1_7_3")
+	f.ok("gina", opsRoom, "!start_work 6_1_7_3")
 }
 
 // Months the bot was not running are decayed when it runs again, in order,

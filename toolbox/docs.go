@@ -12,25 +12,39 @@ func CommandsMarkdown() string {
 	b.WriteString("# Engelbot commands\n\n")
 	b.WriteString("<!-- Generated from the command registry (toolbox/registry.go) by `make docs`; do not edit. -->\n\n")
 	b.WriteString("Type a command in any room Engelbot is in, or in a direct chat with it. ")
-	b.WriteString("Who may use a command, and where, is its tier:\n\n")
-	b.WriteString("| tier | who | where |\n| --- | --- | --- |\n")
+	b.WriteString("Who may use a command is its tier:\n\n")
+	b.WriteString("| tier | who |\n| --- | --- |\n")
 	for _, t := range []struct {
-		tier       Tier
-		who, where string
+		tier Tier
+		who  string
 	}{
-		{TierQuery, "every owner in the Book of Owners", "any room, or a direct chat"},
-		{TierWorker, "owners holding an active role, with a Work or Organizational license", "any room, or a direct chat"},
-		{TierCaptain, "the team's captain; the founder", "the team's own room (the founder: anywhere)"},
-		{TierAdmin, "the founder and configured admins", "a direct chat with the bot only"},
+		{TierQuery, "every owner in the Book of Owners"},
+		{TierWorker, "owners holding an active role, with a Work or Organizational license"},
+		{TierCaptain, "the team's captain; the founder"},
+		{TierAdmin, "the founder and configured admins"},
 	} {
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", t.tier, t.who, t.where)
+		fmt.Fprintf(&b, "| %s | %s |\n", t.tier, t.who)
 	}
-	b.WriteString("\n| command | tier | does |\n| --- | --- | --- |\n")
+	b.WriteString("\nWhere a command may be used is the kind of room it belongs in ([Rooms](../README.md#rooms) in the README); ")
+	b.WriteString("sent anywhere else, it is refused with the alias of the room to use instead:\n\n")
+	b.WriteString("| where | commands |\n| --- | --- |\n")
+	for _, w := range []Where{WhereAnywhere, WhereWork, WhereTeamRoom, WhereDirect, WhereForum} {
+		var names []string
+		for _, c := range registry {
+			if c.where() == w {
+				names = append(names, "`!"+c.Name+"`")
+			}
+		}
+		if len(names) > 0 {
+			fmt.Fprintf(&b, "| %s | %s |\n", w, strings.Join(names, ", "))
+		}
+	}
+	b.WriteString("\n| command | tier | where | does |\n| --- | --- | --- | --- |\n")
 	for _, c := range registry {
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", cell(c.Usage()), c.Tier, cell(c.Summary))
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", cell(c.Usage()), c.Tier, c.where(), cell(c.Summary))
 	}
 	for _, c := range registry {
-		fmt.Fprintf(&b, "\n## %s\n\n`%s` — %s\n\n%s\n", c.Name, c.Usage(), c.Tier, c.Help)
+		fmt.Fprintf(&b, "\n## %s\n\n`%s` — %s, in %s\n\n%s\n", c.Name, c.Usage(), c.Tier, c.where(), c.Help)
 		if len(c.Params) > 0 {
 			fmt.Fprintf(&b, "\n%s", argsDoc(c))
 		}

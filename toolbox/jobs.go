@@ -156,7 +156,8 @@ func finalize(tx *ledger.Tx, id string) (ledger.Outcome, error) {
 	}, nil
 }
 
-// announceAward tells the task's team room that its SC was awarded.
+// announceAward tells the task's team room, and the workplace, that its
+// SC was awarded.
 func announceAward(tx *ledger.Tx, id string) []Announcement {
 	a, ok := tx.Assessment(id)
 	if !ok || a.State != ledger.AssessmentAwarded {
@@ -170,7 +171,7 @@ func announceAward(tx *ledger.Tx, id string) []Announcement {
 	if a.DefenderSC > 0 {
 		paid += fmt.Sprintf(", %s %d SC", t.Defender, a.DefenderSC)
 	}
-	return []Announcement{{Team: t.Team, Text: fmt.Sprintf("SC for `%s` (%s) awarded after 48 hours without objection: %s.", t.ID, t.Title, paid)}}
+	return inWorkplace(tx, Announcement{Team: t.Team, Text: fmt.Sprintf("SC for `%s` (%s) awarded after 48 hours without objection: %s.", t.ID, t.Title, paid)})
 }
 
 // decay writes this month's SK decay: one negative row per owner who has

@@ -59,6 +59,8 @@ var permRooms = []permRoom{
 	{"room-of-T", toolbox.Room{Kind: toolbox.RoomTeam, Team: matrixTeamT}},
 	{"room-of-U", toolbox.Room{Kind: toolbox.RoomTeam, Team: matrixTeamU}},
 	{"forum", toolbox.Room{Kind: toolbox.RoomForum}},
+	{"workplace", toolbox.Room{Kind: toolbox.RoomWorkplace}},
+	{"other", toolbox.Room{Kind: toolbox.RoomOther}},
 	{"direct", toolbox.Room{Kind: toolbox.RoomDirect}},
 }
 
@@ -154,6 +156,7 @@ var matrixArgs = map[string]func(permSender) []string{
 	"assign_role":     permWords("4_3_7_help", "nora"),
 	"end_role":        permWords("4_2_7_lead", "zoe"),
 	"update_role":     permWords("4_2_7_lead", "hours", "12"),
+	"setup_rooms":     permWords(),
 }
 
 // permTaskOf is the task s is the attacker of (the worker's for those on none).
@@ -204,6 +207,7 @@ func newMatrixScene(t *testing.T, command string) *matrixScene {
 		m.mutate("setup "+command, setup)
 	}
 	m.tb = toolbox.New(m.l, toolbox.Config{Founder: "@fay:s.test", Admins: []string{"@ada:s.test"}})
+	m.tb.SetRooms(&roomsRecorder{})
 	m.clock = seeded.Add(25 * time.Hour)
 	return m
 }

@@ -40,15 +40,26 @@ var briefTiers = map[string]briefTier{
 	"team_objective": briefCaptain, "update_objective": briefCaptain, "close_objective": briefCaptain,
 
 	"add_owner": briefAdmin, "set_license": briefAdmin, "deactivate": briefAdmin, "create_role": briefAdmin,
-	"verify": briefAdmin, "status": briefAdmin,
+	"verify": briefAdmin, "status": briefAdmin, "setup_rooms": briefAdmin,
 	// The structure a community starts from: the organisation's objectives
 	// and appointments to roles are the admins'.
 	"create_objective": briefAdmin, "assign_role": briefAdmin, "end_role": briefAdmin, "update_role": briefAdmin,
 }
 
-// briefAllows says, from the brief alone, whether s may run a command of tier
-// tier in room r.
-func briefAllows(tier briefTier, s permSender, r permRoom) bool {
+// briefWorkRooms are the work commands, which issue 9 (§3) puts in a team
+// room, the workplace or a direct chat, never the general forum.
+var briefWorkRooms = map[string]bool{"start_work": true, "stop_work": true, "claim": true, "unclaim": true}
+
+// briefAllows says, from the brief alone, whether s may run the command
+// name of tier tier in room r.
+func briefAllows(name string, tier briefTier, s permSender, r permRoom) bool {
+	if briefWorkRooms[name] {
+		switch r.room.Kind {
+		case toolbox.RoomTeam, toolbox.RoomWorkplace, toolbox.RoomDirect:
+		default:
+			return false
+		}
+	}
 	switch tier {
 	case briefQueries:
 		return s.owner
@@ -106,7 +117,7 @@ func TestPermissionMatrix(t *testing.T) {
 				t.Run(s.name, func(t *testing.T) {
 					for _, r := range permRooms {
 						t.Run(r.name, func(t *testing.T) {
-							want := briefAllows(tier, s, r)
+							want := briefAllows(name, tier, s, r)
 							before := m.headFor(t)
 							rep := m.tb.Run(t.Context(), toolbox.Request{
 								Sender:  s.mxid,

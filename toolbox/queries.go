@@ -24,6 +24,7 @@ func queryHelp(tb *Toolbox, tx *ledger.Tx, c *call) Reply {
 		if len(cmd.Params) > 0 {
 			text += "\n\n" + strings.TrimRight(argsDoc(cmd), "\n")
 		}
+		text += fmt.Sprintf("\n\nWho: %s. Where: %s.", cmd.Tier, cmd.where())
 		if _, err := tb.authorize(tx, c.as(cmd)); err != nil {
 			reason, _ := ledger.IsRefusal(err)
 			text += "\n\nYou can't use it here: " + reason

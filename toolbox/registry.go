@@ -31,6 +31,9 @@ type Command struct {
 	Name    string
 	Aliases []string
 	Tier    Tier
+	// Where is the kinds of room the command belongs in; the zero value
+	// follows the tier (see WhereByTier).
+	Where   Where
 	Params  []Param // the arguments, in order; optional ones last
 	Summary string  // one line for !help
 	Help    string  // the longer explanation for !help <command>
@@ -104,6 +107,7 @@ func init() {
 		workerCommands,
 		captainCommands,
 		adminCommands,
+		[]*Command{cmdSetupRooms},
 	)
 	byName = map[string]*Command{}
 	for _, c := range registry {

@@ -1,15 +1,20 @@
 package toolbox
 
-import "time"
+import (
+	"time"
+
+	"smartup0.org/engelbot/ledger"
+)
 
 // RoomKind is what a room is to the community. The bot works it out from
-// its configuration (team rooms, forum, workplace) and from the room itself
-// (a direct chat).
+// its configuration (team rooms, forum, workplace), from the room's
+// canonical alias (see CommunityRooms) and from the room itself (a direct
+// chat).
 type RoomKind int
 
 // Kinds of room.
 const (
-	RoomOther     RoomKind = iota // a room the configuration does not name
+	RoomOther     RoomKind = iota // none of the community's rooms: neither configured nor under a canonical alias
 	RoomTeam                      // a team's room; Room.Team says which
 	RoomForum                     // the general forum
 	RoomWorkplace                 // the workplace
@@ -72,8 +77,23 @@ type Reply struct {
 	Err error
 }
 
-// Announcement is a message for a team's room.
+// Announcement is a message for a team's room, or for the workplace.
 type Announcement struct {
 	Team string // the team whose room hears it
 	Text string // Markdown
+	// Workplace: the workplace hears it, not the team's room (the bot drops
+	// it when the community has no workplace).
+	Workplace bool
+}
+
+// inWorkplace is an announcement for the workplace too: the work every
+// team may join (new tasks) and what it earned (awarded SC). The rest
+// (applications, approvals, objections) stays in the team's room, so the
+// workplace stays calm.
+func inWorkplace(tx *ledger.Tx, a Announcement) []Announcement {
+	name := a.Team
+	if t, ok := tx.Team(a.Team); ok && t.Name != "" {
+		name = t.Name
+	}
+	return []Announcement{a, {Team: a.Team, Workplace: true, Text: name + " — " + a.Text}}
 }

@@ -19,6 +19,7 @@ type Toolbox struct {
 	server   string          // the community's homeserver: new owners' Matrix IDs are of it
 	identity Identity        // the private identity repository; nil: none
 	version  string          // this build, for !status
+	rooms    Rooms           // the homeserver's rooms, for !setup_rooms; nil: none
 }
 
 // Config is what the toolbox needs from the configuration.

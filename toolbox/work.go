@@ -12,7 +12,7 @@ import (
 const maxSummary = 2000
 
 var cmdStartWork = &Command{
-	Name: "start_work", Aliases: []string{"startwork"}, Tier: TierWorker, Params: []Param{{Name: "task_id", Kind: KindTask}},
+	Name: "start_work", Aliases: []string{"startwork"}, Tier: TierWorker, Where: WhereWork, Params: []Param{{Name: "task_id", Kind: KindTask}},
 	Summary: "open a work session on a task you are assigned to",
 	Help: "Opens a work session on a task where you are the attacker or the defender. You can have one session open at a time; " +
 		"`!stop_work <summary>` closes it and sends the task to review.",
@@ -60,7 +60,7 @@ func startWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 }
 
 var cmdStopWork = &Command{
-	Name: "stop_work", Aliases: []string{"stopwork"}, Tier: TierWorker, Params: []Param{{Name: "summary", Kind: KindText, Optional: true, Rest: true}},
+	Name: "stop_work", Aliases: []string{"stopwork"}, Tier: TierWorker, Where: WhereWork, Params: []Param{{Name: "summary", Kind: KindText, Optional: true, Rest: true}},
 	Summary: "close your work session; the task goes to review",
 	Help:    "Closes the work session you have open, records how long it took and your summary, and sends the task to review by the team captain.",
 	write:   stopWork,

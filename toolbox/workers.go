@@ -149,7 +149,7 @@ func announceApplication(tx *ledger.Tx, c *call, res ledger.Result) []Announceme
 }
 
 var cmdClaim = &Command{
-	Name: "claim", Tier: TierWorker, Params: []Param{{Name: "task_id", Kind: KindTask}, {Name: "attacker|defender", Kind: KindSlot, Optional: true}},
+	Name: "claim", Tier: TierWorker, Where: WhereWork, Params: []Param{{Name: "task_id", Kind: KindTask}, {Name: "attacker|defender", Kind: KindSlot, Optional: true}},
 	Summary: "take the attacker or defender slot of a task in your team",
 	Help: "Takes a free slot of a task in a team where you hold an active role: the attacker's if you name none and it is free, " +
 		"else the defender's. One owner cannot be both on the same task, and a task waiting for review (or further along) " +
@@ -240,7 +240,7 @@ func taskArg(tx *ledger.Tx, id string) (ledger.Task, error) {
 }
 
 var cmdUnclaim = &Command{
-	Name: "unclaim", Tier: TierWorker, Params: []Param{{Name: "task_id", Kind: KindTask}},
+	Name: "unclaim", Tier: TierWorker, Where: WhereWork, Params: []Param{{Name: "task_id", Kind: KindTask}},
 	Summary: "give back your slot on a task",
 	Help: "Gives back your attacker or defender slot on a task, as long as you have no work session open on it and it is not " +
 		"yet waiting for review. When nobody is left on the task it is open again.",
