@@ -193,11 +193,13 @@ log:
 	// two days on. Its scheduled job awards the SC by itself.
 	step("8_after_the_window_the_sc_is_awarded", func(t *testing.T) {
 		e := e.on(t)
+		// The secrets from the environment, as the service's were.
+		t.Setenv(config.EnvPassword, password("engelbot"))
+		t.Setenv(config.EnvForgeToken, forge.Token)
 		cfg, err := config.Load(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg.Bot.Password, cfg.Ledger.Forgejo.Token = password("engelbot"), forge.Token
 		cfg.Jobs.Interval = time.Second
 		later := func() time.Time { return time.Now().Add(lazyConsensus + time.Hour) }
 		a, err := app.OpenWith(t.Context(), cfg, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel), app.Options{Clock: later})
