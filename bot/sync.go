@@ -41,11 +41,12 @@ func (b *Bot) syncLoop(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for failures := 0; ctx.Err() == nil; {
-		// The first sync, and one after a failure, returns at once: what
-		// is waiting is wanted now, not after a long poll.
+	for failures, first := 0, true; ctx.Err() == nil; first = false {
+		// The first sync of a run, and one after a failure, returns at
+		// once: what is waiting is wanted now, not after a long poll (and
+		// the scheduled jobs wait for it).
 		timeout := syncTimeout
-		if failures > 0 || since == "" {
+		if failures > 0 || first {
 			timeout = 0
 		}
 		token := b.session.current()

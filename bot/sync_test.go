@@ -201,3 +201,19 @@ func TestSyncComesAgainForAnInviteThatCouldNotBeAccepted(t *testing.T) {
 		t.Errorf("%d join attempts, want 11 (the last one succeeds)", n)
 	}
 }
+
+// After a restart the bot has a position, and its first sync still asks
+// for what waits without a long poll: the scheduled jobs start once it
+// has caught up, and a long poll would hold them for half a minute.
+func TestFirstSyncOfARunDoesNotWait(t *testing.T) {
+	hs, tb := connectedBot(t)
+	answerSync(hs, "s0", syncBody("s1", false, ""))
+	syncFromTo(t, hs, tb, "s0", "s1")
+	var timeouts []string
+	for _, r := range hs.seen("/sync") {
+		timeouts = append(timeouts, r.Query["since"]+":"+r.Query["timeout"])
+	}
+	if len(timeouts) < 2 || timeouts[0] != "s0:0" || timeouts[1] == "s1:0" {
+		t.Errorf("syncs (since:timeout) %v, want the first from s0 without waiting and the next one long-polling", timeouts)
+	}
+}
