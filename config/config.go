@@ -283,6 +283,11 @@ func (c *Config) Validate() error {
 	if c.Founder != "" && !userIDPattern.MatchString(c.Founder) {
 		return bad("founder", "%q is not a Matrix user ID", c.Founder)
 	}
+	if c.Founder != "" && serverOf(c.Founder) != c.Homeserver.ServerName {
+		// The bot serves only its own homeserver's users: a founder from
+		// elsewhere would be the first owner of a ledger nobody can use.
+		return bad("founder", "%s is not a user of %s; the founder must be one of the community's own users", c.Founder, c.Homeserver.ServerName)
+	}
 	if c.FounderAlias != "" && c.Founder == "" {
 		return bad("founder_alias", "is the founder's alias, and no founder is set")
 	}

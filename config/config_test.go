@@ -49,6 +49,7 @@ func TestValidationNamesTheSetting(t *testing.T) {
 		{"team: 3_7_operational_team", "team: operations", "rooms.#3_7_operational_team:smartup0.org.team"},
 		{"kind: forum", "kind: lobby", "rooms.#1_general_forum:smartup0.org.kind"},
 		{`founder: "@founder:smartup0.org"`, `founder: "founder"`, "founder"},
+		{`founder: "@founder:smartup0.org"`, `founder: "@founder:matrix.org"`, "founder"},
 		{`founder: "@founder:smartup0.org"`, `founder_alias: founder`, "founder_alias"},
 		{"level: info", "level: loud", "log.level"},
 		{"display_name: Engelbot", "display_nam: Engelbot", "display_nam"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"strings"
 
 	"smartup0.org/engelbot/ledger"
 )
@@ -53,6 +54,11 @@ func (tb *Toolbox) Bootstrap(ctx context.Context, alias string) (Bootstrapped, e
 	}
 	if !matrixIDShape.MatchString(tb.founder) {
 		return Bootstrapped{}, fmt.Errorf("the founder %q is not a Matrix user ID", tb.founder)
+	}
+	if _, server, _ := strings.Cut(tb.founder, ":"); server != tb.server {
+		// Nobody could ever use a ledger whose only owner is someone the
+		// bot does not serve, and the bootstrap is never written again.
+		return Bootstrapped{}, fmt.Errorf("the founder %s is not a user of the community's homeserver %s", tb.founder, tb.server)
 	}
 	if err := checkAlias(alias); err != nil {
 		reason, _ := ledger.IsRefusal(err)

@@ -262,3 +262,17 @@ func TestACommunityIsBuiltByCommands(t *testing.T) {
 		}
 	}
 }
+
+// A founder the bot does not serve would be the only owner of a ledger
+// nobody can use, and the bootstrap is never written again: refused.
+func TestBootstrapRefusesAFounderOfAnotherServer(t *testing.T) {
+	s, _ := newFounding(t)
+	tb := toolbox.New(s.l, toolbox.Config{Founder: "@fay:matrix.org", ServerName: "s.test"})
+	head := s.head()
+	if _, err := tb.Bootstrap(t.Context(), "fay"); err == nil || !strings.Contains(err.Error(), "not a user of the community's homeserver s.test") {
+		t.Errorf("bootstrap with a founder of another server: %v", err)
+	}
+	if s.head() != head {
+		t.Error("a refused bootstrap wrote")
+	}
+}
