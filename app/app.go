@@ -68,7 +68,7 @@ func OpenIdentity(ctx context.Context, cfg *config.Config) (*identity.Book, erro
 		return nil, err
 	}
 	if err := initStore(ctx, store); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("identity repository (identity.forgejo, identity.branch): %w", err)
 	}
 	return identity.New(store), nil
 }
@@ -141,7 +141,7 @@ func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts 
 		return nil, fmt.Errorf("ledger storage: %w", err)
 	}
 	if err := initStore(ctx, store); err != nil {
-		return nil, fmt.Errorf("ledger storage: %w", err)
+		return nil, fmt.Errorf("ledger storage (ledger.forgejo, ledger.branch): %w", err)
 	}
 	// The listener starts before the ledger is read, so that a slow load
 	// shows as alive (/healthz) and not ready (/readyz), not as a process
@@ -188,6 +188,7 @@ func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts 
 	if err := bootstrap(ctx, cfg, l, tb, log); err != nil {
 		l.Close()
 		_ = db.Close()
+		closeMetrics(srv, log)
 		return nil, err
 	}
 	rooms := map[string]toolbox.Room{}
