@@ -29,7 +29,7 @@ func (c *Client) Init(ctx context.Context) error {
 		return err
 	}
 	if !empty {
-		return fmt.Errorf("%s/%s has no branch %q (it has %s); set ledger.branch to the ledger's branch", c.owner, c.repo, c.branch, strings.Join(branches, ", "))
+		return fmt.Errorf("%s/%s has no branch %q (it has %s): the branch setting names another branch than the one the books are on", c.owner, c.repo, c.branch, strings.Join(branches, ", "))
 	}
 	_, err = c.Commit(ctx, ledger.Commit{
 		Message: "Start the ledger",
