@@ -68,7 +68,12 @@ func TestMetricsDuringARun(t *testing.T) {
 			}
 		}
 	}
-	after := scrape(t, base)
+	// A command is counted once its answer is sent and recorded, a moment
+	// after the client sees the answer: scrape until all six are counted,
+	// then check that nothing else moved.
+	after := awaitScrape(t, base, func(m map[string]*dto.MetricFamily) bool {
+		return histCount(m, "engelbot_command_duration_seconds")-histCount(before, "engelbot_command_duration_seconds") >= 6
+	})
 
 	want := map[[2]string]float64{
 		{"wallet", "answered"}:     1,
@@ -166,6 +171,29 @@ func awaitReady(t *testing.T, base string) {
 		select {
 		case <-ctx.Done():
 			t.Fatalf("/readyz still %d after a minute: %q", code, body)
+		case <-tick.C:
+		}
+	}
+}
+
+// awaitScrape scrapes /metrics until cond holds, and fails the test if it
+// does not within a minute.
+func awaitScrape(t *testing.T, base string, cond func(map[string]*dto.MetricFamily) bool) map[string]*dto.MetricFamily {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		m := scrape(t, base)
+		if cond(m) {
+			return m
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the metrics never counted every command sent")
+		}
+		select {
+		case <-t.Context().Done():
+			t.Fatal(t.Context().Err())
 		case <-tick.C:
 		}
 	}
