@@ -54,7 +54,7 @@ func cmdDemo(args []string) error {
 	cfg := w.Config(abs)
 	// Opening the app sets the empty ledger up with alice as its founder;
 	// the rest of the community is made by command, as in production.
-	a, err := app.Open(ctx, cfg, newLogger(cfg.Log, logFile))
+	a, err := app.Open(ctx, cfg, app.NewLogger(cfg.Log, logFile))
 	if err != nil {
 		return err
 	}

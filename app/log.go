@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"io"
@@ -11,9 +11,9 @@ import (
 	"smartup0.org/engelbot/config"
 )
 
-// newLogger makes the process's logger: JSON in production, readable lines
-// on a terminal.
-func newLogger(c config.Log, w io.Writer) zerolog.Logger {
+// NewLogger makes the process's logger from the configuration: JSON in
+// production and in files, readable lines on a terminal.
+func NewLogger(c config.Log, w io.Writer) zerolog.Logger {
 	level, err := zerolog.ParseLevel(c.Level)
 	if err != nil {
 		level = zerolog.InfoLevel
