@@ -11,6 +11,7 @@ import (
 
 	"smartup0.org/engelbot/forgejo"
 	"smartup0.org/engelbot/ledger"
+	"smartup0.org/engelbot/ledger/ledgertest"
 	"smartup0.org/engelbot/metrics"
 	"smartup0.org/engelbot/servers"
 )
@@ -76,7 +77,7 @@ func TestReadyzForgeUnreachable(t *testing.T) {
 	url := serve(t, m)
 	l := openLedger(t, st, m, ledger.Options{RetryFor: 3 * time.Second})
 	m.Synced(time.Time{})
-	if _, err := l.Apply(t.Context(), addTask("$before", "6_1_7_1")); err != nil {
+	if _, err := l.Apply(t.Context(), ledgertest.AddTask("$before", "6_1_7_1")); err != nil {
 		t.Fatal(err)
 	}
 	if code, body := get(t, url+"/readyz"); code != http.StatusOK {
@@ -113,7 +114,7 @@ func TestReadyzForgeUnreachable(t *testing.T) {
 	}
 
 	// A write meanwhile fails for good after its retries.
-	if _, err := l.Apply(t.Context(), addTask("$during", "6_1_7_2")); !errors.Is(err, ledger.ErrUnavailable) {
+	if _, err := l.Apply(t.Context(), ledgertest.AddTask("$during", "6_1_7_2")); !errors.Is(err, ledger.ErrUnavailable) {
 		t.Fatalf("writing with the forge stopped: %v, want ErrUnavailable", err)
 	}
 	if got := value(t, m, "engelbot_forge_failures_total", "class", "unavailable"); got < 2 {

@@ -153,19 +153,3 @@ func openLedger(t *testing.T, st ledger.Store, m *metrics.Metrics, opts ledger.O
 	})
 	return l
 }
-
-// addTask is a mutation that creates a task with its page.
-func addTask(eventID, id string) ledger.Mutation {
-	return ledger.Mutation{
-		EventID: eventID, Actor: "bob", Command: "!create_task " + id,
-		Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
-			if _, ok := tx.Task(id); ok {
-				return ledger.Outcome{}, ledger.Refuse("task %s exists", id)
-			}
-			page := ledger.TaskPagesDir + "/" + id + ".md"
-			tx.WritePage(page, ledger.Page{Front: ledger.Frontmatter{Title: id, Author: "bob"}, Body: "task " + id})
-			tx.PutTask(ledger.Task{ID: id, Title: "task " + id, State: ledger.TaskOpen, Size: "S", BudgetSC: 25, WikiPath: page})
-			return ledger.Outcome{Action: "task.create", Target: id, Reply: "created " + id}, nil
-		},
-	}
-}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"smartup0.org/engelbot/ledger"
+	"smartup0.org/engelbot/ledger/ledgertest"
 	"smartup0.org/engelbot/metrics"
 )
 
@@ -28,7 +29,7 @@ func TestLedgerCommits(t *testing.T) {
 	var wg sync.WaitGroup
 	apply := func(i int) {
 		defer wg.Done()
-		if _, err := l.Apply(t.Context(), addTask(fmt.Sprintf("$e%d", i), fmt.Sprintf("6_1_7_%d", i))); err != nil {
+		if _, err := l.Apply(t.Context(), ledgertest.AddTask(fmt.Sprintf("$e%d", i), fmt.Sprintf("6_1_7_%d", i))); err != nil {
 			t.Errorf("write %d: %v", i, err)
 		}
 	}
@@ -60,7 +61,7 @@ func TestLedgerCommits(t *testing.T) {
 		t.Errorf("queue depth %v once all is written", got)
 	}
 	// A write the rules refuse commits nothing.
-	if res, err := l.Apply(t.Context(), addTask("$again", "6_1_7_1")); err != nil || !res.Refused {
+	if res, err := l.Apply(t.Context(), ledgertest.AddTask("$again", "6_1_7_1")); err != nil || !res.Refused {
 		t.Fatalf("writing task 6_1_7_1 again: %+v, %v; want a refusal", res, err)
 	}
 	if got := value(t, m, "engelbot_ledger_commits_total"); got != 2 {
@@ -79,12 +80,12 @@ func TestConflictCountedAndRetried(t *testing.T) {
 	}
 	t.Cleanup(other.Close)
 	racing := &racedStore{Store: st, before: func() {
-		if _, err := other.Apply(context.Background(), addTask("$other", "6_1_7_9")); err != nil {
+		if _, err := other.Apply(context.Background(), ledgertest.AddTask("$other", "6_1_7_9")); err != nil {
 			t.Errorf("the other writer: %v", err)
 		}
 	}}
 	l := openLedger(t, racing, m, ledger.Options{})
-	if _, err := l.Apply(t.Context(), addTask("$mine", "6_1_7_1")); err != nil {
+	if _, err := l.Apply(t.Context(), ledgertest.AddTask("$mine", "6_1_7_1")); err != nil {
 		t.Fatal(err)
 	}
 	if got := value(t, m, "engelbot_forge_failures_total", "class", "conflict"); got != 1 {

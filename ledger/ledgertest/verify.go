@@ -32,7 +32,7 @@ func (s suite) verifiedLedger(t *testing.T) ledger.Store {
 	st := s.newStore(t)
 	l := openOn(t, st)
 	for i := range 4 {
-		if _, err := l.Apply(t.Context(), addTask(fmt.Sprintf("$v%d", i), fmt.Sprintf("6_1_1_%d", i))); err != nil {
+		if _, err := l.Apply(t.Context(), AddTask(fmt.Sprintf("$v%d", i), fmt.Sprintf("6_1_1_%d", i))); err != nil {
 			t.Fatal(err)
 		}
 	}

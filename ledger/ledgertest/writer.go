@@ -29,9 +29,9 @@ func openOn(t *testing.T, st ledger.Store) *ledger.Ledger {
 	return l
 }
 
-// addTask is a mutation that creates a task with a page, refusing when the
+// AddTask is a mutation that creates a task with a page, refusing when the
 // task exists.
-func addTask(eventID, id string) ledger.Mutation {
+func AddTask(eventID, id string) ledger.Mutation {
 	return ledger.Mutation{
 		EventID: eventID, Actor: "bob", Command: "!create_task " + id,
 		Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
@@ -76,7 +76,7 @@ func (s suite) testApplyWritesOneCommitInLawOrder(t *testing.T) {
 	st := s.newStore(t)
 	rec.Store = st
 	l := openOn(t, rec)
-	res, err := l.Apply(t.Context(), addTask("$e1", "6_1_1_1"))
+	res, err := l.Apply(t.Context(), AddTask("$e1", "6_1_1_1"))
 	if err != nil || res.Refused || res.Reply != "created 6_1_1_1" || res.Commit == "" {
 		t.Fatalf("apply: %+v %v", res, err)
 	}
@@ -104,11 +104,11 @@ func (s suite) testApplyWritesOneCommitInLawOrder(t *testing.T) {
 // also from a ledger opened afresh (after a restart).
 func (s suite) testExactlyOnce(t *testing.T) {
 	l, st := s.openLedger(t)
-	first, err := l.Apply(t.Context(), addTask("$dup", "6_1_1_1"))
+	first, err := l.Apply(t.Context(), AddTask("$dup", "6_1_1_1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := l.Apply(t.Context(), addTask("$dup", "6_1_1_2"))
+	again, err := l.Apply(t.Context(), AddTask("$dup", "6_1_1_2"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func (s suite) testExactlyOnce(t *testing.T) {
 	}
 	l.Close()
 	restarted := openOn(t, st)
-	third, err := restarted.Apply(t.Context(), addTask("$dup", "6_1_1_3"))
+	third, err := restarted.Apply(t.Context(), AddTask("$dup", "6_1_1_3"))
 	if err != nil || !third.Duplicate || third.Reply != first.Reply {
 		t.Fatalf("after a restart: %+v %v", third, err)
 	}
@@ -132,11 +132,11 @@ func (s suite) testExactlyOnce(t *testing.T) {
 // A refusal writes nothing.
 func (s suite) testRefusalWritesNothing(t *testing.T) {
 	l, st := s.openLedger(t)
-	if _, err := l.Apply(t.Context(), addTask("$a", "6_1_1_1")); err != nil {
+	if _, err := l.Apply(t.Context(), AddTask("$a", "6_1_1_1")); err != nil {
 		t.Fatal(err)
 	}
 	head, _ := st.Head(t.Context())
-	res, err := l.Apply(t.Context(), addTask("$b", "6_1_1_1"))
+	res, err := l.Apply(t.Context(), AddTask("$b", "6_1_1_1"))
 	if err != nil || !res.Refused || res.Reply != "task 6_1_1_1 exists" {
 		t.Fatalf("%+v %v", res, err)
 	}
@@ -161,7 +161,7 @@ func (s suite) testGroupCommit(t *testing.T) {
 				id = "6_1_1_0" // collides with task 0: one of them is refused
 			}
 			var err error
-			results[i], err = l.Apply(context.Background(), addTask(fmt.Sprintf("$g%d", i), id))
+			results[i], err = l.Apply(context.Background(), AddTask(fmt.Sprintf("$g%d", i), id))
 			if err != nil {
 				t.Error(err)
 			}
@@ -197,12 +197,12 @@ func (s suite) testConflictReRunsTheRule(t *testing.T) {
 	l := openOn(t, racing)
 	racing.before = func() {
 		// Another writer creates the same task first.
-		if _, err := outsider.Apply(context.Background(), addTask("$outside", "6_1_1_1")); err != nil {
+		if _, err := outsider.Apply(context.Background(), AddTask("$outside", "6_1_1_1")); err != nil {
 			t.Error(err)
 		}
 	}
 	var runs atomic.Int32
-	m := addTask("$inside", "6_1_1_1")
+	m := AddTask("$inside", "6_1_1_1")
 	inner := m.Run
 	m.Run = func(tx *ledger.Tx) (ledger.Outcome, error) { runs.Add(1); return inner(tx) }
 	res, err := l.Apply(t.Context(), m)
@@ -221,7 +221,7 @@ func (s suite) testConflictReRunsTheRule(t *testing.T) {
 func (s suite) testSnapshotSeesOutsideCommits(t *testing.T) {
 	l, st := s.openLedger(t)
 	other := openOn(t, st)
-	if _, err := other.Apply(t.Context(), addTask("$x", "6_1_1_7")); err != nil {
+	if _, err := other.Apply(t.Context(), AddTask("$x", "6_1_1_7")); err != nil {
 		t.Fatal(err)
 	}
 	snap, err := l.Snapshot(t.Context())
@@ -237,7 +237,7 @@ func (s suite) testSnapshotSeesOutsideCommits(t *testing.T) {
 func (s suite) testAuditChain(t *testing.T) {
 	l, _ := s.openLedger(t)
 	for i := range 3 {
-		if _, err := l.Apply(t.Context(), addTask(fmt.Sprintf("$c%d", i), fmt.Sprintf("6_1_1_%d", i))); err != nil {
+		if _, err := l.Apply(t.Context(), AddTask(fmt.Sprintf("$c%d", i), fmt.Sprintf("6_1_1_%d", i))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -308,7 +308,7 @@ func (s suite) testFreshnessReadsOnlyWhatChanged(t *testing.T) {
 	st := s.newStore(t)
 	writer := openOn(t, st)
 	for i := range 3 {
-		if _, err := writer.Apply(t.Context(), addTask(fmt.Sprintf("$f%d", i), fmt.Sprintf("6_1_1_%d", i))); err != nil {
+		if _, err := writer.Apply(t.Context(), AddTask(fmt.Sprintf("$f%d", i), fmt.Sprintf("6_1_1_%d", i))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -323,7 +323,7 @@ func (s suite) testFreshnessReadsOnlyWhatChanged(t *testing.T) {
 	}
 	// Someone else changes one task: only tasks.csv, its new page and the
 	// audit shard travel.
-	if _, err := writer.Apply(t.Context(), addTask("$f9", "6_1_1_9")); err != nil {
+	if _, err := writer.Apply(t.Context(), AddTask("$f9", "6_1_1_9")); err != nil {
 		t.Fatal(err)
 	}
 	snap, err := reader.Snapshot(t.Context())
@@ -368,7 +368,7 @@ func (s suite) testPersistentFailureEndsInUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	_, err = l.Apply(t.Context(), addTask("$down", "6_1_1_1"))
+	_, err = l.Apply(t.Context(), AddTask("$down", "6_1_1_1"))
 	if !errors.Is(err, ledger.ErrUnavailable) {
 		t.Fatalf("got %v, want ErrUnavailable", err)
 	}
