@@ -98,6 +98,7 @@ func Run(ctx context.Context, path string, opts Options) Report {
 	s := r.sessions(ctx)
 	r.serverName(s)
 	r.rooms(ctx, s)
+	r.founderAccount(ctx, s)
 	r.closeSessions(s)
 	r.forge(ctx)
 	r.ledger(ctx)

@@ -34,7 +34,7 @@ func TestDoctor(t *testing.T) {
 		}
 		for _, check := range []string{"config", "database", "homeserver", "bot session", "bot password", "bot user ID",
 			"server name", "room " + w.teamAlias, "forge", "ledger repository", "ledger branch", "ledger token", "ledger",
-			"founder", "identity repository", "identity branch", "identity token", "identity privacy",
+			"founder account", "founder", "identity repository", "identity branch", "identity token", "identity privacy",
 			"clock vs homeserver", "clock vs forge"} {
 			if find(report, check) == nil {
 				t.Errorf("no %q line in:\n%s", check, out)
@@ -162,6 +162,7 @@ func TestDoctor(t *testing.T) {
 			change: func(cfg *config.Config, _ string) {
 				cfg.Homeserver.ServerName = "smartup0.example"
 				cfg.Bot.UserID = "@engelbot:smartup0.example"
+				cfg.Founder = "@alice:smartup0.example"
 			},
 			want: map[string]string{
 				"server name": `homeserver.server_name is "smartup0.example", but the homeserver at ` + w.d.URL + " names its users …:" + w.d.ServerName,
@@ -254,6 +255,13 @@ func TestDoctor(t *testing.T) {
 				cfg.Founder = ""
 			},
 			want: map[string]string{"founder": "the ledger is empty, and a first start makes founder: its first owner, but founder: is not set"},
+		},
+		{
+			name: "a founder without an account",
+			change: func(cfg *config.Config, _ string) {
+				cfg.Founder = "@alcie:" + cfg.Homeserver.ServerName
+			},
+			want: map[string]string{"founder account": "the homeserver has no account @alcie:"},
 		},
 		{
 			name: "a public identity repository",
