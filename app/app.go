@@ -200,6 +200,7 @@ func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts 
 		UserID: cfg.Bot.UserID, Password: cfg.Bot.Password, AccessToken: cfg.Bot.AccessToken,
 		DeviceID: cfg.Bot.DeviceID, DisplayName: cfg.Bot.DisplayName, Rooms: rooms,
 		TimelineLimit: opts.TimelineLimit, Observer: botObserver,
+		Encryption: cfg.Encryption.On(), PickleKey: cfg.Encryption.PickleKey,
 	}, db, tb, log.With().Str("component", "bot").Logger())
 	// !setup_rooms reaches the homeserver through the bot; the toolbox
 	// sees only its plain interface.

@@ -74,6 +74,12 @@ func (b *Bot) answer(ctx context.Context, ev state.Event, reply toolbox.Reply) b
 	} else {
 		content.SetReply(&event.Event{ID: id.EventID(ev.ID), Sender: id.UserID(ev.Sender)})
 	}
+	// Whether the room is encrypted, and to whom the key goes, comes from
+	// the room's state: known before the answer is sent.
+	if err := b.knowRoom(ctx, id.RoomID(ev.RoomID)); err != nil {
+		log.Error().Err(err).Msg("cannot look up the room's state to answer in it; the next start answers")
+		return false
+	}
 	var resp *mautrix.RespSendEvent
 	err := b.retry(ctx, answerBudget, func(ctx context.Context) error {
 		var err error
@@ -100,7 +106,8 @@ func (b *Bot) finish(ctx context.Context, ev state.Event, answer id.EventID) boo
 // events after it.
 func (b *Bot) findAnswer(ctx context.Context, ev state.Event) (id.EventID, bool) {
 	roomID := id.RoomID(ev.RoomID)
-	mine := &mautrix.FilterPart{Senders: []id.UserID{b.client.UserID}, Types: []event.Type{event.EventMessage}}
+	// In an encrypted room the answer is an m.room.encrypted event.
+	mine := &mautrix.FilterPart{Senders: []id.UserID{b.client.UserID}, Types: []event.Type{event.EventMessage, event.EventEncrypted}}
 	var around *mautrix.RespContext
 	err := b.retry(ctx, time.Minute, func(ctx context.Context) error {
 		var err error
@@ -137,13 +144,20 @@ func (b *Bot) findAnswer(ctx context.Context, ev state.Event) (id.EventID, bool)
 }
 
 // answers reports whether evt is a reply to the event commandID. The
-// relation is readable even in an encrypted room: it is not encrypted.
+// relation is readable even in an encrypted room without decrypting it:
+// an encrypted event carries it outside its ciphertext.
 func answers(evt *event.Event, commandID string) bool {
 	if evt.Content.Parsed == nil && evt.Content.ParseRaw(evt.Type) != nil {
 		return false
 	}
-	msg := evt.Content.AsMessage()
-	return msg != nil && msg.RelatesTo.GetReplyTo() == id.EventID(commandID)
+	var rel *event.RelatesTo
+	switch content := evt.Content.Parsed.(type) {
+	case *event.MessageEventContent:
+		rel = content.RelatesTo
+	case *event.EncryptedEventContent:
+		rel = content.RelatesTo
+	}
+	return rel.GetReplyTo() == id.EventID(commandID)
 }
 
 // Announce posts what the bot did by itself (a scheduled award) to the team
@@ -168,6 +182,10 @@ func (b *Bot) announce(ctx context.Context, a toolbox.Announcement, txnID string
 	roomID, ok := b.rooms.announcedIn(a)
 	if !ok {
 		b.log.Debug().Str("team", a.Team).Bool("workplace", a.Workplace).Msg("no such room known; announcement dropped")
+		return
+	}
+	if err := b.knowRoom(ctx, roomID); err != nil {
+		b.log.Warn().Err(err).Str("team", a.Team).Msg("cannot look up the room's state to post an announcement")
 		return
 	}
 	content := format.RenderMarkdown(a.Text, true, false)

@@ -191,14 +191,14 @@ func TestResumedAnswerIsSentWhenNotFound(t *testing.T) {
 // refused wrongly): it says it cannot tell, and nothing runs.
 func TestUnknownRoomIsNotGuessed(t *testing.T) {
 	hs, tb := connectedBot(t)
-	hs.on("/joined_members", func(w http.ResponseWriter, r *http.Request) {
+	hs.on("/rooms/!unknown:smartup.test/state", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 503, map[string]any{})
 	})
 	reply := tb.run(t.Context(), state.Event{ID: "$cmd", RoomID: "!unknown:smartup.test", Sender: "@alice:smartup.test", Body: "!status"})
 	if !reply.Refused || reply.Err == nil || !strings.Contains(reply.Text, "can't tell") {
 		t.Errorf("answered %+v, want a refusal saying the room could not be told", reply)
 	}
-	if n := len(hs.seen("/joined_members")); n < 2 {
+	if n := len(hs.seen("/rooms/!unknown:smartup.test/state")); n < 2 {
 		t.Errorf("%d requests for the members, want retries", n)
 	}
 }

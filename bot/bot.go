@@ -7,6 +7,7 @@ import (
 
 	"github.com/rs/zerolog"
 	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/sqlstatestore"
 
 	"smartup0.org/engelbot/bot/state"
 	"smartup0.org/engelbot/toolbox"
@@ -32,6 +33,12 @@ type Config struct {
 	// Observer hears of every command answered and every sync, for
 	// metrics and health checks. Default: nobody.
 	Observer Observer
+	// Encryption turns end-to-end encryption on: the bot decrypts
+	// commands in encrypted rooms and answers encrypted there.
+	Encryption bool
+	// PickleKey encrypts the bot's keys in its database; empty: a key
+	// made once and kept in the database.
+	PickleKey string
 }
 
 // defaultShutdownGrace leaves a service manager's usual stop timeout
@@ -49,7 +56,11 @@ type Bot struct {
 
 	firstStart time.Time
 	rooms      *roomBook
-	members    memberCache
+	roomState  *sqlstatestore.SQLStateStore
+	e2ee       *e2ee // nil when encryption is off
+	// background is the work that outlives a sync: waiting for the room
+	// key of an encrypted command. Run waits for it before it returns.
+	background sync.WaitGroup
 	lanes      *lanes
 	ready      chan struct{} // closed once logged in and the rooms are known
 
@@ -107,6 +118,10 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := b.connect(ctx); err != nil {
 		return err
 	}
+	if err := b.startEncryption(ctx); err != nil {
+		return err
+	}
+	defer b.background.Wait() // before the database closes
 	first, err := b.db.FirstStart(ctx, b.now())
 	if err != nil {
 		return err
@@ -115,6 +130,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.resolveRooms(ctx)
 	close(b.ready)
 	if err := b.resume(ctx); err != nil {
+		return err
+	}
+	if err := b.resumeUndecrypted(ctx); err != nil {
 		return err
 	}
 	pruneCtx, stopPruning := context.WithCancel(ctx)

@@ -41,6 +41,8 @@ func newStandIn(t *testing.T) *standIn {
 	s := &standIn{t: t, handlers: map[string]func(http.ResponseWriter, *http.Request){}, changed: make(chan struct{})}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
+	// A room's state, unless a test says otherwise: nobody in it, not encrypted.
+	s.on("/state", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, []any{}) })
 	return s
 }
 

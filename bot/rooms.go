@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -153,58 +154,22 @@ func serverOf(userID id.UserID) string {
 	return server
 }
 
-// memberCache remembers how many members a room has, to tell direct chats
-// from shared rooms; any membership change in a room forgets its entry.
-type memberCache struct {
-	mu    sync.Mutex
-	count map[id.RoomID]int
-}
-
-func (m *memberCache) get(roomID id.RoomID) (int, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n, ok := m.count[roomID]
-	return n, ok
-}
-
-func (m *memberCache) set(roomID id.RoomID, n int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.count == nil {
-		m.count = map[id.RoomID]int{}
-	}
-	m.count[roomID] = n
-}
-
-func (m *memberCache) forget(roomID id.RoomID) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.count, roomID)
-}
-
-// roomFor says what a room is: configured or under a canonical alias, or a direct chat when only the
-// bot and one other person are in it. An error means the homeserver could
-// not say how many are in it: guessing would grant or refuse an admin
-// command wrongly.
+// roomFor says what a room is: configured or under a canonical alias, or
+// a direct chat when only the bot and one other person are in it (joined
+// or invited). An error means the bot cannot tell who is in it: guessing
+// would grant or refuse an admin command wrongly.
 func (b *Bot) roomFor(ctx context.Context, roomID id.RoomID) (toolbox.Room, error) {
 	if r, ok := b.rooms.kind(roomID); ok {
 		return r, nil
 	}
-	n, ok := b.members.get(roomID)
-	if !ok {
-		var resp *mautrix.RespJoinedMembers
-		err := b.retry(ctx, time.Minute, func(ctx context.Context) error {
-			var err error
-			resp, err = b.client.JoinedMembers(ctx, roomID)
-			return err
-		})
-		if err != nil {
-			return toolbox.Room{}, fmt.Errorf("counting the members of %s: %w", roomID, err)
-		}
-		n = len(resp.Joined)
-		b.members.set(roomID, n)
+	if err := b.knowRoom(ctx, roomID); err != nil {
+		return toolbox.Room{}, fmt.Errorf("looking up the members of %s: %w", roomID, err)
 	}
-	if n == 2 {
+	members, err := b.roomState.GetRoomJoinedOrInvitedMembers(ctx, roomID)
+	if err != nil {
+		return toolbox.Room{}, fmt.Errorf("looking up the members of %s: %w", roomID, err)
+	}
+	if len(members) == 2 && slices.Contains(members, b.client.UserID) {
 		return toolbox.Room{Kind: toolbox.RoomDirect}, nil
 	}
 	return toolbox.Room{Kind: toolbox.RoomOther}, nil

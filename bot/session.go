@@ -76,6 +76,9 @@ func (b *Bot) connect(ctx context.Context) error {
 	client.DefaultHTTPRetries = 0
 	client.IgnoreRateLimit = true
 	b.client = client
+	if err := b.openRoomState(ctx); err != nil {
+		return err
+	}
 
 	device, ok, err := b.db.Get(ctx, state.KeyDeviceID)
 	if err != nil {

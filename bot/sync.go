@@ -151,6 +151,9 @@ func (b *Bot) syncFilter() (string, error) {
 // An error means some command may not be recorded: the caller must not
 // move the sync position past this batch.
 func (b *Bot) process(ctx context.Context, resp *mautrix.RespSync, since string) error {
+	// Room keys and device changes first: a key sent with its message
+	// must be there when the message is decrypted below.
+	b.cryptoSync(ctx, resp, since)
 	for roomID, room := range resp.Rooms.Invite {
 		if err := b.invited(ctx, roomID, room.State.Events); err != nil {
 			return err
@@ -158,9 +161,9 @@ func (b *Bot) process(ctx context.Context, resp *mautrix.RespSync, since string)
 	}
 	for roomID, room := range resp.Rooms.Join {
 		for _, evt := range room.State.Events {
-			if evt.Type == event.StateMember {
-				b.members.forget(roomID)
-			}
+			evt.RoomID = roomID
+			b.noteState(ctx, evt)
+			b.cryptoState(ctx, evt)
 		}
 		events := room.Timeline.Events
 		// On the very first sync the history is cut on purpose: the bot
@@ -180,9 +183,20 @@ func (b *Bot) process(ctx context.Context, resp *mautrix.RespSync, since string)
 		}
 		for _, evt := range events {
 			evt.RoomID = roomID
-			if evt.Type == event.StateMember {
-				b.members.forget(roomID)
+			if evt.StateKey != nil {
+				b.noteState(ctx, evt)
+				b.cryptoState(ctx, evt)
 				continue
+			}
+			if evt.Type == event.EventEncrypted {
+				plain, ok, err := b.decrypted(ctx, evt)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					continue // waited for in the background, or told
+				}
+				evt = plain
 			}
 			if err := b.consider(ctx, evt); err != nil {
 				return err
@@ -235,7 +249,6 @@ func (b *Bot) invited(ctx context.Context, roomID id.RoomID, events []*event.Eve
 		}
 		return fmt.Errorf("joining %s: %w", roomID, err)
 	}
-	b.members.forget(roomID)
 	log.Info().Msg("joined a room")
 	return nil
 }
@@ -260,7 +273,8 @@ func (b *Bot) consider(ctx context.Context, evt *event.Event) error {
 	if sent.Before(b.firstStart) {
 		return nil
 	}
-	if err := evt.Content.ParseRaw(evt.Type); err != nil {
+	// A decrypted event comes parsed, without its raw JSON.
+	if evt.Content.Parsed == nil && evt.Content.ParseRaw(evt.Type) != nil {
 		return nil // not a message we understand; not a command either
 	}
 	content := evt.Content.AsMessage()

@@ -36,6 +36,8 @@ type Client struct {
 	notices map[id.RoomID][]Reply  // every notice seen, by room
 	joined  map[id.RoomID]bool
 	changed chan struct{} // closed and replaced whenever something arrives
+
+	crypto *encryption // nil when built without it
 }
 
 // Reply is an answer the client saw.
@@ -48,6 +50,9 @@ type Reply struct {
 	MsgType event.MessageType
 	Thread  id.EventID // the thread root, if the answer is in a thread
 	ReplyTo id.EventID // the message it answers; empty for an announcement
+	// Encrypted says the answer came end-to-end encrypted and was
+	// decrypted by this client.
+	Encrypted bool
 }
 
 // Login logs in with a password and starts syncing in the background.
@@ -63,7 +68,13 @@ func Login(ctx context.Context, homeserver, userID, password string) (*Client, e
 	}
 	syncer := mautrix.NewDefaultSyncer()
 	syncer.OnSync(c.onSync)
+	// Decrypted messages come through here too: the crypto helper hands
+	// them back to the syncer.
+	syncer.OnEventType(event.EventMessage, c.onMessage)
 	mx.Syncer = syncer
+	if err := c.startEncryption(ctx); err != nil {
+		return nil, err
+	}
 	syncCtx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	go func() {
@@ -132,47 +143,58 @@ func (c *Client) UserID() id.UserID { return c.mx.UserID }
 // Matrix returns the underlying client, for setting up rooms.
 func (c *Client) Matrix() *mautrix.Client { return c.mx }
 
-// Close stops syncing.
+// Close stops syncing and forgets the client's keys.
 func (c *Client) Close() {
 	c.cancel()
 	c.mx.StopSync()
 	<-c.done
+	c.stopEncryption()
 }
 
 func (c *Client) onSync(_ context.Context, resp *mautrix.RespSync, _ string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for roomID, room := range resp.Rooms.Join {
+	for roomID := range resp.Rooms.Join {
 		c.joined[roomID] = true
-		for _, evt := range room.Timeline.Events {
-			if evt.Type != event.EventMessage || evt.Sender == c.mx.UserID {
-				continue
-			}
-			if err := evt.Content.ParseRaw(evt.Type); err != nil {
-				continue
-			}
-			msg := evt.Content.AsMessage()
-			seen := Reply{
-				EventID: evt.ID, RoomID: roomID, Sender: evt.Sender, Body: msg.Body, HTML: msg.FormattedBody,
-				MsgType: msg.MsgType, Thread: msg.RelatesTo.GetThreadParent(),
-			}
-			to := msg.RelatesTo.GetReplyTo()
-			if to == "" {
-				to = msg.RelatesTo.GetNonFallbackReplyTo()
-			}
-			seen.ReplyTo = to
-			if msg.MsgType == event.MsgNotice {
-				c.notices[roomID] = append(c.notices[roomID], seen)
-			}
-			if to == "" {
-				continue
-			}
-			c.replies[to] = append(c.replies[to], seen)
-		}
 	}
+	c.wake()
+	return true
+}
+
+// onMessage records a message from someone else, plain or decrypted.
+func (c *Client) onMessage(_ context.Context, evt *event.Event) {
+	if evt.Sender == c.mx.UserID {
+		return
+	}
+	msg := evt.Content.AsMessage()
+	if msg == nil {
+		return
+	}
+	seen := Reply{
+		EventID: evt.ID, RoomID: evt.RoomID, Sender: evt.Sender, Body: msg.Body, HTML: msg.FormattedBody,
+		MsgType: msg.MsgType, Thread: msg.RelatesTo.GetThreadParent(),
+		Encrypted: evt.Mautrix.EventSource&event.SourceDecrypted != 0,
+	}
+	to := msg.RelatesTo.GetReplyTo()
+	if to == "" {
+		to = msg.RelatesTo.GetNonFallbackReplyTo()
+	}
+	seen.ReplyTo = to
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if msg.MsgType == event.MsgNotice {
+		c.notices[evt.RoomID] = append(c.notices[evt.RoomID], seen)
+	}
+	if to != "" {
+		c.replies[to] = append(c.replies[to], seen)
+	}
+	c.wake()
+}
+
+// wake tells every waiter something arrived; the caller holds mu.
+func (c *Client) wake() {
 	close(c.changed)
 	c.changed = make(chan struct{})
-	return true
 }
 
 // Send sends a text message and returns its event ID.

@@ -30,6 +30,10 @@ func TestClientRenewsAnEndedSession(t *testing.T) {
 			logins = append(logins, req.DeviceID)
 			live = "token-" + string(rune('A'+len(logins)-1))
 			json.NewEncoder(w).Encode(map[string]any{"user_id": "@carol:s.test", "device_id": "CAROLDEVICE", "access_token": live})
+		case strings.HasSuffix(r.URL.Path, "/keys/query"): // the client's encryption, when built with it
+			json.NewEncoder(w).Encode(map[string]any{"device_keys": map[string]any{}})
+		case strings.HasSuffix(r.URL.Path, "/keys/upload"):
+			json.NewEncoder(w).Encode(map[string]any{"one_time_key_counts": map[string]any{"signed_curve25519": 50}})
 		case strings.Contains(r.URL.Path, "/filter"):
 			json.NewEncoder(w).Encode(map[string]any{"filter_id": "1"})
 		case strings.HasSuffix(r.URL.Path, "/sync"):

@@ -36,7 +36,26 @@ type Config struct {
 	Jobs         Jobs     `yaml:"jobs"`
 	Log          Log      `yaml:"log"`
 	Metrics      Metrics  `yaml:"metrics"`
+	// Encryption is the bot's end-to-end encryption (on by default).
+	Encryption Encryption `yaml:"encryption"`
 }
+
+// Encryption is end-to-end encryption in the bot: it decrypts commands in
+// encrypted rooms (Element encrypts every new direct chat) and answers
+// encrypted there. Its keys live in the bot's database.
+type Encryption struct {
+	// Enabled is on unless set to false: without it, the bot cannot read
+	// anything in an encrypted room.
+	Enabled *bool `yaml:"enabled"`
+	// PickleKey encrypts the bot's keys inside its database. Better given
+	// by the environment (ENGELBOT_PICKLE_KEY) than in the file. Empty: a
+	// key is made once and kept in the database itself, which keeps the
+	// keys safe only as far as the database file is.
+	PickleKey string `yaml:"pickle_key"`
+}
+
+// On says whether the bot encrypts: unless the configuration turns it off.
+func (e Encryption) On() bool { return e.Enabled == nil || *e.Enabled }
 
 // Metrics is the optional HTTP listener for Prometheus metrics and the
 // health checks (/metrics, /healthz, /readyz).
@@ -114,6 +133,8 @@ const (
 	// EnvIdentityToken is the identity repository's own token: never the
 	// ledger's, so that a leaked ledger token reveals no real names.
 	EnvIdentityToken = "ENGELBOT_IDENTITY_TOKEN"
+	// EnvPickleKey encrypts the bot's end-to-end keys in its database.
+	EnvPickleKey = "ENGELBOT_PICKLE_KEY"
 )
 
 // Load reads, completes and checks a configuration file. Relative paths in
@@ -211,6 +232,9 @@ func (c *Config) environment() {
 	}
 	if v := os.Getenv(EnvIdentityToken); v != "" {
 		c.Identity.Forgejo.Token = v
+	}
+	if v := os.Getenv(EnvPickleKey); v != "" {
+		c.Encryption.PickleKey = v
 	}
 }
 

@@ -135,11 +135,16 @@ func (w *World) Login(ctx context.Context, name string) (*chat.Client, error) {
 	return c, nil
 }
 
-// DirectChat opens a direct chat between a person and the bot and waits
+// DirectChat opens a direct chat between a person and the bot as Element
+// does (encrypted from the start, marked direct on the invite) and waits
 // until the bot has joined it.
 func DirectChat(ctx context.Context, c *chat.Client, botUserID string) (id.RoomID, error) {
 	resp, err := c.Matrix().CreateRoom(ctx, &mautrix.ReqCreateRoom{
 		Preset: "trusted_private_chat", IsDirect: true, Invite: []id.UserID{id.UserID(botUserID)},
+		InitialState: []*event.Event{{
+			Type: event.StateEncryption, StateKey: new(""),
+			Content: event.Content{Parsed: &event.EncryptionEventContent{Algorithm: id.AlgorithmMegolmV1}},
+		}},
 	})
 	if err != nil {
 		return "", err
@@ -228,5 +233,3 @@ func (w *World) Stop() error {
 	}
 	return w.dendrite.Stop()
 }
-
-var _ = event.EventMessage

@@ -17,6 +17,9 @@ const (
 	KeyAccessToken = "access_token"
 	// KeyFirstStart is written by FirstStart only (Unix milliseconds).
 	KeyFirstStart = "first_start"
+	// KeyPickleKey encrypts the bot's end-to-end keys in this database
+	// when the configuration gives no key of its own.
+	KeyPickleKey = "pickle_key"
 )
 
 // Get returns the value stored under key, and false if nothing is stored.

@@ -494,8 +494,8 @@ func TestUpgradeFromFirstSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := openDB(t, path)
-	if v := schemaVersion(t, db); v != 2 {
-		t.Fatalf("schema version after upgrade = %d, want 2", v)
+	if v, latest := schemaVersion(t, db), len(upgradeTable()); v != latest {
+		t.Fatalf("schema version after upgrade = %d, want %d", v, latest)
 	}
 	if err := db.MarkAnswering(ctx, "$left"); err != nil {
 		t.Fatal(err)
@@ -506,5 +506,12 @@ func TestUpgradeFromFirstSchema(t *testing.T) {
 	}
 	if len(pending) != 1 || pending[0].ID != "$left" || pending[0].Body != "!wallet" || !pending[0].Answering {
 		t.Errorf("unfinished after upgrade = %+v", pending)
+	}
+	// The table for encrypted commands waiting for their keys came with it.
+	if err := db.KeepUndecrypted(ctx, Undecrypted{EventID: "$enc", RoomID: "!r:s", Sender: "@a:s", Raw: "{}"}); err != nil {
+		t.Fatal(err)
+	}
+	if waiting, err := db.Undecrypteds(ctx); err != nil || len(waiting) != 1 || waiting[0].EventID != "$enc" {
+		t.Errorf("undecrypted after upgrade = %+v, %v", waiting, err)
 	}
 }

@@ -112,7 +112,7 @@ Engelbot is running.
   bot log     %s
   people:
 %s
-Talk to it here, or from another terminal:  go run ./cmd/engelbot-demo chat -dir %s -as dave
+Talk to it here, or from another terminal:  go run -tags goolm ./cmd/engelbot-demo chat -dir %s -as dave
 With Element (or any Matrix client) at hand: set the homeserver to %s and log in as one of
 the people above; the team room is #%s:%s.
 Ctrl-C stops the bot and the homeserver.

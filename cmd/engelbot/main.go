@@ -50,7 +50,7 @@ func usage() {
                                the forge and the ledger; one line per check, OK or what to fix
   version                      print the build's version and Go version
 
-The demo community is a command of its own: go run ./cmd/engelbot-demo demo
+The demo community is a command of its own: go run -tags goolm ./cmd/engelbot-demo demo
 
 Run "engelbot <subcommand> -h" for the flags of one.
 `)

@@ -1,4 +1,4 @@
--- v0 -> v2: Latest revision
+-- v0 -> v3: Latest revision
 
 -- Settings the bot needs across restarts (device ID, access token, first start).
 CREATE TABLE setting (
@@ -33,3 +33,14 @@ CREATE TABLE processed_event (
 
 CREATE INDEX processed_event_unfinished_idx ON processed_event (timestamp, claimed_at) WHERE finished_at IS NULL;
 CREATE INDEX processed_event_finished_idx ON processed_event (finished_at) WHERE finished_at IS NOT NULL;
+
+-- An encrypted command whose room key had not arrived yet: kept until it is
+-- decrypted or its sender is told to send it again, so that a restart while
+-- the bot waits for the key does not lose it. Times are Unix milliseconds.
+CREATE TABLE undecrypted_event (
+	event_id    TEXT PRIMARY KEY,
+	room_id     TEXT NOT NULL,
+	sender      TEXT NOT NULL,
+	raw         TEXT NOT NULL,
+	received_at BIGINT NOT NULL
+);
