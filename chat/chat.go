@@ -71,6 +71,13 @@ func Login(ctx context.Context, homeserver, userID, password string) (*Client, e
 	// Decrypted messages come through here too: the crypto helper hands
 	// them back to the syncer.
 	syncer.OnEventType(event.EventMessage, c.onMessage)
+	// The state store has taken a room's encryption in when this runs
+	// (global listeners come first): wake AwaitEncrypted.
+	syncer.OnEventType(event.StateEncryption, func(context.Context, *event.Event) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.wake()
+	})
 	mx.Syncer = syncer
 	if err := c.startEncryption(ctx); err != nil {
 		return nil, err

@@ -67,3 +67,23 @@ func (c *Client) TrustsDevice(ctx context.Context, userID id.UserID, deviceID id
 	}
 	return mach.ResolveTrustContext(ctx, device)
 }
+
+// AwaitEncrypted waits until this client knows a room is encrypted, so
+// that what it sends there next goes out encrypted.
+func (c *Client) AwaitEncrypted(ctx context.Context, roomID id.RoomID) error {
+	for {
+		c.mu.Lock()
+		changed := c.changed
+		c.mu.Unlock()
+		if ok, err := c.mx.StateStore.IsEncrypted(ctx, roomID); err != nil {
+			return err
+		} else if ok {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("%s never saw %s become encrypted: %w", c.mx.UserID, roomID, ctx.Err())
+		}
+	}
+}

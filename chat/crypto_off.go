@@ -27,3 +27,8 @@ func (c *Client) DeviceID() id.DeviceID { return c.mx.DeviceID }
 func (c *Client) TrustsDevice(context.Context, id.UserID, id.DeviceID) (id.TrustState, error) {
 	return id.TrustStateUnset, errors.New("built without encryption (the goolm build tag)")
 }
+
+// AwaitEncrypted needs encryption, which this build lacks.
+func (c *Client) AwaitEncrypted(context.Context, id.RoomID) error {
+	return errors.New("built without encryption (the goolm build tag)")
+}
