@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"maunium.net/go/mautrix/event"
 	"net/http"
 	"path"
 	"strings"
@@ -194,6 +195,8 @@ func TestUnknownRoomIsNotGuessed(t *testing.T) {
 	hs.on("/rooms/!unknown:smartup.test/state", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 503, map[string]any{})
 	})
+	// A direct chat by the bot's m.direct; who is in it, only the homeserver knows.
+	tb.direct.set(event.DirectChatsEventContent{"@alice:smartup.test": {"!unknown:smartup.test"}})
 	reply := tb.run(t.Context(), state.Event{ID: "$cmd", RoomID: "!unknown:smartup.test", Sender: "@alice:smartup.test", Body: "!status"})
 	if !reply.Refused || reply.Err == nil || !strings.Contains(reply.Text, "can't tell") {
 		t.Errorf("answered %+v, want a refusal saying the room could not be told", reply)

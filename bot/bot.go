@@ -57,7 +57,8 @@ type Bot struct {
 	firstStart time.Time
 	rooms      *roomBook
 	roomState  *sqlstatestore.SQLStateStore
-	e2ee       *e2ee // nil when encryption is off
+	direct     directRooms // the bot's m.direct
+	e2ee       *e2ee       // nil when encryption is off
 	// background is the work that outlives a sync: waiting for the room
 	// key of an encrypted command. Run waits for it before it returns.
 	background sync.WaitGroup
@@ -119,6 +120,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	if err := b.startEncryption(ctx); err != nil {
+		return err
+	}
+	if err := b.loadDirect(ctx); err != nil {
 		return err
 	}
 	defer b.background.Wait() // before the database closes

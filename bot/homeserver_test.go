@@ -43,6 +43,10 @@ func newStandIn(t *testing.T) *standIn {
 	t.Cleanup(s.srv.Close)
 	// A room's state, unless a test says otherwise: nobody in it, not encrypted.
 	s.on("/state", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, []any{}) })
+	// The bot's m.direct, unless a test says otherwise: none yet.
+	s.on("/account_data/m.direct", func(w http.ResponseWriter, r *http.Request) {
+		matrixError(w, http.StatusNotFound, "M_NOT_FOUND", "Account data not found", nil)
+	})
 	return s
 }
 

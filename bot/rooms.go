@@ -155,12 +155,18 @@ func serverOf(userID id.UserID) string {
 }
 
 // roomFor says what a room is: configured or under a canonical alias, or
-// a direct chat when only the bot and one other person are in it (joined
-// or invited). An error means the bot cannot tell who is in it: guessing
-// would grant or refuse an admin command wrongly.
+// a direct chat when the bot's m.direct says it is one with a person and
+// only the bot and that person are in it (joined or invited): a room
+// where a third person was invited is no longer private. An error means
+// the bot cannot tell who is in it: guessing would grant or refuse an
+// admin command wrongly.
 func (b *Bot) roomFor(ctx context.Context, roomID id.RoomID) (toolbox.Room, error) {
 	if r, ok := b.rooms.kind(roomID); ok {
 		return r, nil
+	}
+	with, marked := b.direct.with(roomID)
+	if !marked {
+		return toolbox.Room{Kind: toolbox.RoomOther}, nil
 	}
 	if err := b.knowRoom(ctx, roomID); err != nil {
 		return toolbox.Room{}, fmt.Errorf("looking up the members of %s: %w", roomID, err)
@@ -169,7 +175,7 @@ func (b *Bot) roomFor(ctx context.Context, roomID id.RoomID) (toolbox.Room, erro
 	if err != nil {
 		return toolbox.Room{}, fmt.Errorf("looking up the members of %s: %w", roomID, err)
 	}
-	if len(members) == 2 && slices.Contains(members, b.client.UserID) {
+	if len(members) == 2 && slices.Contains(members, b.client.UserID) && slices.Contains(members, with) {
 		return toolbox.Room{Kind: toolbox.RoomDirect}, nil
 	}
 	return toolbox.Room{Kind: toolbox.RoomOther}, nil

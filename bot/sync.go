@@ -154,6 +154,7 @@ func (b *Bot) process(ctx context.Context, resp *mautrix.RespSync, since string)
 	// Room keys and device changes first: a key sent with its message
 	// must be there when the message is decrypted below.
 	b.cryptoSync(ctx, resp, since)
+	b.noteAccountData(resp)
 	for roomID, room := range resp.Rooms.Invite {
 		if err := b.invited(ctx, roomID, room.State.Events); err != nil {
 			return err
@@ -248,6 +249,15 @@ func (b *Bot) invited(ctx context.Context, roomID id.RoomID, events []*event.Eve
 			return nil
 		}
 		return fmt.Errorf("joining %s: %w", roomID, err)
+	}
+	// The inviter's client says the room is a direct chat: the bot's
+	// m.direct says so too, as Element expects, and roomFor reads it.
+	if invitedDirect(events, b.cfg.UserID) {
+		if err := b.markDirect(ctx, roomID, inviter); err != nil {
+			return err // the batch comes again; joining again is harmless
+		}
+		log.Info().Msg("joined a direct chat")
+		return nil
 	}
 	log.Info().Msg("joined a room")
 	return nil
