@@ -132,6 +132,23 @@ func TestEncryptedDirectChat(t *testing.T) {
 	if strings.Contains(status.Body, unknownCommand) {
 		t.Errorf("!status answered %q", status.Body)
 	}
+
+	// The bot's device is signed by its own cross-signing key: alice's
+	// client sees a device its owner vouches for (Element shows no "not
+	// verified by its owner" warning), and verifying the bot once trusts it.
+	devices := e.botDevices(alice)
+	if len(devices) != 1 {
+		t.Fatalf("the bot has devices %v, want one", devices)
+	}
+	for deviceID := range devices {
+		trust, err := alice.TrustsDevice(t.Context(), id.UserID(e.world.Bot.UserID), deviceID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if trust < id.TrustStateCrossSignedUntrusted {
+			t.Errorf("alice's client sees the bot's device %s as %s, want it cross-signed by the bot", deviceID, trust)
+		}
+	}
 }
 
 // An encrypted team room with several owners: carol starts and stops
