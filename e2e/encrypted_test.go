@@ -27,7 +27,7 @@ import (
 // themselves, as a captain would in Element.
 
 // mustEncrypt fails the test when the client was built without encryption.
-func mustEncrypt(t *testing.T, cs ...*chat.Client) {
+func mustEncrypt(t testing.TB, cs ...*chat.Client) {
 	t.Helper()
 	for _, c := range cs {
 		if !c.Encrypts() {
@@ -38,7 +38,7 @@ func mustEncrypt(t *testing.T, cs ...*chat.Client) {
 
 // sentEncrypted fails the test unless the homeserver holds the event as
 // ciphertext.
-func sentEncrypted(t *testing.T, c *chat.Client, roomID id.RoomID, eventID id.EventID) {
+func sentEncrypted(t testing.TB, c *chat.Client, roomID id.RoomID, eventID id.EventID) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()

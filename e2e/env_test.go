@@ -29,7 +29,7 @@ const (
 // env is one test's community: a homeserver with the demo people and rooms,
 // a forge holding the seeded ledger, and Engelbot between them.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	dir    string
 	opts   envOptions
 	world  *demo.World
@@ -74,7 +74,7 @@ type envOptions struct {
 	process bool
 }
 
-func newEnvWith(t *testing.T, opts envOptions) *env {
+func newEnvWith(t testing.TB, opts envOptions) *env {
 	t.Helper()
 	ctx := t.Context()
 	dir := t.TempDir()
@@ -307,7 +307,7 @@ func (e *env) taskOf(i int) string {
 // found sets the community up as an operator's would be: the first start
 // on the empty ledger makes alice its founder, and the demo's people,
 // roles, objectives and tasks are made by command, through the toolbox.
-func found(t *testing.T, cfg *config.Config, w *demo.World) {
+func found(t testing.TB, cfg *config.Config, w *demo.World) {
 	t.Helper()
 	a, err := app.OpenWith(t.Context(), cfg, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel), app.Options{})
 	if err != nil {

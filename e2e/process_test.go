@@ -26,7 +26,7 @@ var (
 	buildErr    error
 )
 
-func engelbotBinary(t *testing.T) string {
+func engelbotBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "engelbot-e2e-")
