@@ -35,6 +35,8 @@ servers:
 ## test: every test, unit and end-to-end against real Dendrite and Gitea
 test: servers vet
 	$(GO) test -tags "$(TAGS)" $(TEST_FLAGS) ./...
+	# A binary built without the tag must refuse to start with encryption on.
+	$(GO) test $(TEST_FLAGS) ./bot -run TestEncryptionWithoutItsBuildTag
 
 vet:
 	$(GO) vet -tags "$(TAGS)" ./...
