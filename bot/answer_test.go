@@ -167,6 +167,41 @@ func TestResumedAnswerIsFoundNotSentAgain(t *testing.T) {
 	}
 }
 
+// In an encrypted room the earlier answer is an m.room.encrypted event:
+// the lookup asks for that type too and recognises the answer by the
+// relation it carries outside its ciphertext, without decrypting it.
+func TestResumedEncryptedAnswerIsFound(t *testing.T) {
+	hs, tb := connectedBot(t)
+	hs.on("/context/", func(w http.ResponseWriter, r *http.Request) {
+		if !strings.Contains(r.URL.Query().Get("filter"), "m.room.encrypted") {
+			matrixError(w, 400, "M_INVALID_PARAM", "the lookup should ask for encrypted events too", nil)
+			return
+		}
+		writeJSON(w, 200, map[string]any{"end": "e1", "events_after": []any{
+			map[string]any{"event_id": "$earlier", "sender": botID, "type": "m.room.encrypted", "content": map[string]any{
+				"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgAEn...", "session_id": "s", "sender_key": "k", "device_id": "ENGELBOT",
+				"m.relates_to": map[string]any{"m.in_reply_to": map[string]any{"event_id": "$cmd"}}}},
+		}})
+	})
+	hs.on("/send/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"event_id": "$second"})
+	})
+	ev := claimed(t, tb, "$cmd")
+	if err := tb.db.MarkAnswering(t.Context(), ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	ev.Answering = true
+	if !tb.answer(t.Context(), ev, toolbox.Reply{Text: "You hold 10 SC."}) {
+		t.Fatal("not answered")
+	}
+	if n := len(hs.seen("/send/")); n != 0 {
+		t.Errorf("the answer was sent again (%d sends) although it was in the room, encrypted", n)
+	}
+	if got := answerOf(t, tb, "$cmd"); got != "$earlier" {
+		t.Errorf("marked answered by %q, want the earlier encrypted answer $earlier", got)
+	}
+}
+
 // When the earlier attempt left no answer in the room, it is sent, with
 // the same transaction ID as the first attempt.
 func TestResumedAnswerIsSentWhenNotFound(t *testing.T) {
