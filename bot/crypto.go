@@ -142,6 +142,13 @@ func (b *Bot) decrypted(ctx context.Context, evt *event.Event) (*event.Event, bo
 	if b.e2ee == nil {
 		return nil, false, nil
 	}
+	// What could never be a command is not decrypted, nor waited for:
+	// the bot's own messages, other servers' people, the history from
+	// before the bot's first start.
+	if evt.Sender == b.client.UserID || serverOf(evt.Sender) != b.cfg.ServerName ||
+		time.UnixMilli(evt.Timestamp).Before(b.firstStart) {
+		return nil, false, nil
+	}
 	if err := evt.Content.ParseRaw(evt.Type); err != nil {
 		return nil, false, nil // not an encrypted event we understand
 	}
@@ -230,11 +237,6 @@ func (b *Bot) cannotDecrypt(ctx context.Context, evt *event.Event, why error) {
 	content := evt.Content.AsEncrypted()
 	log := b.log.Warn().Err(why).Stringer("event_id", evt.ID).Stringer("room_id", evt.RoomID).
 		Stringer("sender", evt.Sender).Stringer("session_id", content.SessionID)
-	if evt.Sender == b.client.UserID || serverOf(evt.Sender) != b.cfg.ServerName ||
-		time.UnixMilli(evt.Timestamp).Before(b.firstStart) {
-		log.Msg("cannot decrypt a message; not a command the bot would answer")
-		return
-	}
 	key := string(evt.Sender) + "|" + string(content.SessionID)
 	b.e2ee.mu.Lock()
 	told := b.e2ee.told[key]
