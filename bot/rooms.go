@@ -81,6 +81,13 @@ func (rb *roomBook) put(roomID id.RoomID, room toolbox.Room) {
 	}
 }
 
+// isConfigured reports whether the configuration names a room.
+func (rb *roomBook) isConfigured(roomID id.RoomID) bool {
+	rb.mu.RLock()
+	defer rb.mu.RUnlock()
+	return rb.configured[roomID]
+}
+
 // kind is what a known room is.
 func (rb *roomBook) kind(roomID id.RoomID) (toolbox.Room, bool) {
 	rb.mu.RLock()
@@ -104,7 +111,7 @@ func (rb *roomBook) announcedIn(a toolbox.Announcement) (id.RoomID, bool) {
 // resolveRooms turns configured room aliases into room IDs, then learns
 // the community's rooms that have their canonical alias (the forum, the
 // workplace, the teams' rooms), so that their kind is known without
-// configuration.
+// configuration — each only if the bot, the founder or an admin made it.
 func (b *Bot) resolveRooms(ctx context.Context) {
 	for key, room := range b.cfg.Rooms {
 		roomID := id.RoomID(key)
@@ -128,6 +135,19 @@ func (b *Bot) resolveRooms(ctx context.Context) {
 		if err != nil {
 			b.log.Warn().Err(err).Str("alias", spec.Alias).Msg("cannot look up one of the community's rooms; its kind is unknown until !setup_rooms or a restart")
 			continue
+		}
+		if !b.rooms.isConfigured(roomID) {
+			v, err := b.vet(ctx, roomID)
+			if err != nil {
+				b.log.Warn().Err(err).Str("alias", spec.Alias).Stringer("room_id", roomID).
+					Msg("cannot tell who made one of the community's rooms; its kind is unknown until !setup_rooms or a restart")
+				continue
+			}
+			if v.stranger != "" {
+				b.log.Warn().Str("alias", spec.Alias).Stringer("room_id", roomID).Stringer("creator", v.stranger).
+					Msg("a room under one of the community's aliases was made by someone who is neither Engelbot, the founder nor an admin: it is not taken for the community's room; an admin removes the alias from it, then runs !setup_rooms")
+				continue
+			}
 		}
 		b.rooms.learn(roomID, spec.Room)
 	}

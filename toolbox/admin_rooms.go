@@ -59,6 +59,11 @@ type RoomResult struct {
 // bot runs: it is not guarded against commands running meanwhile.
 func (tb *Toolbox) SetRooms(r Rooms) { tb.rooms = r }
 
+// IsAdmin reports whether a Matrix ID is the founder's or a configured
+// admin's. The bot trusts a room under one of the community's aliases only
+// when such a person (or the bot itself) made it.
+func (tb *Toolbox) IsAdmin(userID string) bool { return userID != "" && tb.admins[userID] }
+
 // CommunityRooms lists the rooms the community has, by their canonical
 // aliases: the general forum, the workplace and one room per active team
 // of the ledger. The bot knows rooms with these aliases by their kind even
