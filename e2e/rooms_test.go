@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ import (
 // The founder sets the community's rooms up from a direct chat on a real
 // Dendrite: the missing ones are created invite-only with the founder at
 // full power, the demo's own rooms are adopted, a second run creates
-// nothing, and every room is then known by its kind from its alias alone
+// nothing (and has its own audit row), and every room is then known by its kind from its alias alone
 // — the configuration names none — also after a restart.
 func TestSetupRooms(t *testing.T) {
 	e := newEnvWith(t, envOptions{configure: func(_ *servers.Gitea, cfg *config.Config) { cfg.Rooms = nil }})
@@ -153,14 +154,25 @@ func TestSetupRooms(t *testing.T) {
 		t.Errorf("the workplace did not hear of the new task: %v", err)
 	}
 
-	// A second run creates nothing and writes nothing.
+	// A second run creates nothing; its own audit row says it adopted
+	// every room.
 	head := e.head()
-	_, r = e.askIn(alice, dm, "!setup_rooms")
+	second, r := e.askIn(alice, dm, "!setup_rooms")
 	if !strings.Contains(r.Body, "Nothing new was created") || strings.Contains(r.Body, ": created") {
 		t.Errorf("a second !setup_rooms answered:\n%s", r.Body)
 	}
-	if e.head() != head {
-		t.Errorf("a second !setup_rooms wrote to the ledger")
+	var all []string
+	for _, local := range append(created, adopted...) {
+		all = append(all, alias(local))
+	}
+	slices.Sort(all)
+	if rows := e.auditRows(second); len(rows) != 1 || rows[0].Action != "rooms.setup" {
+		t.Errorf("the audit rows of a second !setup_rooms: %+v", rows)
+	} else if list, ok := strings.CutPrefix(rows[0].Target, "created none; adopted "); !ok || !slices.Equal(slices.Sorted(slices.Values(strings.Fields(list))), all) {
+		t.Errorf("a second !setup_rooms' audit row is about %q, want it to have created none and adopted %v", rows[0].Target, all)
+	}
+	if commits := e.commitsSince(head); len(commits) != 1 {
+		t.Errorf("a second !setup_rooms made %d commits, want 1 (its audit row)", len(commits))
 	}
 	for local, roomID := range rooms {
 		if resp, err := alice.Matrix().ResolveAlias(ctx, id.RoomAlias(alias(local))); err != nil || resp.RoomID != roomID {

@@ -50,7 +50,7 @@ func (r *roomsRecorder) take() []toolbox.RoomSpec {
 // !setup_rooms asks for the forum, the workplace and one room per active
 // team, with the admin and the founder invited; it answers what happened
 // to each; its audit row is written once; a second run creates nothing
-// and writes nothing.
+// and has a row of its own.
 func TestSetupRooms(t *testing.T) {
 	f := newCaptainFixture(t)
 	f.mutate("a closed team", func(tx *ledger.Tx) {
@@ -103,7 +103,8 @@ func TestSetupRooms(t *testing.T) {
 		t.Fatalf("creating rooms wrote no audit row")
 	}
 	row, ok := f.l.Current().Applied(f.lastEvent())
-	if !ok || row.Actor != "ada" || row.Action != "rooms.setup" || row.Target != "#1_general_forum:s.test #2_workplace:s.test" {
+	if !ok || row.Actor != "ada" || row.Action != "rooms.setup" ||
+		row.Target != "created #1_general_forum:s.test #2_workplace:s.test; adopted #3_7_operational_team:s.test" {
 		t.Errorf("the first run's audit row: %+v (found: %v)", row, ok)
 	}
 
@@ -117,13 +118,65 @@ func TestSetupRooms(t *testing.T) {
 		t.Errorf("a redelivered command asked for %d rooms again", n)
 	}
 
-	head := f.head()
+	// A second run is an action of its own: it creates nothing, and its
+	// audit row says it adopted the rooms.
 	second := f.request(tb, toolbox.Request{Sender: "@ada:s.test", Room: dm, Command: "setup_rooms"})
 	if !strings.Contains(second.Text, "Nothing new was created") || strings.Contains(second.Text, ": created") {
 		t.Errorf("a second run: %s", second.Text)
 	}
+	row, ok = f.l.Current().Applied(f.lastEvent())
+	if !ok || row.Action != "rooms.setup" ||
+		row.Target != "created none; adopted #1_general_forum:s.test #2_workplace:s.test #3_7_operational_team:s.test" {
+		t.Errorf("the second run's audit row: %+v (found: %v)", row, ok)
+	}
+}
+
+// Rooms are set up before the audit row is written. A command that set
+// them up but crashed before its row is delivered again, finds every room
+// there, and still leaves its row, keyed by its event ID, so that the
+// action is in the audit trail and a further delivery is a duplicate. A
+// run that could set no room up writes nothing.
+func TestSetupRoomsReplayedAfterACrashIsAudited(t *testing.T) {
+	f := newCaptainFixture(t)
+	tb := toolbox.New(f.l, toolbox.Config{Founder: "@alice:s.test", ServerName: "s.test"})
+	dm := toolbox.Room{Kind: toolbox.RoomDirect}
+	var aliases []string
+	for _, s := range tb.CommunityRooms() {
+		aliases = append(aliases, s.Alias)
+	}
+
+	nowhere := &roomsRecorder{unreachable: map[string]bool{}}
+	for _, a := range aliases {
+		nowhere.unreachable[a] = true
+	}
+	tb.SetRooms(nowhere)
+	head := f.head()
+	if r := f.request(tb, toolbox.Request{Sender: "@alice:s.test", Room: dm, Command: "setup_rooms"}); !strings.Contains(r.Text, "could not be set up") {
+		t.Errorf("a run that could set nothing up answered %s", r.Text)
+	}
 	if f.head() != head {
-		t.Errorf("a run that created nothing wrote to the ledger")
+		t.Errorf("a run that could set no room up wrote to the ledger")
+	}
+
+	// The crashed run created every room; its command comes again.
+	existing := &roomsRecorder{exists: map[string]bool{}}
+	for _, a := range aliases {
+		existing.exists[a] = true
+	}
+	tb.SetRooms(existing)
+	replay := toolbox.Request{Sender: "@alice:s.test", Room: dm, Command: "setup_rooms", EventID: "$setup"}
+	first := f.request(tb, replay)
+	row, ok := f.l.Current().Applied("$setup")
+	if !ok || row.Actor != "alice" || row.Action != "rooms.setup" || row.Target != "created none; adopted "+strings.Join(aliases, " ") {
+		t.Fatalf("the replayed command's audit row: %+v (found: %v); it answered %s", row, ok, first.Text)
+	}
+	existing.take()
+	again := f.request(tb, replay)
+	if !again.Duplicate || again.Text != first.Text {
+		t.Errorf("a further delivery answered %+v, want the first answer as a duplicate", again)
+	}
+	if n := len(existing.take()); n != 0 {
+		t.Errorf("a further delivery asked for %d rooms again", n)
 	}
 }
 
