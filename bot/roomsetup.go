@@ -58,10 +58,16 @@ func (b *Bot) EnsureRoom(ctx context.Context, spec toolbox.RoomSpec) toolbox.Roo
 		log.Warn().Err(err).Msg("cannot create a community room")
 		return failed(fmt.Sprintf("the homeserver refused to create it (%s); the log says more", errCode(err)))
 	}
-	b.rooms.learn(roomID, spec.Room)
+	b.rooms.learn(roomID, spec.Room, spec.Alias)
 	log.Info().Stringer("room_id", roomID).Msg("created a community room")
 	return toolbox.RoomResult{Done: toolbox.RoomCreated}
 }
+
+// AliasOf is how owners find the community's room of a kind, as the bot
+// knows it: the configuration's alias, else the canonical alias of the
+// room learnt under it, else the configured room ID; "" when the bot knows
+// no such room. It is the toolbox's way to name the right room.
+func (b *Bot) AliasOf(room toolbox.Room) string { return b.rooms.aliasOf(room) }
 
 // createRoom creates an invite-only room outside the room directory, with
 // its alias, name and topic, its history visible to its members, and the
@@ -135,7 +141,7 @@ func (b *Bot) adopt(ctx context.Context, roomID id.RoomID, spec toolbox.RoomSpec
 		return b.cannotJoin(log, err)
 	}
 	var notes []string
-	if got := b.rooms.learn(roomID, spec.Room); got != spec.Room {
+	if got := b.rooms.learn(roomID, spec.Room, spec.Alias); got != spec.Room {
 		notes = append(notes, fmt.Sprintf("the configuration's `rooms:` names it as a %s, which wins", describeRoom(got)))
 	}
 	var pl event.PowerLevelsEventContent

@@ -417,5 +417,44 @@ func TestEnsureRoomRefusesARoomAStrangerMade(t *testing.T) {
 	}
 }
 
+// The toolbox's pointers name each room of the community as the bot knows
+// it: by the configuration's alias, else by the canonical alias of the
+// room found under it, else by the configured room ID; a kind the bot
+// knows no room of is not named, until !setup_rooms sets one up.
+func TestAliasOfNamesTheRoomsTheBotKnows(t *testing.T) {
+	hs := newRoomsHomeserver(t)
+	hs.aliases["#ops:"+testServer] = "!ops:" + testServer
+	hs.aliases["#3_7_operational_team:"+testServer] = "!ops:" + testServer
+	hs.aliases["#2_workplace:"+testServer] = "!wp:" + testServer
+	b := newTestBot(t, hs.standIn, Config{AccessToken: "tok", Rooms: map[string]toolbox.Room{
+		"#ops:" + testServer:  {Kind: toolbox.RoomTeam, Team: "3_7_operational_team"},
+		"!wp:" + testServer:   {Kind: toolbox.RoomWorkplace},
+		"!lead:" + testServer: {Kind: toolbox.RoomTeam, Team: "3_1_leadership_team"},
+	}})
+	b.tb = communityToolbox(t)
+	if err := b.connect(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	b.resolveRooms(t.Context())
+	forum := toolbox.Room{Kind: toolbox.RoomForum}
+	for room, want := range map[toolbox.Room]string{
+		{Kind: toolbox.RoomTeam, Team: "3_7_operational_team"}: "#ops:" + testServer,
+		{Kind: toolbox.RoomWorkplace}:                          "#2_workplace:" + testServer,
+		{Kind: toolbox.RoomTeam, Team: "3_1_leadership_team"}:  "!lead:" + testServer,
+		{Kind: toolbox.RoomTeam, Team: "3_5_media_team"}:       "",
+		forum: "",
+	} {
+		if got := b.AliasOf(room); got != want {
+			t.Errorf("the %s is named %q, want %q", describeRoom(room), got, want)
+		}
+	}
+	if r := b.EnsureRoom(t.Context(), toolbox.RoomSpec{Alias: "#1_general_forum:" + testServer, Room: forum}); r.Done != toolbox.RoomCreated {
+		t.Fatalf("the forum: %+v", r)
+	}
+	if got := b.AliasOf(forum); got != "#1_general_forum:"+testServer {
+		t.Errorf("the forum, once created, is named %q", got)
+	}
+}
+
 // idOf names a room in these tests.
 func idOf(roomID string) id.RoomID { return id.RoomID(roomID) }

@@ -23,6 +23,12 @@ type Rooms interface {
 	// one that has the alias already. It never creates a second room for
 	// an alias.
 	EnsureRoom(ctx context.Context, spec RoomSpec) RoomResult
+	// AliasOf is how owners find the community's room of a kind (the
+	// forum, the workplace, or Room.Team's room): the alias the bot knows
+	// it by (the configuration's, else the canonical one), or its room ID
+	// when it has no alias; "" when the bot knows no such room. The
+	// pointers to the right room name it.
+	AliasOf(room Room) string
 }
 
 // RoomSpec is one of the community's rooms, in plain words.
@@ -56,7 +62,8 @@ type RoomResult struct {
 }
 
 // SetRooms gives the toolbox the homeserver's rooms. Call it before the
-// bot runs: it is not guarded against commands running meanwhile.
+// bot runs: it is not guarded against commands running meanwhile. Without
+// it the toolbox knows no room, and its pointers say none is set up.
 func (tb *Toolbox) SetRooms(r Rooms) { tb.rooms = r }
 
 // IsAdmin reports whether a Matrix ID is the founder's or a configured

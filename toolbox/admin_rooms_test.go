@@ -20,6 +20,13 @@ type roomsRecorder struct {
 	exists      map[string]bool
 	unreachable map[string]bool
 	asked       []toolbox.RoomSpec
+	known       map[toolbox.Room]string // what the bot would name each room it knows
+}
+
+func (r *roomsRecorder) AliasOf(room toolbox.Room) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.known[room]
 }
 
 func (r *roomsRecorder) EnsureRoom(_ context.Context, spec toolbox.RoomSpec) toolbox.RoomResult {
@@ -190,9 +197,16 @@ func TestSetupRoomsWithoutHomeserver(t *testing.T) {
 }
 
 // A command sent in a room it does not belong in is refused with a pointer
-// to the room it belongs in, by its alias, and writes nothing.
+// to the room it belongs in, by the alias the bot knows it by (the
+// configuration's, else the canonical one, else its room ID), and writes
+// nothing.
 func TestRoomKindPointers(t *testing.T) {
 	f := newCaptainFixture(t)
+	f.tb.SetRooms(&roomsRecorder{known: map[toolbox.Room]string{
+		opsRoom:                       "#ops:s.test",
+		forumRoom:                     "#1_general_forum:s.test",
+		{Kind: toolbox.RoomWorkplace}: "!wp:s.test",
+	}})
 	other := toolbox.Room{Kind: toolbox.RoomOther}
 	workplace := toolbox.Room{Kind: toolbox.RoomWorkplace}
 	dm := toolbox.Room{Kind: toolbox.RoomDirect}
@@ -203,14 +217,17 @@ func TestRoomKindPointers(t *testing.T) {
 		want string
 	}{
 		{"carol", forumRoom, "!start_work 6_1_7_5", "`!start_work` is work, and the forum is for the whole community's conversations: " +
-			"please use it in your team's room (#3_7_operational_team:s.test), the workplace (#2_workplace:s.test) or a direct chat with me."},
+			"please use it in your team's room (#ops:s.test), the workplace (!wp:s.test) or a direct chat with me."},
 		{"carol", other, "!claim 6_1_7_3", "`!claim` is work, and this room is not one of the community's work rooms: " +
-			"please use it in your team's room (#3_7_operational_team:s.test)"},
-		{"carol", forumRoom, "!stop_work done", "#2_workplace:s.test"},
+			"please use it in your team's room (#ops:s.test)"},
+		{"carol", forumRoom, "!stop_work done", "the workplace (!wp:s.test)"},
 		{"carol", forumRoom, "!unclaim 6_1_7_5", "or a direct chat with me"},
-		{"bob", forumRoom, "!create_task M Fences", "`!create_task` is for the team captain, in their own team's room: yours is #3_7_operational_team:s.test."},
-		{"bob", mediaRoom, "!create_task M Fences", "yours is #3_7_operational_team:s.test"},
-		{"bob", workplace, "!approve 6_1_7_1", "yours is #3_7_operational_team:s.test"},
+		{"bob", forumRoom, "!create_task M Fences", "`!create_task` is for the team captain, in their own team's room: yours is #ops:s.test."},
+		{"bob", mediaRoom, "!create_task M Fences", "yours is #ops:s.test"},
+		{"bob", workplace, "!approve 6_1_7_1", "yours is #ops:s.test"},
+		// The media team has no room the bot knows of.
+		{"cleo", forumRoom, "!create_task M Posters", "`!create_task` is for the team captain, in their own team's room: " +
+			"your team has none set up yet (an admin runs `!setup_rooms`)."},
 		{"alice", opsRoom, "!setup_rooms", "works only in a direct chat with me"},
 		{"alice", workplace, "!verify", "works only in a direct chat with me"},
 	} {
@@ -221,6 +238,16 @@ func TestRoomKindPointers(t *testing.T) {
 	f.ok("carol", dm, "!unclaim 6_1_7_3")
 	f.ok("carol", opsRoom, "!start_work 6_1_7_5")
 	f.ok("alice", forumRoom, "!assess 6_1_7_4 5 5 5") // the founder captains anywhere
+}
+
+// Where the bot knows no room of a kind, the pointer says so in words
+// rather than naming an alias that may not exist.
+func TestRoomKindPointersWithoutRooms(t *testing.T) {
+	f := newCaptainFixture(t)
+	f.tb.SetRooms(&roomsRecorder{})
+	f.refused("carol", forumRoom, "!start_work 6_1_7_5", "please use it in your team's room (none is set up yet: an admin runs `!setup_rooms`), "+
+		"the workplace (none is set up yet: an admin runs `!setup_rooms`) or a direct chat with me.")
+	f.refused("bob", forumRoom, "!create_task M Fences", "your team has none set up yet (an admin runs `!setup_rooms`).")
 }
 
 // !help <command> says where a command belongs; !help lists only what may
