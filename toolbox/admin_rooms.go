@@ -115,7 +115,8 @@ var cmdSetupRooms = &Command{
 		"A room that already has its alias is adopted, never duplicated, if Engelbot, the founder or an admin made it; one someone else made " +
 		"is not (the answer names who made it: remove the alias from that room, then run this again). If Engelbot is not in a room to adopt " +
 		"and cannot join, the answer says so (invite Engelbot, then run this again). Running it again creates nothing new. Rooms with these " +
-		"aliases are known by their kind even where the configuration's `rooms:` does not name them. The audit trail records each run that set up or adopted a room: who, and which rooms.",
+		"aliases are known by their kind even where the configuration's `rooms:` does not name them. The audit trail records each run " +
+		"that set up or adopted a room: who, and which rooms.",
 	run: runSetupRooms,
 }
 

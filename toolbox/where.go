@@ -110,7 +110,10 @@ func (tb *Toolbox) checkWhere(tx *ledger.Tx, me ledger.Owner, c *call) error {
 	case WhereDirect:
 		return ledger.Refuse("`!%s` works only in a direct chat with me, never in a shared room.", name)
 	case WhereForum:
-		return ledger.Refuse("`!%s` belongs in the general forum, where the whole community sees it: %s.", name, cmp.Or(tb.roomNamed(Room{Kind: RoomForum}), notSetUp))
+		if forum := tb.roomNamed(Room{Kind: RoomForum}); forum != "" {
+			return ledger.Refuse("`!%s` belongs in the general forum, where the whole community sees it: %s.", name, forum)
+		}
+		return ledger.Refuse("`!%s` belongs in the general forum, where the whole community sees it (%s).", name, notSetUp)
 	}
 	return ledger.Refuse("`!%s` cannot be used here.", name)
 }
