@@ -57,8 +57,14 @@ func TestRefusedOnboardingRepeatsNothingAndIsForgotten(t *testing.T) {
 // too. Other unknown commands stay.
 func TestMistypedOnboardingIsForgotten(t *testing.T) {
 	f := newAdminFixture(t)
-	if r := f.send(f.tb, "ada", adminDM, "add_ownr", "@frank:s.test", "frank", "work", "Frank", secretSurname); !r.Refused || !r.Forget {
-		t.Errorf("!add_ownr → %+v, want a refusal that is forgotten", r)
+	for _, name := range []string{"add_ownr", "add_owner @frank:s.test frank work Frank " + secretSurname} {
+		r := f.send(f.tb, "ada", adminDM, name, "@frank:s.test", "frank", "work", "Frank", secretSurname)
+		if !r.Refused || !r.Forget || !strings.Contains(r.Text, "Did you mean `!add_owner`?") {
+			t.Errorf("!%s → %+v, want a refusal that suggests !add_owner and is forgotten", name, r)
+		}
+		if strings.Contains(r.Text, secretSurname) || strings.Contains(r.Text, "frank") {
+			t.Errorf("!%s: the refusal repeats what was typed: %s", name, r.Text)
+		}
 	}
 	if r := f.send(f.tb, "ada", adminDM, "walet"); !r.Refused || r.Forget {
 		t.Errorf("!walet → %+v, want a refusal that stays", r)

@@ -145,11 +145,33 @@ func Lookup(name string) (*Command, bool) {
 	return c, ok
 }
 
+// MayBePrivate reports whether a message naming this command may hold
+// private details, so that the chat should not keep it once answered: the
+// command is Private, or the name is a near miss of a Private command's.
+// A quote typed right after the name makes words after it part of the
+// name; its first word is what was meant.
+func MayBePrivate(name string) bool {
+	if words := strings.Fields(name); len(words) > 0 {
+		name = strings.ToLower(words[0])
+	}
+	if c, ok := Lookup(name); ok {
+		return c.Private
+	}
+	c, ok := Lookup(closest(name))
+	return ok && c.Private
+}
+
 // Commands lists the registry in help order.
 func Commands() []*Command { return append([]*Command(nil), registry...) }
 
 func unknownCommand(name string) string {
 	msg := fmt.Sprintf("I don't know the command %s.", quoteArg("!"+name))
+	if MayBePrivate(name) {
+		msg = "I don't know that command." // what followed the name may be private
+	}
+	if words := strings.Fields(name); len(words) > 0 {
+		name = words[0]
+	}
 	if s := closest(strings.ToLower(name)); s != "" {
 		msg += fmt.Sprintf(" Did you mean `!%s`?", s)
 	}

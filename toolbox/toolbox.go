@@ -73,9 +73,7 @@ func (tb *Toolbox) Run(ctx context.Context, req Request) Reply {
 		r := refused(unknownCommand(req.Command))
 		// A mistyped command that may hold private details is as
 		// private as the command it was meant to be.
-		if near, ok := Lookup(closest(strings.ToLower(req.Command))); ok && near.Private {
-			r.Forget = true
-		}
+		r.Forget = MayBePrivate(req.Command)
 		return r
 	}
 	r := tb.run(ctx, cmd, req)
