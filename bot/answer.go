@@ -66,13 +66,11 @@ func (b *Bot) answer(ctx context.Context, ev state.Event, reply toolbox.Reply) b
 		log.Error().Err(err).Msg("cannot record that the answer is being sent; left for the next start")
 		return false
 	}
-	content := format.RenderMarkdown(reply.Text, true, false)
-	content.MsgType = event.MsgNotice
+	content := notice(reply.Text, id.UserID(ev.Sender))
 	if ev.Thread != "" {
 		content.RelatesTo = (&event.RelatesTo{}).SetThread(id.EventID(ev.Thread), "").SetReplyTo(id.EventID(ev.ID))
-		content.Mentions = &event.Mentions{UserIDs: []id.UserID{id.UserID(ev.Sender)}}
 	} else {
-		content.SetReply(&event.Event{ID: id.EventID(ev.ID), Sender: id.UserID(ev.Sender)})
+		content.RelatesTo = (&event.RelatesTo{}).SetReplyTo(id.EventID(ev.ID))
 	}
 	var resp *mautrix.RespSendEvent
 	err := b.retry(ctx, answerBudget, func(ctx context.Context) error {
@@ -86,6 +84,18 @@ func (b *Bot) answer(ctx context.Context, ev state.Event, reply toolbox.Reply) b
 		return false
 	}
 	return b.finish(ctx, ev, resp.EventID)
+}
+
+// notice is a message of the bot: Markdown rendered to HTML with raw HTML
+// escaped, sent as a notice, and m.mentions naming exactly the people the
+// bot means to ping — the sender of the command it answers, nobody for an
+// announcement. Without it, clients and homeservers would work out who is
+// mentioned from the text: from a link in a title, or from "@room".
+func notice(markdown string, ping ...id.UserID) event.MessageEventContent {
+	content := format.RenderMarkdown(markdown, true, false)
+	content.MsgType = event.MsgNotice
+	content.Mentions = &event.Mentions{UserIDs: ping}
+	return content
 }
 
 func (b *Bot) finish(ctx context.Context, ev state.Event, answer id.EventID) bool {
@@ -170,8 +180,7 @@ func (b *Bot) announce(ctx context.Context, a toolbox.Announcement, txnID string
 		b.log.Debug().Str("team", a.Team).Bool("workplace", a.Workplace).Msg("no such room known; announcement dropped")
 		return
 	}
-	content := format.RenderMarkdown(a.Text, true, false)
-	content.MsgType = event.MsgNotice
+	content := notice(a.Text)
 	if txnID == "" {
 		txnID = b.client.TxnID()
 	}

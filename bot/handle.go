@@ -116,15 +116,16 @@ func (b *Bot) forget(ctx context.Context, ev state.Event) {
 
 func (b *Bot) run(ctx context.Context, ev state.Event) toolbox.Reply {
 	if len(ev.Body) > maxCommandBytes {
-		return toolbox.Reply{Text: fmt.Sprintf("That message is too long for a command (%d bytes; the limit is %d). Nothing was done.", len(ev.Body), maxCommandBytes), Refused: true}
+		return unreadable(ev.Body, fmt.Sprintf("That message is too long for a command (%d bytes; the limit is %d). Nothing was done.", len(ev.Body), maxCommandBytes))
 	}
 	name, args, _, err := parseCommand(ev.Body)
 	if err != nil {
-		return toolbox.Reply{Text: fmt.Sprintf("I couldn't read that command: %v. Nothing was done.", err), Refused: true}
+		return unreadable(ev.Body, fmt.Sprintf("I couldn't read that command: %v. Nothing was done.", err))
 	}
 	room, err := b.roomFor(ctx, id.RoomID(ev.RoomID))
 	if err != nil {
-		return toolbox.Reply{Text: "I can't tell just now what kind of room this is (the homeserver did not say who is in it), so nothing was done. Please try again in a minute.", Refused: true, Err: err}
+		return toolbox.Reply{Text: "I can't tell just now what kind of room this is (the homeserver did not say who is in it), so nothing was done. Please try again in a minute.", Refused: true, Err: err,
+			Forget: toolbox.MayBePrivate(name)}
 	}
 	return b.tb.Run(ctx, toolbox.Request{
 		Sender: ev.Sender, EventID: ev.ID, Room: room, Command: name, Args: args, Sent: ev.Timestamp,
