@@ -108,6 +108,7 @@ const (
 type typists struct {
 	send  func(room id.RoomID, typing bool)
 	after time.Duration // how long a command runs before it shows
+	renew time.Duration // how often a notice is sent again while wanted
 
 	mu    sync.Mutex
 	rooms map[id.RoomID]*typingRoom
@@ -121,7 +122,7 @@ type typingRoom struct {
 }
 
 func newTypists(send func(room id.RoomID, typing bool)) *typists {
-	return &typists{send: send, after: typingAfter, rooms: map[id.RoomID]*typingRoom{}}
+	return &typists{send: send, after: typingAfter, renew: typingRenew, rooms: map[id.RoomID]*typingRoom{}}
 }
 
 // begin is called when a command starts running in a room; the function
@@ -198,7 +199,7 @@ func (t *typists) keep(room id.RoomID, r *typingRoom) {
 		if want != typing || due {
 			t.send(room, want)
 			typing, due = want, false
-			renewAt = time.Now().Add(typingRenew)
+			renewAt = time.Now().Add(t.renew)
 			continue // what is wanted may have changed meanwhile
 		}
 		renew := time.NewTimer(time.Until(renewAt))

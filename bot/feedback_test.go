@@ -47,13 +47,17 @@ func (s *gatedStore) Commit(ctx context.Context, c ledger.Commit) (ledger.Commit
 	return s.Store.Commit(ctx, c)
 }
 
-// hold makes commits wait; the function it returns lets them through.
-func (s *gatedStore) hold() (release func()) {
+// hold makes commits wait; the function it returns lets them through,
+// and so does the test's end, so that a failed test ends at once.
+func (s *gatedStore) hold(t *testing.T) (release func()) {
 	gate := make(chan struct{})
 	s.mu.Lock()
 	s.gate = gate
 	s.mu.Unlock()
-	return func() { close(gate) }
+	var once sync.Once
+	release = func() { once.Do(func() { close(gate) }) }
+	t.Cleanup(release)
+	return release
 }
 
 // feedbackRig is a bot with a real toolbox and ledger (carol and dave
@@ -155,8 +159,10 @@ func (r *feedbackRig) order(t *testing.T) []string {
 				t.Fatalf("a typing request with the body %q: %v", req.Body, err)
 			}
 			if body.Typing {
-				if body.Timeout <= 0 {
-					t.Errorf("a typing notice without a timeout: %s", req.Body)
+				// A bot that crashes stops renewing it: it must end by
+				// itself, soon.
+				if body.Timeout <= 0 || body.Timeout > time.Minute.Milliseconds() {
+					t.Errorf("a typing notice that does not end by itself within a minute: %s", req.Body)
 				}
 				out = append(out, "typing:on")
 			} else {
@@ -216,7 +222,7 @@ func TestTypingShowsOnlyWhileASlowCommandRuns(t *testing.T) {
 	t.Run("slow", func(t *testing.T) {
 		r := newFeedbackRig(t)
 		r.bot.typing.after = 0 // any command is slow
-		release := r.store.hold()
+		release := r.store.hold(t)
 		done := make(chan struct{})
 		go func() { defer close(done); r.bot.handle(r.command(t, "$kudos", "@carol", "!kudos dave thanks")) }()
 		r.hs.await(t.Context(), "a typing notice", func() bool { return len(r.hs.seen("/typing/")) > 0 })
@@ -236,12 +242,31 @@ func TestTypingShowsOnlyWhileASlowCommandRuns(t *testing.T) {
 	})
 }
 
+// A command that runs long keeps its typing notice up: the notice is sent
+// again before the homeserver's timeout ends it.
+func TestTypingIsRenewedWhileACommandRunsLong(t *testing.T) {
+	r := newFeedbackRig(t)
+	r.bot.typing.after = 0
+	r.bot.typing.renew = time.Millisecond // the command outlasts many renewals
+	release := r.store.hold(t)
+	done := make(chan struct{})
+	go func() { defer close(done); r.bot.handle(r.command(t, "$kudos", "@carol", "!kudos dave thanks")) }()
+	r.hs.await(t.Context(), "the typing notice renewed", func() bool { return len(r.hs.seen("/typing/")) >= 3 })
+	release()
+	<-done
+	r.bot.typing.wait()
+	got := r.order(t)
+	if got[len(got)-1] != "typing:off" || strings.Contains(strings.Join(got[:len(got)-1], " "), "typing:off") {
+		t.Errorf("requests %v, want typing on, renewed, and off once, last", got)
+	}
+}
+
 // Two commands running in one room at once keep one typing notice up:
 // the first answered does not stop it while the other still runs.
 func TestTypingStaysWhileAnyCommandInTheRoomRuns(t *testing.T) {
 	r := newFeedbackRig(t)
 	r.bot.typing.after = 0
-	release := r.store.hold()
+	release := r.store.hold(t)
 	slow := make(chan struct{})
 	go func() { defer close(slow); r.bot.handle(r.command(t, "$kudos", "@carol", "!kudos dave thanks")) }()
 	r.hs.await(t.Context(), "a typing notice", func() bool { return len(r.hs.seen("/typing/")) > 0 })
@@ -318,7 +343,7 @@ func TestTheAnswerGoesOutWhenReactionsAndTypingFail(t *testing.T) {
 	r.bot.typing.after = 0
 	r.hs.on("/typing/", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 500, map[string]any{}) })
 	r.hs.on("/send/m.reaction/", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 503, map[string]any{}) })
-	release := r.store.hold()
+	release := r.store.hold(t)
 	done := make(chan struct{})
 	go func() { defer close(done); r.bot.handle(r.command(t, "$kudos", "@carol", "!kudos dave thanks")) }()
 	r.hs.await(t.Context(), "a typing notice", func() bool { return len(r.hs.seen("/typing/")) > 0 })
