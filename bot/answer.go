@@ -59,6 +59,7 @@ func (b *Bot) answer(ctx context.Context, ev state.Event, reply toolbox.Reply) b
 	if ev.Answering {
 		if earlier, ok := b.findAnswer(ctx, ev); ok {
 			log.Info().Stringer("answer_id", earlier).Msg("the previous run had answered this command already")
+			b.react(ctx, ev, reply)
 			return b.finish(ctx, ev, earlier)
 		}
 	}
@@ -83,6 +84,7 @@ func (b *Bot) answer(ctx context.Context, ev state.Event, reply toolbox.Reply) b
 		log.Error().Err(err).Msg("cannot send the answer; the next start sends it")
 		return false
 	}
+	b.react(ctx, ev, reply)
 	return b.finish(ctx, ev, resp.EventID)
 }
 
