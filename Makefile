@@ -1,5 +1,6 @@
 # Engelbot's two everyday commands are `make demo` and `make test`; both
-# install what they need (Go modules, Dendrite, the Gitea build) into
+# install what they need (Go modules, Dendrite, the Gitea build, the npm
+# packages of the Element-like test client) into
 # $(ENGELBOT_CACHE) the first time and reuse it afterwards.
 
 ENGELBOT_CACHE ?= $(HOME)/.cache/engelbot

@@ -59,6 +59,7 @@ func (b *Bot) answer(ctx context.Context, ev state.Event, reply toolbox.Reply) b
 	if ev.Answering {
 		if earlier, ok := b.findAnswer(ctx, ev); ok {
 			log.Info().Stringer("answer_id", earlier).Msg("the previous run had answered this command already")
+			b.react(ctx, ev, reply)
 			return b.finish(ctx, ev, earlier)
 		}
 	}
@@ -66,13 +67,11 @@ func (b *Bot) answer(ctx context.Context, ev state.Event, reply toolbox.Reply) b
 		log.Error().Err(err).Msg("cannot record that the answer is being sent; left for the next start")
 		return false
 	}
-	content := format.RenderMarkdown(reply.Text, true, false)
-	content.MsgType = event.MsgNotice
+	content := notice(reply.Text, id.UserID(ev.Sender))
 	if ev.Thread != "" {
 		content.RelatesTo = (&event.RelatesTo{}).SetThread(id.EventID(ev.Thread), "").SetReplyTo(id.EventID(ev.ID))
-		content.Mentions = &event.Mentions{UserIDs: []id.UserID{id.UserID(ev.Sender)}}
 	} else {
-		content.SetReply(&event.Event{ID: id.EventID(ev.ID), Sender: id.UserID(ev.Sender)})
+		content.RelatesTo = (&event.RelatesTo{}).SetReplyTo(id.EventID(ev.ID))
 	}
 	// Whether the room is encrypted, and to whom the key goes, comes from
 	// the room's state: known before the answer is sent.
@@ -91,7 +90,20 @@ func (b *Bot) answer(ctx context.Context, ev state.Event, reply toolbox.Reply) b
 		log.Error().Err(err).Msg("cannot send the answer; the next start sends it")
 		return false
 	}
+	b.react(ctx, ev, reply)
 	return b.finish(ctx, ev, resp.EventID)
+}
+
+// notice is a message of the bot: Markdown rendered to HTML with raw HTML
+// escaped, sent as a notice, and m.mentions naming exactly the people the
+// bot means to ping — the sender of the command it answers, nobody for an
+// announcement. Without it, clients and homeservers would work out who is
+// mentioned from the text: from a link in a title, or from "@room".
+func notice(markdown string, ping ...id.UserID) event.MessageEventContent {
+	content := format.RenderMarkdown(markdown, true, false)
+	content.MsgType = event.MsgNotice
+	content.Mentions = &event.Mentions{UserIDs: ping}
+	return content
 }
 
 func (b *Bot) finish(ctx context.Context, ev state.Event, answer id.EventID) bool {
@@ -188,8 +200,7 @@ func (b *Bot) announce(ctx context.Context, a toolbox.Announcement, txnID string
 		b.log.Warn().Err(err).Str("team", a.Team).Msg("cannot look up the room's state to post an announcement")
 		return
 	}
-	content := format.RenderMarkdown(a.Text, true, false)
-	content.MsgType = event.MsgNotice
+	content := notice(a.Text)
 	if txnID == "" {
 		txnID = b.client.TxnID()
 	}

@@ -63,6 +63,7 @@ type Bot struct {
 	// key of an encrypted command. Run waits for it before it returns.
 	background sync.WaitGroup
 	lanes      *lanes
+	typing     *typists      // the typing notices of commands that take a while
 	ready      chan struct{} // closed once logged in and the rooms are known
 
 	// stopping is done once the bot is asked to stop: no new command
@@ -103,6 +104,7 @@ func New(cfg Config, db *state.DB, tb *toolbox.Toolbox, log zerolog.Logger) *Bot
 		now: time.Now, wait: sleep, claim: db.Claim,
 	}
 	b.lanes = newLanes(b.handle)
+	b.typing = newTypists(b.sendTyping)
 	return b
 }
 
@@ -162,6 +164,7 @@ func (b *Bot) stop(cutOff context.CancelFunc) {
 	b.lanes.wait()
 	grace.Stop()
 	cutOff()
+	b.typing.wait()
 }
 
 // resume answers the commands a previous run took on but never answered

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"time"
@@ -23,10 +24,15 @@ func (b *Bot) handle(ev state.Event) {
 	started := time.Now()
 	log := b.log.With().Str("event_id", ev.ID).Str("room_id", ev.RoomID).Str("sender", ev.Sender).Logger()
 	ctx := log.WithContext(b.work)
+	// Typing shows once the command takes a while, and stops once it is
+	// answered, or left for the next start.
+	answered := b.typing.begin(id.RoomID(ev.RoomID))
+	defer answered()
 	defer func() {
 		if r := recover(); r != nil {
 			log.Error().Interface("panic", r).Str("stack", string(debug.Stack())).Msg("a command panicked")
-			if b.answer(ctx, ev, toolbox.Reply{Text: "Something went wrong inside Engelbot while running that; nothing was written. The admins can see what in the log.", Refused: true}) {
+			if b.answer(ctx, ev, toolbox.Reply{Text: "Something went wrong inside Engelbot while running that; nothing was written. The admins can see what in the log.",
+				Refused: true, Err: fmt.Errorf("panic: %v", r)}) {
 				b.observe(ev, OutcomeFailed, started)
 			}
 		}
@@ -52,6 +58,7 @@ func (b *Bot) handle(ev state.Event) {
 	if !b.answer(ctx, ev, reply) {
 		return
 	}
+	answered() // not waiting for the announcements and the redaction
 	b.observe(ev, outcomeOf(reply), started)
 	log.Info().Bool("refused", reply.Refused).Bool("duplicate", reply.Duplicate).Msg("command answered")
 	if reply.Forget {
@@ -61,6 +68,10 @@ func (b *Bot) handle(ev state.Event) {
 		b.announce(ctx, a, announceTxnID(ev.ID, i))
 	}
 }
+
+// errTooOld is why a command was not run: it was sent longer ago than the
+// bot remembers handled commands.
+var errTooOld = errors.New("sent longer ago than handled commands are remembered")
 
 // tooOld reports whether a command was sent longer ago than the bot
 // remembers handled commands: running it now could run it twice.
@@ -79,7 +90,8 @@ func (b *Bot) giveUp(ctx context.Context, ev state.Event, started time.Time) {
 		return
 	}
 	if !done {
-		reply = toolbox.Reply{Refused: true, Text: fmt.Sprintf("This command waited more than %d days for an answer, so it was not run. "+
+		// Not run in time is a failure, not a refusal by the rules.
+		reply = toolbox.Reply{Refused: true, Err: errTooOld, Text: fmt.Sprintf("This command waited more than %d days for an answer, so it was not run. "+
 			"Please send it again if you still want it.", int(rememberFor.Hours()/24))}
 	}
 	log.Warn().Bool("applied", done).Msg("giving up a command left unanswered longer than the bot remembers commands")
@@ -89,12 +101,7 @@ func (b *Bot) giveUp(ctx context.Context, ev state.Event, started time.Time) {
 		}
 		return
 	}
-	// Not run in time is a failure, not a refusal by the rules.
-	outcome := OutcomeFailed
-	if done {
-		outcome = outcomeOf(reply)
-	}
-	b.observe(ev, outcome, started)
+	b.observe(ev, outcomeOf(reply), started)
 }
 
 // forget redacts a command whose text holds private details, so that they
@@ -116,15 +123,16 @@ func (b *Bot) forget(ctx context.Context, ev state.Event) {
 
 func (b *Bot) run(ctx context.Context, ev state.Event) toolbox.Reply {
 	if len(ev.Body) > maxCommandBytes {
-		return toolbox.Reply{Text: fmt.Sprintf("That message is too long for a command (%d bytes; the limit is %d). Nothing was done.", len(ev.Body), maxCommandBytes), Refused: true}
+		return unreadable(ev.Body, fmt.Sprintf("That message is too long for a command (%d bytes; the limit is %d). Nothing was done.", len(ev.Body), maxCommandBytes))
 	}
 	name, args, _, err := parseCommand(ev.Body)
 	if err != nil {
-		return toolbox.Reply{Text: fmt.Sprintf("I couldn't read that command: %v. Nothing was done.", err), Refused: true}
+		return unreadable(ev.Body, fmt.Sprintf("I couldn't read that command: %v. Nothing was done.", err))
 	}
 	room, err := b.roomFor(ctx, id.RoomID(ev.RoomID))
 	if err != nil {
-		return toolbox.Reply{Text: "I can't tell just now what kind of room this is (the homeserver did not say who is in it), so nothing was done. Please try again in a minute.", Refused: true, Err: err}
+		return toolbox.Reply{Text: "I can't tell just now what kind of room this is (the homeserver did not say who is in it), so nothing was done. Please try again in a minute.", Refused: true, Err: err,
+			Forget: toolbox.MayBePrivate(name)}
 	}
 	return b.tb.Run(ctx, toolbox.Request{
 		Sender: ev.Sender, EventID: ev.ID, Room: room, Command: name, Args: args, Sent: ev.Timestamp,

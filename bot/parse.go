@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"unicode"
+
+	"smartup0.org/engelbot/toolbox"
 )
 
 // Prefix starts every command.
@@ -69,4 +71,26 @@ func splitArgs(s string) ([]string, error) {
 		words = append(words, cur.String())
 	}
 	return words, nil
+}
+
+// unreadable refuses a command the bot cannot read (too long, a quote
+// left open) before the toolbox sees it. A command whose words may be
+// private (!add_owner) is removed from the chat all the same: what could
+// not be read may still hold a real name or an address.
+func unreadable(body, text string) toolbox.Reply {
+	return toolbox.Reply{Text: text, Refused: true, Forget: toolbox.MayBePrivate(typedName(body))}
+}
+
+// typedName is the command name a message starts with, read without its
+// arguments, so that a message too long or garbled to parse still names
+// its command. Quotes are dropped, as parsing drops them.
+func typedName(body string) string {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(body), Prefix)
+	if !ok {
+		return ""
+	}
+	if i := strings.IndexFunc(rest, unicode.IsSpace); i >= 0 {
+		rest = rest[:i]
+	}
+	return strings.ToLower(strings.ReplaceAll(smartQuotes.Replace(rest), `"`, ""))
 }

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/format"
 	"maunium.net/go/mautrix/id"
 
 	"smartup0.org/engelbot/toolbox"
@@ -56,10 +58,16 @@ func (b *Bot) EnsureRoom(ctx context.Context, spec toolbox.RoomSpec) toolbox.Roo
 		log.Warn().Err(err).Msg("cannot create a community room")
 		return failed(fmt.Sprintf("the homeserver refused to create it (%s); the log says more", errCode(err)))
 	}
-	b.rooms.learn(roomID, spec.Room)
+	b.rooms.learn(roomID, spec.Room, spec.Alias)
 	log.Info().Stringer("room_id", roomID).Msg("created a community room")
 	return toolbox.RoomResult{Done: toolbox.RoomCreated}
 }
+
+// AliasOf is how owners find the community's room of a kind, as the bot
+// knows it: the configuration's alias, else the canonical alias of the
+// room learnt under it, else the configured room ID; "" when the bot knows
+// no such room. It is the toolbox's way to name the right room.
+func (b *Bot) AliasOf(room toolbox.Room) string { return b.rooms.aliasOf(room) }
 
 // createRoom creates an invite-only room outside the room directory, with
 // its alias, name and topic, its history visible to its members, and the
@@ -101,25 +109,39 @@ func (b *Bot) createRoom(ctx context.Context, spec toolbox.RoomSpec) (id.RoomID,
 	return resp.RoomID, nil
 }
 
-// adopt takes on a room that has its alias already: the bot joins it (a
-// no-op when it is in it), learns its kind, and notes what an admin
-// should know: that the configuration says otherwise, that the bot cannot
-// remove messages there, or that anyone may join it.
+// adopt takes on a room that has its alias already, if the bot, the
+// founder or an admin made it (or the configuration names it): the bot
+// joins it (a no-op when it is in it), learns its kind, and notes what an
+// admin should know: that the configuration says otherwise, that the bot
+// cannot remove messages there, or that anyone may join it.
 func (b *Bot) adopt(ctx context.Context, roomID id.RoomID, spec toolbox.RoomSpec) toolbox.RoomResult {
 	log := b.log.With().Str("alias", spec.Alias).Stringer("room_id", roomID).Logger()
+	if !b.rooms.isConfigured(roomID) {
+		v, err := b.vet(ctx, roomID)
+		switch {
+		case errors.Is(err, errJoin):
+			return b.cannotJoin(log, err)
+		case err != nil:
+			log.Warn().Err(err).Msg("cannot tell who made a community room that exists already")
+			if kind, _ := classify(err); kind != failPermanent {
+				return failed("it exists, but the homeserver did not answer when I looked at who made it; please try again in a few minutes")
+			}
+			return failed(fmt.Sprintf("it exists, but I cannot tell who made it (%s), so I do not take it for the community's room; the log says more", errCode(err)))
+		case v.stranger != "":
+			log.Warn().Stringer("creator", v.stranger).Msg("not adopting a room under a community alias that someone else made")
+			return failed(fmt.Sprintf("it exists, but it was made by %s, who is neither Engelbot, the founder nor an admin, so I do not take it for the community's room: "+
+				"an admin removes the alias `%s` from that room, then runs `!setup_rooms` again", format.SafeMarkdownCode(v.stranger), spec.Alias))
+		}
+	}
 	err := b.retry(ctx, setupBudget, func(ctx context.Context) error {
 		_, err := b.client.JoinRoomByID(ctx, roomID)
 		return err
 	})
 	if err != nil {
-		log.Warn().Err(err).Msg("cannot join a community room that exists already")
-		if kind, _ := classify(err); kind != failPermanent {
-			return failed("it exists, but the homeserver did not answer when I tried to join it; please try again in a few minutes")
-		}
-		return failed(fmt.Sprintf("it exists, but I am not in it and cannot join it: invite `%s` to it, then run `!setup_rooms` again", b.client.UserID))
+		return b.cannotJoin(log, err)
 	}
 	var notes []string
-	if got := b.rooms.learn(roomID, spec.Room); got != spec.Room {
+	if got := b.rooms.learn(roomID, spec.Room, spec.Alias); got != spec.Room {
 		notes = append(notes, fmt.Sprintf("the configuration's `rooms:` names it as a %s, which wins", describeRoom(got)))
 	}
 	var pl event.PowerLevelsEventContent
@@ -138,6 +160,15 @@ func (b *Bot) adopt(ctx context.Context, roomID id.RoomID, spec toolbox.RoomSpec
 	}
 	log.Info().Msg("adopted a community room")
 	return toolbox.RoomResult{Done: toolbox.RoomAdopted, Note: strings.Join(notes, "; ")}
+}
+
+// cannotJoin is the answer for a room the bot could not join.
+func (b *Bot) cannotJoin(log zerolog.Logger, err error) toolbox.RoomResult {
+	log.Warn().Err(err).Msg("cannot join a community room that exists already")
+	if kind, _ := classify(err); kind != failPermanent {
+		return failed("it exists, but the homeserver did not answer when I tried to join it; please try again in a few minutes")
+	}
+	return failed(fmt.Sprintf("it exists, but I am not in it and cannot join it: invite `%s` to it, then run `!setup_rooms` again", b.client.UserID))
 }
 
 func failed(why string) toolbox.RoomResult {

@@ -41,10 +41,28 @@ func (b *Bot) noteState(ctx context.Context, evt *event.Event) {
 	mautrix.UpdateStateStore(ctx, b.roomState, evt)
 }
 
-// knowRoom makes sure the state store knows a room's whole state (its
-// members, its encryption), asking the homeserver once for a room the
-// syncs have not shown in full (one joined before the store existed).
+// knowRoom makes sure the state store knows a room's state (its
+// encryption, its members) before the bot speaks there, asking the
+// homeserver once for a room whose full state no sync has shown (one
+// joined before the store existed): the state of a room the bot joins
+// comes whole with the sync after the join, create event included.
 func (b *Bot) knowRoom(ctx context.Context, roomID id.RoomID) error {
+	create, err := b.roomState.GetCreate(ctx, roomID)
+	if err != nil {
+		return err
+	}
+	if create != nil {
+		return nil
+	}
+	return b.retry(ctx, time.Minute, func(ctx context.Context) error {
+		_, err := b.client.State(ctx, roomID)
+		return err
+	})
+}
+
+// knowMembers makes sure the state store holds a room's whole member
+// list, invited people included, asking the homeserver once per room.
+func (b *Bot) knowMembers(ctx context.Context, roomID id.RoomID) error {
 	fetched, err := b.roomState.HasFetchedMembers(ctx, roomID)
 	if err != nil {
 		return err
@@ -53,7 +71,7 @@ func (b *Bot) knowRoom(ctx context.Context, roomID id.RoomID) error {
 		return nil
 	}
 	return b.retry(ctx, time.Minute, func(ctx context.Context) error {
-		_, err := b.client.State(ctx, roomID)
+		_, err := b.client.Members(ctx, roomID)
 		return err
 	})
 }

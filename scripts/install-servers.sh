@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the real servers that Engelbot's tests and demo run against, once,
-# into a cache outside the clone: Dendrite (Matrix homeserver) and Gitea
-# (the forge that stands in for Forgejo). Skips whatever is already built.
+# into a cache outside the clone: Dendrite (Matrix homeserver), Gitea (the
+# forge that stands in for Forgejo) and Element's crypto stack (matrix-js-sdk
+# from npm, for the encryption interoperability test). Skips whatever is
+# already installed.
 #
 #   ENGELBOT_CACHE   cache folder (default: $HOME/.cache/engelbot)
 #
-# Prints nothing but progress on stderr; the binaries land in $ENGELBOT_CACHE/bin.
+# Prints nothing but progress on stderr; the binaries land in $ENGELBOT_CACHE/bin,
+# the npm packages in $ENGELBOT_CACHE/element-<hash of the lock file>/node_modules.
 set -euo pipefail
 
 DENDRITE_VERSION=v0.13.8
@@ -61,9 +64,36 @@ install_gitea() {
   touch "$stamp"
 }
 
+install_element() {
+  # Keyed by the lock file's hash, so a changed lock installs afresh beside
+  # the old one and an unchanged one is reused. e2e/element_test.go computes
+  # the same folder name: keep the two in step.
+  local here lock hash dir
+  here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/e2e/element"
+  lock="$here/package-lock.json"
+  hash=$(sha256sum "$lock" | cut -c1-16)
+  dir="$cache/element-$hash"
+  if [[ -f "$dir/.installed" && -d "$dir/node_modules" ]]; then
+    return
+  fi
+  if ! command -v npm >/dev/null; then
+    log "npm is missing: install Node.js 20 or newer with npm (e.g. apt-get install nodejs npm)"; exit 1
+  fi
+  log "installing matrix-js-sdk from npm into $dir"
+  rm -rf "$dir.tmp"
+  mkdir -p "$dir.tmp"
+  cp "$here/package.json" "$lock" "$dir.tmp/"
+  # npm ci installs exactly the lock file; the packages need no install scripts.
+  (cd "$dir.tmp" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+  touch "$dir.tmp/.installed"
+  rm -rf "$dir"
+  mv "$dir.tmp" "$dir"
+}
+
 case "${1:-all}" in
   dendrite) install_dendrite ;;
   gitea) install_gitea ;;
-  all) install_dendrite; install_gitea ;;
-  *) log "usage: $0 [dendrite|gitea|all]"; exit 2 ;;
+  element) install_element ;;
+  all) install_dendrite; install_gitea; install_element ;;
+  *) log "usage: $0 [dendrite|gitea|element|all]"; exit 2 ;;
 esac

@@ -48,11 +48,21 @@ var licenses = []string{ledger.LicenseCampaign, ledger.LicenseWatch, ledger.Lice
 
 // licenseArg is the license an argument names, case aside.
 func licenseArg(arg string) (string, error) {
-	l := strings.ToLower(strings.TrimSpace(arg))
-	if slices.Contains(licenses, l) {
+	if l, ok := license(arg); ok {
 		return l, nil
 	}
-	return "", ledger.Refuse("%s is not a license. The licenses are %s.", quoteArg(arg), joinWords(licenses, "and"))
+	return "", licenseRefusal(quoteArg(arg))
+}
+
+// license is the license arg names, case aside.
+func license(arg string) (string, bool) {
+	l := strings.ToLower(strings.TrimSpace(arg))
+	return l, slices.Contains(licenses, l)
+}
+
+// licenseRefusal refuses what, which is not a license.
+func licenseRefusal(what string) error {
+	return ledger.Refuse("%s is not a license. The licenses are %s.", what, joinWords(licenses, "and"))
 }
 
 // ownerPage renders an owner's public page from their Book of Owners row:

@@ -49,7 +49,7 @@ func activeRole(tx *ledger.Tx, id string) (ledger.Role, error) {
 	case !ok:
 		return r, ledger.Refuse("There is no role `%s`. `!team <team>` shows a team's roles.", id)
 	case r.Status != ledger.StatusActive:
-		return r, ledger.Refuse("%s (`%s`) is %s.", r.Title, r.ID, r.Status)
+		return r, ledger.Refuse("%s (`%s`) is %s.", mdText(r.Title), r.ID, r.Status)
 	}
 	return r, nil
 }
@@ -74,7 +74,7 @@ func assignRole(tx *ledger.Tx, _ ledger.Owner, c *call) (ledger.Outcome, error) 
 			continue
 		}
 		if a.Alias == who.Alias {
-			return ledger.Outcome{}, ledger.Refuse("%s already holds %s (`%s`).", who.Alias, role.Title, role.ID)
+			return ledger.Outcome{}, ledger.Refuse("%s already holds %s (`%s`).", who.Alias, mdText(role.Title), role.ID)
 		}
 		if role.Type == ledger.RoleCaptain {
 			return ledger.Outcome{}, ledger.Refuse("%s already captains the %s; a team has one captain. `!end_role %s %s` first.", a.Alias, teamWords(tx, role.Team), role.ID, a.Alias)
@@ -88,7 +88,7 @@ func assignRole(tx *ledger.Tx, _ ledger.Owner, c *call) (ledger.Outcome, error) 
 	tx.PutAssignment(ledger.Assignment{ID: id, Role: role.ID, Alias: who.Alias, Status: ledger.StatusActive, Since: tx.Now()})
 	return ledger.Outcome{
 		Action: "role.assign", Target: id,
-		Reply: fmt.Sprintf("%s is now %s (`%s`) in the %s.", who.Alias, role.Title, role.ID, teamWords(tx, role.Team)),
+		Reply: fmt.Sprintf("%s is now %s (`%s`) in the %s.", who.Alias, mdText(role.Title), role.ID, teamWords(tx, role.Team)),
 	}, nil
 }
 
@@ -108,7 +108,7 @@ func endRole(tx *ledger.Tx, _ ledger.Owner, c *call) (ledger.Outcome, error) {
 		tx.PutAssignment(a)
 		title := a.Role
 		if r, ok := tx.Role(a.Role); ok {
-			title = r.Title
+			title = mdText(r.Title)
 		}
 		return ledger.Outcome{Action: "role.end", Target: a.ID, Reply: fmt.Sprintf("%s no longer holds %s (`%s`).", who.Alias, title, a.Role)}, nil
 	}
@@ -155,8 +155,8 @@ func updateRole(tx *ledger.Tx, _ ledger.Owner, c *call) (ledger.Outcome, error) 
 		return ledger.Outcome{}, ledger.Refuse("%s is not something a role has. Say `recruitment`, `hours` or `sc`.", quoteArg(c.Args[1]))
 	}
 	if old, _ := tx.Role(role.ID); old == role {
-		return ledger.Outcome{}, ledger.Refuse("%s (`%s`) has %s already; nothing was written.", role.Title, role.ID, change)
+		return ledger.Outcome{}, ledger.Refuse("%s (`%s`) has %s already; nothing was written.", mdText(role.Title), role.ID, change)
 	}
 	tx.PutRole(role)
-	return ledger.Outcome{Action: "role.update", Target: role.ID, Reply: fmt.Sprintf("%s (`%s`) now has %s.", role.Title, role.ID, change)}, nil
+	return ledger.Outcome{Action: "role.update", Target: role.ID, Reply: fmt.Sprintf("%s (`%s`) now has %s.", mdText(role.Title), role.ID, change)}, nil
 }

@@ -38,8 +38,9 @@ var cmdAddOwner = &Command{
 		"and not taken by anyone else. A real name (several words, or in quotes) and an e-mail address " +
 		"(the last argument) are optional; they go only to the private identity mapping, never to the ledger, a shared room or the log, " +
 		"and the audit trail records the command without them. Example: `!add_owner @frank:smartup0.org frank work Frank Jansen frank@example.org`.",
-	run:   runAddOwner,
-	write: addOwner,
+	Private: true,
+	run:     runAddOwner,
+	write:   addOwner,
 }
 
 // newOwner is what !add_owner was asked to record.
@@ -58,20 +59,21 @@ const (
 )
 
 // parseNewOwner reads the arguments and checks their shape. Its refusals
-// never repeat a real name or an e-mail address.
+// repeat no argument: one typed in the wrong place may be part of a real
+// name or an e-mail address.
 func parseNewOwner(args []string) (newOwner, error) {
 	n := newOwner{matrixID: args[0], alias: args[1]}
 	if !matrixIDShape.MatchString(n.matrixID) {
-		return n, ledger.Refuse("%s is not a Matrix user ID. Type it in full, like `@frank:smartup0.org`.", quoteArg(n.matrixID))
+		return n, ledger.Refuse("The first argument is not a Matrix user ID. Type it in full, like `@frank:smartup0.org`.")
 	}
-	if err := checkAlias(n.alias); err != nil {
+	if err := checkAlias(n.alias, false); err != nil {
 		return n, err
 	}
-	license, err := licenseArg(args[2])
-	if err != nil {
-		return n, err
+	l, ok := license(args[2])
+	if !ok {
+		return n, licenseRefusal("The third argument")
 	}
-	n.license = license
+	n.license = l
 	rest := args[3:]
 	if len(rest) > 0 && strings.Contains(rest[len(rest)-1], "@") {
 		n.email, rest = strings.TrimSpace(rest[len(rest)-1]), rest[:len(rest)-1]

@@ -94,7 +94,7 @@ func deactivate(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 		a.Status, a.Until = ledger.StatusEnded, now
 		tx.PutAssignment(a)
 		if r, ok := tx.Role(a.Role); ok {
-			ended = append(ended, fmt.Sprintf("%s (`%s`)", r.Title, r.ID))
+			ended = append(ended, fmt.Sprintf("%s (`%s`)", mdText(r.Title), r.ID))
 		} else {
 			ended = append(ended, "`"+a.Role+"`")
 		}

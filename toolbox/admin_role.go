@@ -44,7 +44,7 @@ func createRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 		return ledger.Outcome{}, err
 	}
 	if title == "" {
-		return ledger.Outcome{}, ledger.Refuse("A role needs a title before any `|`: `!create_role %s %s <title> [| description]`.", c.Args[0], strings.ToLower(c.Args[1]))
+		return ledger.Outcome{}, ledger.Refuse("A role needs a title before any `|`: `!create_role %s %s <title> [| description]`.", teamShort(team), strings.ToLower(c.Args[1]))
 	}
 	if description, err = multiLine("The description", description, maxRoleDescription); err != nil {
 		return ledger.Outcome{}, err
@@ -59,7 +59,7 @@ func createRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	case ledger.RoleCaptain:
 		for r := range tx.Roles() {
 			if r.Team == team && r.Type == ledger.RoleCaptain && r.Status == ledger.StatusActive {
-				return ledger.Outcome{}, ledger.Refuse("%s already has its captain role, %s (`%s`); a team has one.", teamWords(tx, team), r.Title, r.ID)
+				return ledger.Outcome{}, ledger.Refuse("%s already has its captain role, %s (`%s`); a team has one.", teamWords(tx, team), mdText(r.Title), r.ID)
 			}
 		}
 	default:
@@ -72,7 +72,7 @@ func createRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 		return ledger.Outcome{}, err
 	}
 	if r, ok := tx.Role(id); ok {
-		return ledger.Outcome{}, ledger.Refuse("There is already a role `%s`: %s in %s (%s). Choose another title, or `!open_roles` to see it.", id, r.Title, teamWords(tx, r.Team), r.Status)
+		return ledger.Outcome{}, ledger.Refuse("There is already a role `%s`: %s in %s (%s). Choose another title, or `!open_roles` to see it.", id, mdText(r.Title), teamWords(tx, r.Team), r.Status)
 	}
 
 	role := ledger.Role{
@@ -84,7 +84,7 @@ func createRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	return ledger.Outcome{
 		Action: "role.create", Target: id,
 		Reply: fmt.Sprintf("New role **%s** (`%s`), %s in %s, is recruiting now. `!open_roles %s` lists it; owners apply with `!apply %s`.",
-			title, id, roleTypeWords(typ), teamWords(tx, team), teamShort(team), id),
+			mdText(title), id, roleTypeWords(typ), teamWords(tx, team), teamShort(team), id),
 	}, nil
 }
 

@@ -23,6 +23,12 @@ type Rooms interface {
 	// one that has the alias already. It never creates a second room for
 	// an alias.
 	EnsureRoom(ctx context.Context, spec RoomSpec) RoomResult
+	// AliasOf is how owners find the community's room of a kind (the
+	// forum, the workplace, or Room.Team's room): the alias the bot knows
+	// it by (the configuration's, else the canonical one), or its room ID
+	// when it has no alias; "" when the bot knows no such room. The
+	// pointers to the right room name it.
+	AliasOf(room Room) string
 }
 
 // RoomSpec is one of the community's rooms, in plain words.
@@ -56,8 +62,14 @@ type RoomResult struct {
 }
 
 // SetRooms gives the toolbox the homeserver's rooms. Call it before the
-// bot runs: it is not guarded against commands running meanwhile.
+// bot runs: it is not guarded against commands running meanwhile. Without
+// it the toolbox knows no room, and its pointers say none is set up.
 func (tb *Toolbox) SetRooms(r Rooms) { tb.rooms = r }
+
+// IsAdmin reports whether a Matrix ID is the founder's or a configured
+// admin's. The bot trusts a room under one of the community's aliases only
+// when such a person (or the bot itself) made it.
+func (tb *Toolbox) IsAdmin(userID string) bool { return userID != "" && tb.admins[userID] }
 
 // CommunityRooms lists the rooms the community has, by their canonical
 // aliases: the general forum, the workplace and one room per active team
@@ -100,9 +112,11 @@ var cmdSetupRooms = &Command{
 		ForumAlias + ":<server>`), the workplace (`#" + WorkplaceAlias + ":<server>`) and one room per active team (`#<team_id>:<server>`, " +
 		"named by the team's name). New rooms are invite-only and not in the room directory, their history is visible to their members, " +
 		"and you and the founder are invited with full power; Engelbot creates them, so it can remove messages there. " +
-		"A room that already has its alias is adopted, never duplicated; if Engelbot is not in it and cannot join, the answer says so " +
-		"(invite Engelbot, then run this again). Running it again creates nothing new. Rooms with these aliases are known by their kind " +
-		"even where the configuration's `rooms:` does not name them. The audit trail records who set up which rooms.",
+		"A room that already has its alias is adopted, never duplicated, if Engelbot, the founder or an admin made it; one someone else made " +
+		"is not (the answer names who made it: remove the alias from that room, then run this again). If Engelbot is not in a room to adopt " +
+		"and cannot join, the answer says so (invite Engelbot, then run this again). Running it again creates nothing new. Rooms with these " +
+		"aliases are known by their kind even where the configuration's `rooms:` does not name them. The audit trail records each run " +
+		"that set up or adopted a room: who, and which rooms.",
 	run: runSetupRooms,
 }
 
@@ -120,7 +134,7 @@ func runSetupRooms(ctx context.Context, tb *Toolbox, c *call) Reply {
 		invite = append(invite, tb.founder)
 	}
 	specs := tb.communityRooms(tb.ledger.Current().ReadAt(tb.ledger.Now()), invite)
-	var created []string
+	var created, adopted []string
 	var b strings.Builder
 	b.WriteString("**The community's rooms**\n\n")
 	for _, s := range specs {
@@ -132,6 +146,7 @@ func runSetupRooms(ctx context.Context, tb *Toolbox, c *call) Reply {
 			created = append(created, s.Alias)
 		case RoomAdopted:
 			what = "adopted (it existed already)"
+			adopted = append(adopted, s.Alias)
 		}
 		fmt.Fprintf(&b, "- `%s` (%s): %s", s.Alias, s.Room.Kind, what)
 		if res.Note != "" {
@@ -141,20 +156,39 @@ func runSetupRooms(ctx context.Context, tb *Toolbox, c *call) Reply {
 	}
 	if len(created) == 0 {
 		b.WriteString("\nNothing new was created.")
-		return Reply{Text: b.String()}
+	} else {
+		fmt.Fprintf(&b, "\n%d created. You and the founder are invited to the new rooms; invite the owners who belong in each.", len(created))
 	}
-	fmt.Fprintf(&b, "\n%d created. You and the founder are invited to the new rooms; invite the owners who belong in each.", len(created))
 	text := b.String()
+	if len(created)+len(adopted) == 0 {
+		return Reply{Text: text}
+	}
 	// Rooms are not ledger records, but who set up which rooms belongs in
-	// the audit trail: one row, keyed by the command's event ID.
+	// the audit trail: one row, keyed by the command's event ID, whenever a
+	// room was set up. The rooms come first, so a crash before the row
+	// leaves rooms without it; the command delivered again then finds
+	// them all there and adopts them, and its row is still written — a
+	// run that only adopted is recorded too.
 	res, err := tb.ledger.Apply(ctx, ledger.Mutation{
 		EventID: c.EventID, Actor: c.alias, Command: c.commandLine(),
 		Run: func(*ledger.Tx) (ledger.Outcome, error) {
-			return ledger.Outcome{Action: "rooms.setup", Target: strings.Join(created, " "), Reply: text}, nil
+			return ledger.Outcome{Action: "rooms.setup", Target: roomsTarget(created, adopted), Reply: text}, nil
 		},
 	})
 	if err != nil {
 		return Reply{Text: text + "\n\nThe rooms are there, but the audit trail could not record it just now; the admins can see why in Engelbot's log.", Err: err}
 	}
 	return Reply{Text: res.Reply, Duplicate: res.Duplicate}
+}
+
+// roomsTarget is what an audit row of !setup_rooms is about: the rooms it
+// created and those it adopted, by alias.
+func roomsTarget(created, adopted []string) string {
+	list := func(aliases []string) string {
+		if len(aliases) == 0 {
+			return "none"
+		}
+		return strings.Join(aliases, " ")
+	}
+	return "created " + list(created) + "; adopted " + list(adopted)
 }

@@ -20,6 +20,13 @@ type roomsRecorder struct {
 	exists      map[string]bool
 	unreachable map[string]bool
 	asked       []toolbox.RoomSpec
+	known       map[toolbox.Room]string // what the bot would name each room it knows
+}
+
+func (r *roomsRecorder) AliasOf(room toolbox.Room) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.known[room]
 }
 
 func (r *roomsRecorder) EnsureRoom(_ context.Context, spec toolbox.RoomSpec) toolbox.RoomResult {
@@ -50,7 +57,7 @@ func (r *roomsRecorder) take() []toolbox.RoomSpec {
 // !setup_rooms asks for the forum, the workplace and one room per active
 // team, with the admin and the founder invited; it answers what happened
 // to each; its audit row is written once; a second run creates nothing
-// and writes nothing.
+// and has a row of its own.
 func TestSetupRooms(t *testing.T) {
 	f := newCaptainFixture(t)
 	f.mutate("a closed team", func(tx *ledger.Tx) {
@@ -103,7 +110,8 @@ func TestSetupRooms(t *testing.T) {
 		t.Fatalf("creating rooms wrote no audit row")
 	}
 	row, ok := f.l.Current().Applied(f.lastEvent())
-	if !ok || row.Actor != "ada" || row.Action != "rooms.setup" || row.Target != "#1_general_forum:s.test #2_workplace:s.test" {
+	if !ok || row.Actor != "ada" || row.Action != "rooms.setup" ||
+		row.Target != "created #1_general_forum:s.test #2_workplace:s.test; adopted #3_7_operational_team:s.test" {
 		t.Errorf("the first run's audit row: %+v (found: %v)", row, ok)
 	}
 
@@ -117,13 +125,65 @@ func TestSetupRooms(t *testing.T) {
 		t.Errorf("a redelivered command asked for %d rooms again", n)
 	}
 
-	head := f.head()
+	// A second run is an action of its own: it creates nothing, and its
+	// audit row says it adopted the rooms.
 	second := f.request(tb, toolbox.Request{Sender: "@ada:s.test", Room: dm, Command: "setup_rooms"})
 	if !strings.Contains(second.Text, "Nothing new was created") || strings.Contains(second.Text, ": created") {
 		t.Errorf("a second run: %s", second.Text)
 	}
+	row, ok = f.l.Current().Applied(f.lastEvent())
+	if !ok || row.Action != "rooms.setup" ||
+		row.Target != "created none; adopted #1_general_forum:s.test #2_workplace:s.test #3_7_operational_team:s.test" {
+		t.Errorf("the second run's audit row: %+v (found: %v)", row, ok)
+	}
+}
+
+// Rooms are set up before the audit row is written. A command that set
+// them up but crashed before its row is delivered again, finds every room
+// there, and still leaves its row, keyed by its event ID, so that the
+// action is in the audit trail and a further delivery is a duplicate. A
+// run that could set no room up writes nothing.
+func TestSetupRoomsReplayedAfterACrashIsAudited(t *testing.T) {
+	f := newCaptainFixture(t)
+	tb := toolbox.New(f.l, toolbox.Config{Founder: "@alice:s.test", ServerName: "s.test"})
+	dm := toolbox.Room{Kind: toolbox.RoomDirect}
+	var aliases []string
+	for _, s := range tb.CommunityRooms() {
+		aliases = append(aliases, s.Alias)
+	}
+
+	nowhere := &roomsRecorder{unreachable: map[string]bool{}}
+	for _, a := range aliases {
+		nowhere.unreachable[a] = true
+	}
+	tb.SetRooms(nowhere)
+	head := f.head()
+	if r := f.request(tb, toolbox.Request{Sender: "@alice:s.test", Room: dm, Command: "setup_rooms"}); !strings.Contains(r.Text, "could not be set up") {
+		t.Errorf("a run that could set nothing up answered %s", r.Text)
+	}
 	if f.head() != head {
-		t.Errorf("a run that created nothing wrote to the ledger")
+		t.Errorf("a run that could set no room up wrote to the ledger")
+	}
+
+	// The crashed run created every room; its command comes again.
+	existing := &roomsRecorder{exists: map[string]bool{}}
+	for _, a := range aliases {
+		existing.exists[a] = true
+	}
+	tb.SetRooms(existing)
+	replay := toolbox.Request{Sender: "@alice:s.test", Room: dm, Command: "setup_rooms", EventID: "$setup"}
+	first := f.request(tb, replay)
+	row, ok := f.l.Current().Applied("$setup")
+	if !ok || row.Actor != "alice" || row.Action != "rooms.setup" || row.Target != "created none; adopted "+strings.Join(aliases, " ") {
+		t.Fatalf("the replayed command's audit row: %+v (found: %v); it answered %s", row, ok, first.Text)
+	}
+	existing.take()
+	again := f.request(tb, replay)
+	if !again.Duplicate || again.Text != first.Text {
+		t.Errorf("a further delivery answered %+v, want the first answer as a duplicate", again)
+	}
+	if n := len(existing.take()); n != 0 {
+		t.Errorf("a further delivery asked for %d rooms again", n)
 	}
 }
 
@@ -137,9 +197,16 @@ func TestSetupRoomsWithoutHomeserver(t *testing.T) {
 }
 
 // A command sent in a room it does not belong in is refused with a pointer
-// to the room it belongs in, by its alias, and writes nothing.
+// to the room it belongs in, by the alias the bot knows it by (the
+// configuration's, else the canonical one, else its room ID), and writes
+// nothing.
 func TestRoomKindPointers(t *testing.T) {
 	f := newCaptainFixture(t)
+	f.tb.SetRooms(&roomsRecorder{known: map[toolbox.Room]string{
+		opsRoom:                       "#ops:s.test",
+		forumRoom:                     "#1_general_forum:s.test",
+		{Kind: toolbox.RoomWorkplace}: "!wp:s.test",
+	}})
 	other := toolbox.Room{Kind: toolbox.RoomOther}
 	workplace := toolbox.Room{Kind: toolbox.RoomWorkplace}
 	dm := toolbox.Room{Kind: toolbox.RoomDirect}
@@ -150,14 +217,17 @@ func TestRoomKindPointers(t *testing.T) {
 		want string
 	}{
 		{"carol", forumRoom, "!start_work 6_1_7_5", "`!start_work` is work, and the forum is for the whole community's conversations: " +
-			"please use it in your team's room (#3_7_operational_team:s.test), the workplace (#2_workplace:s.test) or a direct chat with me."},
+			"please use it in your team's room (#ops:s.test), the workplace (!wp:s.test) or a direct chat with me."},
 		{"carol", other, "!claim 6_1_7_3", "`!claim` is work, and this room is not one of the community's work rooms: " +
-			"please use it in your team's room (#3_7_operational_team:s.test)"},
-		{"carol", forumRoom, "!stop_work done", "#2_workplace:s.test"},
+			"please use it in your team's room (#ops:s.test)"},
+		{"carol", forumRoom, "!stop_work done", "the workplace (!wp:s.test)"},
 		{"carol", forumRoom, "!unclaim 6_1_7_5", "or a direct chat with me"},
-		{"bob", forumRoom, "!create_task M Fences", "`!create_task` is for the team captain, in their own team's room: yours is #3_7_operational_team:s.test."},
-		{"bob", mediaRoom, "!create_task M Fences", "yours is #3_7_operational_team:s.test"},
-		{"bob", workplace, "!approve 6_1_7_1", "yours is #3_7_operational_team:s.test"},
+		{"bob", forumRoom, "!create_task M Fences", "`!create_task` is for the team captain, in their own team's room: yours is #ops:s.test."},
+		{"bob", mediaRoom, "!create_task M Fences", "yours is #ops:s.test"},
+		{"bob", workplace, "!approve 6_1_7_1", "yours is #ops:s.test"},
+		// The media team has no room the bot knows of.
+		{"cleo", forumRoom, "!create_task M Posters", "`!create_task` is for the team captain, in their own team's room: " +
+			"your team has none set up yet (an admin runs `!setup_rooms`)."},
 		{"alice", opsRoom, "!setup_rooms", "works only in a direct chat with me"},
 		{"alice", workplace, "!verify", "works only in a direct chat with me"},
 	} {
@@ -168,6 +238,16 @@ func TestRoomKindPointers(t *testing.T) {
 	f.ok("carol", dm, "!unclaim 6_1_7_3")
 	f.ok("carol", opsRoom, "!start_work 6_1_7_5")
 	f.ok("alice", forumRoom, "!assess 6_1_7_4 5 5 5") // the founder captains anywhere
+}
+
+// Where the bot knows no room of a kind, the pointer says so in words
+// rather than naming an alias that may not exist.
+func TestRoomKindPointersWithoutRooms(t *testing.T) {
+	f := newCaptainFixture(t)
+	f.tb.SetRooms(&roomsRecorder{})
+	f.refused("carol", forumRoom, "!start_work 6_1_7_5", "please use it in your team's room (none is set up yet: an admin runs `!setup_rooms`), "+
+		"the workplace (none is set up yet: an admin runs `!setup_rooms`) or a direct chat with me.")
+	f.refused("bob", forumRoom, "!create_task M Fences", "your team has none set up yet (an admin runs `!setup_rooms`).")
 }
 
 // !help <command> says where a command belongs; !help lists only what may

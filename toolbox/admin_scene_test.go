@@ -158,6 +158,9 @@ func (f *adminFixture) refusals(tb *toolbox.Toolbox, cases []adminRefusal) {
 		if !r.Refused || !strings.Contains(r.Text, tc.want) {
 			f.t.Errorf("%s %q %q → %+v, want a refusal saying %q", tc.who, tc.line, tc.args, r, tc.want)
 		}
+		if strings.HasPrefix(tc.line, "!add_owner") && !r.Forget {
+			f.t.Errorf("%s %q %q: a refused onboarding is not removed from the chat (Forget false)", tc.who, tc.line, tc.args)
+		}
 		for _, h := range tc.hidden {
 			if strings.Contains(r.Text, h) {
 				f.t.Errorf("%s %q: the refusal repeats %q: %q", tc.who, tc.line, h, r.Text)

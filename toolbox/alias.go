@@ -36,18 +36,31 @@ func isDeviceName(name string) bool {
 	return slices.Contains(deviceNames, base)
 }
 
-func checkAlias(alias string) error {
+// checkAlias refuses what can't be an alias. echo: the refusal may repeat
+// what was typed, and suggest a corrected alias; onboarding passes false,
+// since an argument typed in the wrong place may be part of a real name.
+func checkAlias(alias string, echo bool) error {
 	lower := strings.ToLower(alias)
+	what := "That alias"
+	if echo {
+		what = quoteArg(alias)
+	}
 	switch {
 	case isDeviceName(alias):
 		return ledger.Refuse("%s can't be an alias: an alias names the owner's page in the ledger, and CON, PRN, AUX, NUL, COM0–COM9 and LPT0–LPT9 "+
-			"are names Windows reserves for devices, even with an extension after them, so the ledger could not be checked out there. Please choose another.", quoteArg(alias))
+			"are names Windows reserves for devices, even with an extension after them, so the ledger could not be checked out there. Please choose another.", what)
 	case alias != lower && aliasShape.MatchString(lower):
+		if !echo {
+			return ledger.Refuse("Aliases are lower case; please type it again in lower case.")
+		}
 		return ledger.Refuse("Aliases are lower case: use `%s`.", lower)
 	case len(alias) > 2 && strings.ContainsRune("_.-", rune(alias[len(alias)-1])) && aliasShape.MatchString(lower[:len(lower)-1]):
-		return ledger.Refuse("%s can't be an alias: an alias starts and ends with a letter or a digit, like `%s`.", quoteArg(alias), lower[:len(lower)-1])
+		if !echo {
+			return ledger.Refuse("%s can't be an alias: an alias starts and ends with a letter or a digit.", what)
+		}
+		return ledger.Refuse("%s can't be an alias: an alias starts and ends with a letter or a digit, like `%s`.", what, lower[:len(lower)-1])
 	case !aliasShape.MatchString(alias):
-		return ledger.Refuse("%s can't be an alias. An alias is 2–32 characters — lower-case letters, digits, `_`, `-` and `.` — and starts and ends with a letter or a digit, like `frank` or `frank.j`.", quoteArg(alias))
+		return ledger.Refuse("%s can't be an alias. An alias is 2–32 characters — lower-case letters, digits, `_`, `-` and `.` — and starts and ends with a letter or a digit, like `frank` or `frank.j`.", what)
 	case slices.Contains(reservedAliases, alias):
 		return ledger.Refuse("`%s` is the name Engelbot records its own work under, so it can't be an owner's alias. Please choose another.", alias)
 	}

@@ -24,8 +24,7 @@ func (tb *Toolbox) authorize(tx *ledger.Tx, c *call) (ledger.Owner, error) {
 	// A captain's command acts on the team of the room it is sent in: that
 	// must be their team (the founder captains every team).
 	if c.cmd.Tier == TierCaptain && !c.founder && !captains(tx, me.Alias, c.Room.Team) {
-		return me, ledger.Refuse("`!%s` is for the team captain, in their own team's room: yours is %s.", c.cmd.Name,
-			joinWords(tb.teamAliases(captainTeams(tx, me.Alias)), "or"))
+		return me, tb.notTheirTeamRoom(c.cmd.Name, captainTeams(tx, me.Alias))
 	}
 	return me, nil
 }

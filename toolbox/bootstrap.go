@@ -60,7 +60,7 @@ func (tb *Toolbox) Bootstrap(ctx context.Context, alias string) (Bootstrapped, e
 		// bot does not serve, and the bootstrap is never written again.
 		return Bootstrapped{}, fmt.Errorf("the founder %s is not a user of the community's homeserver %s", tb.founder, tb.server)
 	}
-	if err := checkAlias(alias); err != nil {
+	if err := checkAlias(alias, true); err != nil {
 		reason, _ := ledger.IsRefusal(err)
 		return Bootstrapped{}, fmt.Errorf("the founder's alias %q: %s", alias, reason)
 	}

@@ -75,7 +75,7 @@ func createTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	return ledger.Outcome{
 		Action: "task.create", Target: task.ID,
 		Reply: fmt.Sprintf("Task `%s` created: %s (%s, %d SC), for objective %s. Workers of the team can `!claim %s`, or you can `!assign %s <alias>`.",
-			task.ID, task.Title, size, budget, obj.ID, task.ID, task.ID),
+			task.ID, mdText(task.Title), size, budget, obj.ID, task.ID, task.ID),
 	}, nil
 }
 
@@ -115,7 +115,7 @@ func announceTask(tx *ledger.Tx, _ *call, res ledger.Result) []Announcement {
 	}
 	return inWorkplace(tx, Announcement{
 		Team: t.Team,
-		Text: fmt.Sprintf("New task `%s`: %s (%s, %d SC), created by %s. `!claim %s` to take it.", t.ID, t.Title, t.Size, t.BudgetSC, t.CreatedBy, t.ID),
+		Text: fmt.Sprintf("New task `%s`: %s (%s, %d SC), created by %s. `!claim %s` to take it.", t.ID, mdText(t.Title), t.Size, t.BudgetSC, t.CreatedBy, t.ID),
 	})
 }
 
@@ -193,7 +193,7 @@ func assignTask(tx *ledger.Tx, _ ledger.Owner, c *call) (ledger.Outcome, error) 
 	}
 	task.Updated = tx.Now()
 	tx.PutTask(task)
-	reply := fmt.Sprintf("%s is now the %s of `%s` (%s).", who.Alias, slot, task.ID, task.Title)
+	reply := fmt.Sprintf("%s is now the %s of `%s` (%s).", who.Alias, slot, task.ID, mdText(task.Title))
 	if replaced != "" {
 		reply += fmt.Sprintf(" %s is no longer on it.", replaced)
 	}

@@ -95,7 +95,7 @@ func acceptApplication(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome,
 	case !canWork(who):
 		return ledger.Outcome{}, ledger.Refuse("%s's license is now %s, which can't take roles. An admin can change it with `!set_license`, or `!reject %s`.", who.Alias, who.License, app.ID)
 	case role.Status != ledger.StatusActive:
-		return ledger.Outcome{}, ledger.Refuse("%s (`%s`) is no longer active; `!reject %s` closes the application.", role.Title, role.ID, app.ID)
+		return ledger.Outcome{}, ledger.Refuse("%s (`%s`) is no longer active; `!reject %s` closes the application.", mdText(role.Title), role.ID, app.ID)
 	}
 	if role.Type == ledger.RoleCaptain {
 		if sk := tx.Balance(who.Alias).SK; sk < captainMinSK {
@@ -109,7 +109,7 @@ func acceptApplication(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome,
 	}
 	for _, a := range tx.AssignmentsOf(who.Alias) {
 		if a.Role == role.ID && a.Status == ledger.StatusActive {
-			return ledger.Outcome{}, ledger.Refuse("%s already holds %s; `!reject %s` closes the application.", who.Alias, role.Title, app.ID)
+			return ledger.Outcome{}, ledger.Refuse("%s already holds %s; `!reject %s` closes the application.", who.Alias, mdText(role.Title), app.ID)
 		}
 	}
 	now := tx.Now()
@@ -125,7 +125,7 @@ func acceptApplication(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome,
 	return ledger.Outcome{
 		Action: "application.accept", Target: app.ID,
 		Reply: fmt.Sprintf("Accepted %s: %s is now %s in the %s. Welcome! `!tasks %s` shows the team's tasks.",
-			app.ID, who.Alias, role.Title, teamWords(tx, role.Team), teamShort(role.Team)),
+			app.ID, who.Alias, mdText(role.Title), teamWords(tx, role.Team), teamShort(role.Team)),
 	}, nil
 }
 
@@ -150,7 +150,7 @@ func rejectApplication(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome,
 	tx.PutApplication(app)
 	return ledger.Outcome{
 		Action: "application.reject", Target: app.ID,
-		Reply: fmt.Sprintf("Rejected %s (%s for %s).", app.ID, app.Alias, role.Title),
+		Reply: fmt.Sprintf("Rejected %s (%s for %s).", app.ID, app.Alias, mdText(role.Title)),
 	}, nil
 }
 

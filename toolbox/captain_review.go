@@ -226,7 +226,7 @@ func announceApproval(tx *ledger.Tx, c *call, res ledger.Result) []Announcement 
 		return nil
 	}
 	return []Announcement{{Team: t.Team, Text: fmt.Sprintf("%s approved %d SC for `%s` (%s). Any owner may `!object %s <reason>` until %s UTC.",
-		c.alias, a.PayoutSC, t.ID, t.Title, t.ID, a.WindowEnds.Format("2006-01-02 15:04"))}}
+		c.alias, a.PayoutSC, t.ID, mdText(t.Title), t.ID, a.WindowEnds.Format("2006-01-02 15:04"))}}
 }
 
 var cmdObject = &Command{
@@ -283,5 +283,5 @@ func announceObjection(tx *ledger.Tx, c *call, res ledger.Result) []Announcement
 	if !ok {
 		return nil
 	}
-	return []Announcement{{Team: t.Team, Text: fmt.Sprintf("%s objected to the SC for `%s` (%s); it is contested. The captain can `!assess %s` again.", c.alias, t.ID, t.Title, t.ID)}}
+	return []Announcement{{Team: t.Team, Text: fmt.Sprintf("%s objected to the SC for `%s` (%s); it is contested. The captain can `!assess %s` again.", c.alias, t.ID, mdText(t.Title), t.ID)}}
 }

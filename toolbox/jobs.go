@@ -171,7 +171,7 @@ func announceAward(tx *ledger.Tx, id string) []Announcement {
 	if a.DefenderSC > 0 {
 		paid += fmt.Sprintf(", %s %d SC", t.Defender, a.DefenderSC)
 	}
-	return inWorkplace(tx, Announcement{Team: t.Team, Text: fmt.Sprintf("SC for `%s` (%s) awarded after 48 hours without objection: %s.", t.ID, t.Title, paid)})
+	return inWorkplace(tx, Announcement{Team: t.Team, Text: fmt.Sprintf("SC for `%s` (%s) awarded after 48 hours without objection: %s.", t.ID, mdText(t.Title), paid)})
 }
 
 // decay writes this month's SK decay: one negative row per owner who has

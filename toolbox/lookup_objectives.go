@@ -60,7 +60,7 @@ func queryObjectives(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 		if o.Team != "" {
 			team = " (" + teamWords(tx, o.Team) + ")"
 		}
-		fmt.Fprintf(&b, "%s- `%s` %s%s%s", indent, o.ID, o.Title, team, status)
+		fmt.Fprintf(&b, "%s- `%s` %s%s%s", indent, o.ID, mdText(o.Title), team, status)
 		if total[o.ID] > 0 {
 			fmt.Fprintf(&b, ": %d of %d task(s) awarded", done[o.ID], total[o.ID])
 		}

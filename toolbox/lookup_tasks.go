@@ -84,7 +84,7 @@ func queryTasks(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 				break
 			}
 			shown++
-			fmt.Fprintf(&b, "- `%s` %s — %s · %s · %s", t.ID, t.Title, stateWords(t.State), budgetWords(t), peopleWords(t))
+			fmt.Fprintf(&b, "- `%s` %s — %s · %s · %s", t.ID, mdText(t.Title), stateWords(t.State), budgetWords(t), peopleWords(t))
 			if team == "" {
 				fmt.Fprintf(&b, " · %s", teamWords(tx, t.Team))
 			}
@@ -184,11 +184,11 @@ func queryTask(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 		return refused(fmt.Sprintf("There is no task `%s`. `!tasks all` lists every task, `!my_tasks` yours.", id))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "**Task `%s` — %s**\n\n", t.ID, t.Title)
+	fmt.Fprintf(&b, "**Task `%s` — %s**\n\n", t.ID, mdText(t.Title))
 	fmt.Fprintf(&b, "- Team: %s\n", teamWords(tx, t.Team))
 	if t.Objective != "" {
 		if o, ok := tx.Objective(t.Objective); ok && o.Title != "" {
-			fmt.Fprintf(&b, "- Objective: `%s` %s\n", o.ID, o.Title)
+			fmt.Fprintf(&b, "- Objective: `%s` %s\n", o.ID, mdText(o.Title))
 		} else {
 			fmt.Fprintf(&b, "- Objective: `%s`\n", t.Objective)
 		}
@@ -232,7 +232,7 @@ func queryTask(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 		}
 		fmt.Fprintf(&b, "%s UTC, %s, closed", s.Started.Format("2006-01-02 15:04"), duration(s.Minutes))
 		if line := firstLine(s.Summary, 120); line != "" {
-			fmt.Fprintf(&b, " — %s", line)
+			fmt.Fprintf(&b, " — %s", mdText(line))
 		}
 		b.WriteString("\n")
 	}
@@ -266,7 +266,7 @@ func assessmentWords(t ledger.Task, a ledger.Assessment) string {
 	case ledger.AssessmentApproved:
 		s += fmt.Sprintf("; approved by %s, objections until %s UTC (`!object %s <reason>`)", a.ApprovedBy, a.WindowEnds.Format("2006-01-02 15:04"), t.ID)
 	case ledger.AssessmentContested:
-		s += fmt.Sprintf("; contested by %s: %s", a.ObjectedBy, firstLine(a.Objection, 120))
+		s += fmt.Sprintf("; contested by %s: %s", a.ObjectedBy, mdText(firstLine(a.Objection, 120)))
 	case ledger.AssessmentAwarded:
 		s += fmt.Sprintf("; awarded on %s", a.Settled.Format("2006-01-02"))
 	}

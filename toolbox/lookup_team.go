@@ -78,9 +78,9 @@ func queryTeam(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 	for _, r := range roles {
 		switch strings.ToLower(r.Recruitment) {
 		case "open":
-			open = append(open, fmt.Sprintf("%s (`%s`)", r.Title, r.ID))
+			open = append(open, fmt.Sprintf("%s (`%s`)", mdText(r.Title), r.ID))
 		case "future":
-			future = append(future, fmt.Sprintf("%s (`%s`)", r.Title, r.ID))
+			future = append(future, fmt.Sprintf("%s (`%s`)", mdText(r.Title), r.ID))
 		}
 		if r.Type == ledger.RoleCaptain {
 			continue
@@ -89,7 +89,7 @@ func queryTeam(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 			b.WriteString("- Members by role:\n")
 		}
 		members++
-		fmt.Fprintf(&b, "  - %s (`%s`): %s\n", r.Title, r.ID, aliasList(holders[r.ID]))
+		fmt.Fprintf(&b, "  - %s (`%s`): %s\n", mdText(r.Title), r.ID, aliasList(holders[r.ID]))
 	}
 	if members == 0 {
 		b.WriteString("- Members: no roles besides the captain's yet\n")

@@ -37,7 +37,7 @@ func queryWhois(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 	} else {
 		names := make([]string, len(roles))
 		for i, r := range roles {
-			names[i] = fmt.Sprintf("%s (`%s`, %s)", r.Title, r.ID, teamWords(tx, r.Team))
+			names[i] = fmt.Sprintf("%s (`%s`, %s)", mdText(r.Title), r.ID, teamWords(tx, r.Team))
 		}
 		fmt.Fprintf(&b, "- Roles: %s\n", strings.Join(names, ", "))
 	}
@@ -58,7 +58,7 @@ func queryWhois(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 				fmt.Fprintf(&b, "  - …and %d more\n", len(tasks)-i)
 				break
 			}
-			fmt.Fprintf(&b, "  - `%s` %s — %s, as %s\n", t.ID, t.Title, stateWords(t.State), t.PositionOf(o.Alias))
+			fmt.Fprintf(&b, "  - `%s` %s — %s, as %s\n", t.ID, mdText(t.Title), stateWords(t.State), t.PositionOf(o.Alias))
 		}
 	}
 	if s, ok := openSession(tx, o.Alias); ok {

@@ -81,7 +81,7 @@ func queryOpenRoles(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 }
 
 func writeRole(b *strings.Builder, tx *ledger.Tx, r ledger.Role) {
-	fmt.Fprintf(b, "- **%s** (`%s`) — %s, %s", r.Title, r.ID, teamWords(tx, r.Team), roleTypeWords(r.Type))
+	fmt.Fprintf(b, "- **%s** (`%s`) — %s, %s", mdText(r.Title), r.ID, teamWords(tx, r.Team), roleTypeWords(r.Type))
 	if r.Hours > 0 {
 		fmt.Fprintf(b, ", %d h a week", r.Hours)
 	}

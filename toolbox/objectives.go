@@ -93,7 +93,7 @@ func createObjective(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, e
 	writeObjective(tx, o, me.Alias)
 	return ledger.Outcome{
 		Action: "objective.create", Target: id,
-		Reply: fmt.Sprintf("Objective `%s` is open: %s. Captains add their team's part with `!team_objective %s <title>` in their team's room.", id, title, id),
+		Reply: fmt.Sprintf("Objective `%s` is open: %s. Captains add their team's part with `!team_objective %s <title>` in their team's room.", id, mdText(title), id),
 	}, nil
 }
 
@@ -125,13 +125,13 @@ func createTeamObjective(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcom
 	}
 	if o, ok := tx.Objective(id); ok {
 		return ledger.Outcome{}, ledger.Refuse("The %s already has its objective under `%s`: `%s`, %s (%s). `!update_objective %s <title>` renames it; "+
-			"for a new goal, an admin opens a new organisation objective.", teamWords(tx, team), parent.ID, o.ID, o.Title, o.Status, o.ID)
+			"for a new goal, an admin opens a new organisation objective.", teamWords(tx, team), parent.ID, o.ID, mdText(o.Title), o.Status, o.ID)
 	}
 	o := ledger.Objective{ID: id, Parent: parent.ID, Team: team, Title: title, Status: ledger.ObjectiveOpen, WikiPath: path.Join(ObjectivePagesDir, id+".md")}
 	writeObjective(tx, o, me.Alias)
 	return ledger.Outcome{
 		Action: "objective.create", Target: id,
-		Reply: fmt.Sprintf("Objective `%s` is open for the %s: %s (serving `%s`, %s). New tasks of the team serve it.", id, teamWords(tx, team), title, parent.ID, parent.Title),
+		Reply: fmt.Sprintf("Objective `%s` is open for the %s: %s (serving `%s`, %s). New tasks of the team serve it.", id, teamWords(tx, team), mdText(title), parent.ID, mdText(parent.Title)),
 	}, nil
 }
 
@@ -170,7 +170,7 @@ func updateObjective(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, e
 	writeObjective(tx, o, me.Alias)
 	return ledger.Outcome{
 		Action: "objective.update", Target: o.ID,
-		Reply: fmt.Sprintf("Objective `%s` is now called: %s (was: %s).", o.ID, title, old),
+		Reply: fmt.Sprintf("Objective `%s` is now called: %s (was: %s).", o.ID, mdText(title), mdText(old)),
 	}, nil
 }
 
@@ -203,7 +203,7 @@ func closeObjective(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, er
 	}
 	o.Status = status
 	writeObjective(tx, o, me.Alias)
-	reply := fmt.Sprintf("Objective `%s` (%s) is closed as %s.", o.ID, o.Title, status)
+	reply := fmt.Sprintf("Objective `%s` (%s) is closed as %s.", o.ID, mdText(o.Title), status)
 	if running > 0 {
 		reply += fmt.Sprintf(" Its %d unfinished task(s) keep running.", running)
 	}
@@ -261,7 +261,7 @@ func openObjectivesHint(tx *ledger.Tx) string {
 	slices.SortFunc(open, func(a, b ledger.Objective) int { return cmp.Or(compareIDs(a.ID, b.ID)) })
 	parts := make([]string, len(open))
 	for i, o := range open {
-		parts[i] = fmt.Sprintf("`%s` (%s)", o.ID, o.Title)
+		parts[i] = fmt.Sprintf("`%s` (%s)", o.ID, mdText(o.Title))
 	}
 	return "Open organisation objectives: " + strings.Join(parts, ", ") + "."
 }

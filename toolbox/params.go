@@ -90,52 +90,53 @@ func (k Kind) String() string {
 
 // check refuses an argument of the wrong shape, in words that say what
 // would work. Only the shape: whether the thing exists is the rule's
-// business.
-func (p Param) check(c *Command, arg string) error {
+// business. what names the argument in the refusal: quoted as typed, or,
+// for a command whose arguments may be private, by its place.
+func (p Param) check(c *Command, arg, what string) error {
 	switch p.Kind {
 	case KindTask:
 		if !isTaskID(arg) {
-			return ledger.Refuse("%s is not a task ID. Task IDs look like `6_1_2_3`; `!tasks` lists them.", quoteArg(arg))
+			return ledger.Refuse("%s is not a task ID. Task IDs look like `6_1_2_3`; `!tasks` lists them.", what)
 		}
 	case KindRole:
 		if !isRoleID(arg) {
-			return ledger.Refuse("%s is not a role ID. Role IDs look like `4_2_7`; `!open_roles` lists the roles recruiting now.", quoteArg(arg))
+			return ledger.Refuse("%s is not a role ID. Role IDs look like `4_2_7`; `!open_roles` lists the roles recruiting now.", what)
 		}
 	case KindApplication:
 		if !isApplicationID(arg) {
-			return ledger.Refuse("%s is not an application ID. They look like `app_3`; the team's room hears of each application with its ID.", quoteArg(arg))
+			return ledger.Refuse("%s is not an application ID. They look like `app_3`; the team's room hears of each application with its ID.", what)
 		}
 	case KindSize:
 		if _, _, ok := sizeArg(arg); !ok {
-			return ledger.Refuse("%s is not a size. Say S (25 SC), M (50 SC), L (100 SC) or XL (200 SC).", quoteArg(arg))
+			return ledger.Refuse("%s is not a size. Say S (25 SC), M (50 SC), L (100 SC) or XL (200 SC).", what)
 		}
 	case KindScore:
 		if n, err := strconv.Atoi(arg); err != nil || n < minScore || n > maxScore {
-			return ledger.Refuse("The %s score must be a whole number from %d to %d, not %s. Usage: `%s`.", p.Name, minScore, maxScore, quoteArg(arg), c.Usage())
+			return ledger.Refuse("The %s score must be a whole number from %d to %d, not %s. Usage: `%s`.", p.Name, minScore, maxScore, what, c.Usage())
 		}
 	case KindSKCategory:
 		if _, _, ok := skCategoryArg(arg); !ok {
-			return ledger.Refuse("%s is not an SK category. The categories are: %s.", quoteArg(arg), skCategoryList())
+			return ledger.Refuse("%s is not an SK category. The categories are: %s.", what, skCategoryList())
 		}
 	case KindSlot:
 		if s := strings.ToLower(arg); s != ledger.Attacker && s != ledger.Defender {
-			return ledger.Refuse("%s is not a slot: say `attacker` or `defender`, or leave it out for the first free one.", quoteArg(arg))
+			return ledger.Refuse("%s is not a slot: say `attacker` or `defender`, or leave it out for the first free one.", what)
 		}
 	case KindLicense:
-		if _, err := licenseArg(arg); err != nil {
-			return err
+		if _, ok := license(arg); !ok {
+			return licenseRefusal(what)
 		}
 	case KindMatrixID:
 		if !matrixIDShape.MatchString(arg) {
-			return ledger.Refuse("%s is not a Matrix user ID. Type it in full, like `@frank:smartup0.org`.", quoteArg(arg))
+			return ledger.Refuse("%s is not a Matrix user ID. Type it in full, like `@frank:smartup0.org`.", what)
 		}
 	case KindObjective:
 		if !isObjectiveID(arg) {
-			return ledger.Refuse("%s is not an objective ID. They look like `5_1` (the organisation's) or `5_1_7` (a team's); `!objectives` lists them.", quoteArg(arg))
+			return ledger.Refuse("%s is not an objective ID. They look like `5_1` (the organisation's) or `5_1_7` (a team's); `!objectives` lists them.", what)
 		}
 	case KindRoleType:
 		if _, ok := roleTypes[strings.ToLower(arg)]; !ok {
-			return ledger.Refuse("%s is not a kind of role: say `captain`, `senior` or `junior`.", quoteArg(arg))
+			return ledger.Refuse("%s is not a kind of role: say `captain`, `senior` or `junior`.", what)
 		}
 	}
 	return nil

@@ -61,7 +61,7 @@ func nextSteps(tx *ledger.Tx, me ledger.Owner) string {
 	}
 	for _, t := range tx.TasksOf(me.Alias) {
 		if claimable(t.State) {
-			return fmt.Sprintf("**Next:** you are on `%s` (%s): `!start_work %s` when you begin, `!stop_work <what you did>` when you stop. `!my_tasks` lists all your tasks.", t.ID, t.Title, t.ID)
+			return fmt.Sprintf("**Next:** you are on `%s` (%s): `!start_work %s` when you begin, `!stop_work <what you did>` when you stop. `!my_tasks` lists all your tasks.", t.ID, mdText(t.Title), t.ID)
 		}
 	}
 	return "**Next:** `!tasks` shows your team's open tasks; `!claim <task_id>` takes one, then `!start_work <task_id>`. Assessed work pays SC: see `!wallet`."
@@ -91,7 +91,7 @@ func queryWallet(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 	} else {
 		names := make([]string, len(roles))
 		for i, r := range roles {
-			names[i] = fmt.Sprintf("%s (%s)", r.Title, r.ID)
+			names[i] = fmt.Sprintf("%s (%s)", mdText(r.Title), r.ID)
 		}
 		fmt.Fprintf(&b, "- Roles: %s\n", strings.Join(names, ", "))
 	}
@@ -124,7 +124,7 @@ func subject(tx *ledger.Tx, c *call) (ledger.Owner, error) {
 	if o, ok := tx.Owner(name); ok {
 		return o, nil
 	}
-	return ledger.Owner{}, ledger.Refuse("There is no owner called %q in the Book of Owners.", c.Args[0])
+	return ledger.Owner{}, ledger.Refuse("There is no owner called %s in the Book of Owners.", quoteArg(c.Args[0]))
 }
 
 var cmdMyTasks = &Command{
@@ -143,7 +143,7 @@ func queryMyTasks(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 			b.WriteString("**Your tasks**\n\n")
 		}
 		n++
-		fmt.Fprintf(&b, "- `%s` %s — %s, you are %s (%s, %d SC)\n", t.ID, t.Title, stateWords(t.State), as, t.Size, t.BudgetSC)
+		fmt.Fprintf(&b, "- `%s` %s — %s, you are %s (%s, %d SC)\n", t.ID, mdText(t.Title), stateWords(t.State), as, t.Size, t.BudgetSC)
 	}
 	if n == 0 {
 		return Reply{Text: "You are not on any task yet. A team captain can `!assign` you, or see `!tasks` to find one."}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"smartup0.org/engelbot/ledger"
@@ -37,6 +38,11 @@ type Command struct {
 	Params  []Param // the arguments, in order; optional ones last
 	Summary string  // one line for !help
 	Help    string  // the longer explanation for !help <command>
+	// Private: the words after the command may hold private details (a
+	// real name, an e-mail address). No refusal repeats an argument, and
+	// a refused command is removed from the chat (Reply.Forget), whatever
+	// the reason: a misplaced name is as private as a well-placed one.
+	Private bool
 
 	query func(tb *Toolbox, tx *ledger.Tx, c *call) Reply
 	write func(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
@@ -83,11 +89,24 @@ func (c *Command) checkArgs(args []string) error {
 		if i >= len(args) || p.Rest {
 			break
 		}
-		if err := p.check(c, args[i]); err != nil {
+		what := quoteArg(args[i])
+		if c.Private {
+			what = "The " + ordinal(i) + " argument"
+		}
+		if err := p.check(c, args[i], what); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// ordinal names an argument by its place (0: the first), for a refusal
+// that must not repeat it.
+func ordinal(i int) string {
+	if words := []string{"first", "second", "third", "fourth", "fifth", "sixth"}; i < len(words) {
+		return words[i]
+	}
+	return strconv.Itoa(i+1) + "th"
 }
 
 // registry is every command; the order is the order of !help. It is set in
@@ -126,11 +145,33 @@ func Lookup(name string) (*Command, bool) {
 	return c, ok
 }
 
+// MayBePrivate reports whether a message naming this command may hold
+// private details, so that the chat should not keep it once answered: the
+// command is Private, or the name is a near miss of a Private command's.
+// A quote typed right after the name makes words after it part of the
+// name; its first word is what was meant.
+func MayBePrivate(name string) bool {
+	if words := strings.Fields(name); len(words) > 0 {
+		name = strings.ToLower(words[0])
+	}
+	if c, ok := Lookup(name); ok {
+		return c.Private
+	}
+	c, ok := Lookup(closest(name))
+	return ok && c.Private
+}
+
 // Commands lists the registry in help order.
 func Commands() []*Command { return append([]*Command(nil), registry...) }
 
 func unknownCommand(name string) string {
-	msg := fmt.Sprintf("I don't know the command `!%s`.", name)
+	msg := fmt.Sprintf("I don't know the command %s.", quoteArg("!"+name))
+	if MayBePrivate(name) {
+		msg = "I don't know that command." // what followed the name may be private
+	}
+	if words := strings.Fields(name); len(words) > 0 {
+		name = words[0]
+	}
 	if s := closest(strings.ToLower(name)); s != "" {
 		msg += fmt.Sprintf(" Did you mean `!%s`?", s)
 	}

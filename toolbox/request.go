@@ -93,7 +93,7 @@ type Announcement struct {
 func inWorkplace(tx *ledger.Tx, a Announcement) []Announcement {
 	name := a.Team
 	if t, ok := tx.Team(a.Team); ok && t.Name != "" {
-		name = t.Name
+		name = mdText(t.Name)
 	}
 	return []Announcement{a, {Team: a.Team, Workplace: true, Text: name + " — " + a.Text}}
 }

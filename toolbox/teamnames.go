@@ -118,11 +118,12 @@ func teamShort(id string) string {
 	return strings.TrimSuffix(strings.ToLower(rest), "_team")
 }
 
-// teamWords is a team in words: its name in the teams index, or one made
-// from its ID ("Operational team").
+// teamWords is a team in words, for a reply: its name in the teams index
+// (text someone typed, so escaped), or one made from its ID ("Operational
+// team").
 func teamWords(tx *ledger.Tx, id string) string {
 	if t, ok := tx.Team(id); ok && t.Name != "" {
-		return t.Name
+		return mdText(t.Name)
 	}
 	_, rest, _ := splitTeamID(id)
 	if name := strings.ReplaceAll(rest, "_", " "); name != "" {
@@ -172,16 +173,6 @@ func compareIDs(a, b string) int {
 		}
 	}
 	return cmp.Compare(len(pa), len(pb))
-}
-
-// quoteArg echoes what an owner typed, quoted and cut short, so a refusal
-// never repeats a whole pasted page.
-func quoteArg(s string) string {
-	const most = 40
-	if utf8.RuneCountInString(s) > most {
-		s = string([]rune(s)[:most]) + "…"
-	}
-	return strconv.Quote(s)
 }
 
 // firstLine is the first line of a text, cut to at most n characters.

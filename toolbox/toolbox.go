@@ -70,8 +70,21 @@ func (c *call) as(cmd *Command) *call { return &call{Request: c.Request, cmd: cm
 func (tb *Toolbox) Run(ctx context.Context, req Request) Reply {
 	cmd, ok := Lookup(req.Command)
 	if !ok {
-		return refused(unknownCommand(req.Command))
+		r := refused(unknownCommand(req.Command))
+		// A mistyped command that may hold private details is as
+		// private as the command it was meant to be.
+		r.Forget = MayBePrivate(req.Command)
+		return r
 	}
+	r := tb.run(ctx, cmd, req)
+	if cmd.Private && r.Refused {
+		r.Forget = true
+	}
+	return r
+}
+
+// run runs a command the registry knows.
+func (tb *Toolbox) run(ctx context.Context, cmd *Command, req Request) Reply {
 	// A query checks freshness (one cheap request); a write need not, since
 	// the writer checks again and re-runs every rule on fresh data. A failed
 	// check still leaves the last snapshot: queries answer from it rather

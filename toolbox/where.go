@@ -1,6 +1,7 @@
 package toolbox
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -83,7 +84,7 @@ func (w Where) allows(room Room, founder bool) bool {
 }
 
 // checkWhere refuses a command sent in a room it does not belong in, and
-// says which room it does belong in, by alias.
+// says which room it does belong in, by the alias the bot knows it by.
 func (tb *Toolbox) checkWhere(tx *ledger.Tx, me ledger.Owner, c *call) error {
 	w := c.cmd.where()
 	if w.allows(c.Room, c.founder) {
@@ -97,34 +98,62 @@ func (tb *Toolbox) checkWhere(tx *ledger.Tx, me ledger.Owner, c *call) error {
 			here = "the forum is for the whole community's conversations"
 		}
 		rooms := []string{}
-		if teams := tb.teamAliases(teamsOf(tx, me.Alias)); len(teams) > 0 {
-			rooms = append(rooms, fmt.Sprintf("your team's room (%s)", joinWords(teams, "or")))
+		if teams := teamsOf(tx, me.Alias); len(teams) > 0 {
+			rooms = append(rooms, fmt.Sprintf("your team's room (%s)", cmp.Or(joinWords(tb.teamRooms(teams), "or"), notSetUp)))
 		} else {
 			rooms = append(rooms, "a team's room")
 		}
-		rooms = append(rooms, fmt.Sprintf("the workplace (%s)", tb.roomAlias(WorkplaceAlias)), "a direct chat with me")
+		rooms = append(rooms, fmt.Sprintf("the workplace (%s)", cmp.Or(tb.roomNamed(Room{Kind: RoomWorkplace}), notSetUp)), "a direct chat with me")
 		return ledger.Refuse("`!%s` is work, and %s: please use it in %s.", name, here, joinWords(rooms, "or"))
 	case WhereTeamRoom:
-		if teams := tb.teamAliases(captainTeams(tx, me.Alias)); len(teams) > 0 {
-			return ledger.Refuse("`!%s` is for the team captain, in their own team's room: yours is %s.", name, joinWords(teams, "or"))
-		}
-		return ledger.Refuse("`!%s` is for the team captain, in their own team's room.", name)
+		return tb.notTheirTeamRoom(name, captainTeams(tx, me.Alias))
 	case WhereDirect:
 		return ledger.Refuse("`!%s` works only in a direct chat with me, never in a shared room.", name)
 	case WhereForum:
-		return ledger.Refuse("`!%s` belongs in the general forum, where the whole community sees it: %s.", name, tb.roomAlias(ForumAlias))
+		if forum := tb.roomNamed(Room{Kind: RoomForum}); forum != "" {
+			return ledger.Refuse("`!%s` belongs in the general forum, where the whole community sees it: %s.", name, forum)
+		}
+		return ledger.Refuse("`!%s` belongs in the general forum, where the whole community sees it (%s).", name, notSetUp)
 	}
 	return ledger.Refuse("`!%s` cannot be used here.", name)
 }
 
+// notTheirTeamRoom refuses a captain's command sent outside the room of a
+// team they captain (teams), naming that room as the bot knows it.
+func (tb *Toolbox) notTheirTeamRoom(name string, teams []string) error {
+	if len(teams) == 0 {
+		return ledger.Refuse("`!%s` is for the team captain, in their own team's room.", name)
+	}
+	if known := tb.teamRooms(teams); len(known) > 0 {
+		return ledger.Refuse("`!%s` is for the team captain, in their own team's room: yours is %s.", name, joinWords(known, "or"))
+	}
+	return ledger.Refuse("`!%s` is for the team captain, in their own team's room: your team has none set up yet (an admin runs `!setup_rooms`).", name)
+}
+
+// notSetUp stands for a room the bot knows none of, in a pointer.
+const notSetUp = "none is set up yet: an admin runs `!setup_rooms`"
+
 // roomAlias is a canonical room alias on the community's homeserver.
 func (tb *Toolbox) roomAlias(local string) string { return "#" + local + ":" + tb.server }
 
-// teamAliases are the canonical aliases of the teams' rooms.
-func (tb *Toolbox) teamAliases(teams []string) []string {
-	out := make([]string, len(teams))
-	for i, t := range teams {
-		out[i] = tb.roomAlias(t)
+// roomNamed is how owners find the community's room of a kind, as the bot
+// knows it; "" when it knows none. A canonical alias is not named unless
+// the bot knows its room: the configuration may name another, or none may
+// be set up yet.
+func (tb *Toolbox) roomNamed(room Room) string {
+	if tb.rooms == nil {
+		return ""
+	}
+	return tb.rooms.AliasOf(room)
+}
+
+// teamRooms names the rooms of those teams the bot knows a room of.
+func (tb *Toolbox) teamRooms(teams []string) []string {
+	var out []string
+	for _, t := range teams {
+		if name := tb.roomNamed(Room{Kind: RoomTeam, Team: t}); name != "" {
+			out = append(out, name)
+		}
 	}
 	return out
 }

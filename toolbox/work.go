@@ -55,7 +55,7 @@ func startWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 	return ledger.Outcome{
 		Action: "work_session.start", Target: sid,
 		Reply: fmt.Sprintf("Work session started on `%s` (%s) as %s at %s UTC. `!stop_work <summary>` when you are done.",
-			id, task.Title, position, now.Format("15:04")),
+			id, mdText(task.Title), position, now.Format("15:04")),
 	}, nil
 }
 

@@ -61,16 +61,16 @@ func applyForRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 		return ledger.Outcome{}, ledger.Refuse("There is no role `%s`. `!open_roles` lists the roles recruiting now.", id)
 	}
 	if role.Status != ledger.StatusActive || !strings.EqualFold(role.Recruitment, "open") {
-		return ledger.Outcome{}, ledger.Refuse("%s (`%s`) is not recruiting now, so it takes no applications. `!open_roles` lists the roles that are.", role.Title, id)
+		return ledger.Outcome{}, ledger.Refuse("%s (`%s`) is not recruiting now, so it takes no applications. `!open_roles` lists the roles that are.", mdText(role.Title), id)
 	}
 	for _, a := range tx.AssignmentsOf(me.Alias) {
 		if a.Role == id && a.Status == ledger.StatusActive {
-			return ledger.Outcome{}, ledger.Refuse("You already hold %s (`%s`).", role.Title, id)
+			return ledger.Outcome{}, ledger.Refuse("You already hold %s (`%s`).", mdText(role.Title), id)
 		}
 	}
 	for a := range tx.Applications() {
 		if a.Alias == me.Alias && a.Role == id && a.State == ledger.ApplicationPending {
-			return ledger.Outcome{}, ledger.Refuse("You already applied for %s (`%s`): application %s is waiting for the team captain. One pending application per role.", role.Title, id, a.ID)
+			return ledger.Outcome{}, ledger.Refuse("You already applied for %s (`%s`): application %s is waiting for the team captain. One pending application per role.", mdText(role.Title), id, a.ID)
 		}
 	}
 	if role.Type == ledger.RoleCaptain {
@@ -94,7 +94,7 @@ func applyForRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 	return ledger.Outcome{
 		Action: "application.submit", Target: app.ID,
 		Reply: fmt.Sprintf("Your application %s for %s (`%s`) in the %s is in. The team's captain will decide.",
-			app.ID, role.Title, id, teamWords(tx, role.Team)),
+			app.ID, mdText(role.Title), id, teamWords(tx, role.Team)),
 	}, nil
 }
 
@@ -144,7 +144,7 @@ func announceApplication(tx *ledger.Tx, c *call, res ledger.Result) []Announceme
 	}
 	return []Announcement{{
 		Team: role.Team,
-		Text: fmt.Sprintf("%s applied for %s (%s); the captain can `!accept %s` or `!reject %s`", c.alias, role.Title, app.ID, app.ID, app.ID),
+		Text: fmt.Sprintf("%s applied for %s (%s); the captain can `!accept %s` or `!reject %s`", c.alias, mdText(role.Title), app.ID, app.ID, app.ID),
 	}}
 }
 
@@ -199,7 +199,7 @@ func claimTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 	tx.PutTask(task)
 	return ledger.Outcome{
 		Action: "task.claim", Target: task.ID,
-		Reply: fmt.Sprintf("You are now the %s of `%s` (%s, %d SC). `!start_work %s` opens a work session.", want, task.ID, task.Title, task.BudgetSC, task.ID),
+		Reply: fmt.Sprintf("You are now the %s of `%s` (%s, %d SC). `!start_work %s` opens a work session.", want, task.ID, mdText(task.Title), task.BudgetSC, task.ID),
 	}, nil
 }
 
