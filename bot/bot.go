@@ -118,6 +118,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.stopping, b.work = ctx, work
 	defer b.stop(cutOff)
 
+	if err := b.canEncrypt(); err != nil {
+		return err
+	}
 	if err := b.connect(ctx); err != nil {
 		return err
 	}

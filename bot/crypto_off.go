@@ -21,17 +21,18 @@ var errNoEncryption = errors.New("this Engelbot was built without end-to-end enc
 	"build it with `make build` (go build -tags goolm), or set encryption.enabled: false to run without it " +
 	"(it then cannot read anything in encrypted rooms)")
 
-// encryptionBuilt says this binary can encrypt.
-const encryptionBuilt = false
-
 type e2ee struct{}
 
-func (b *Bot) startEncryption(context.Context) error {
+// canEncrypt refuses a configuration asking for encryption, before the
+// bot reaches out to anything.
+func (b *Bot) canEncrypt() error {
 	if b.cfg.Encryption {
 		return errNoEncryption
 	}
 	return nil
 }
+
+func (b *Bot) startEncryption(context.Context) error { return b.canEncrypt() }
 
 func (b *Bot) cryptoSync(context.Context, *mautrix.RespSync, string) {}
 

@@ -20,8 +20,9 @@ func TestEncryptionWithoutItsBuildTag(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	on := New(Config{Encryption: true}, db, nil, zerolog.Nop())
-	if err := on.startEncryption(t.Context()); err == nil || !strings.Contains(err.Error(), "make build") || !strings.Contains(err.Error(), "encryption.enabled: false") {
+	// Refused before anything is reached: the homeserver here does not exist.
+	on := New(Config{Encryption: true, HomeserverURL: "http://127.0.0.1:1"}, db, nil, zerolog.Nop())
+	if err := on.Run(t.Context()); err == nil || !strings.Contains(err.Error(), "make build") || !strings.Contains(err.Error(), "encryption.enabled: false") {
 		t.Errorf("with encryption asked for, the start says %v", err)
 	}
 	off := New(Config{}, db, nil, zerolog.Nop())
