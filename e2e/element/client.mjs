@@ -18,7 +18,9 @@
 //   direct    {user}                        -> {room_id}
 //             creates an encrypted direct chat with user as Element does:
 //             trusted_private_chat preset, is_direct, m.room.encryption in
-//             the initial state, the room added to m.direct.
+//             the initial state, the room added to m.direct; answers once
+//             the invitee's membership is in the sync, so that a message
+//             sent next is encrypted for them.
 //   join      {room}                        -> {room_id}
 //             waits for the invite, joins, and records a direct chat in
 //             m.direct when the invite says is_direct, as Element does.
@@ -173,6 +175,15 @@ async function direct({ user, timeout_ms }) {
   });
   await addDirect(user, room_id);
   await joinedRoom(room_id, timeout_ms);
+  // The homeserver sends the invite after the room's first events, so the
+  // sync can show the room joined and encrypted before the invitee is in it;
+  // a message sent then is encrypted for nobody else. Element waits for the
+  // invitee's membership (createRoom's waitForMember) before going on.
+  await waitFor(
+    async () => (cli.getRoom(room_id)?.getMember(user) ? true : undefined),
+    timeout_ms ?? DEFAULT_TIMEOUT_MS,
+    () => new Error(`${user} is not a member of ${room_id} in the sync`),
+  );
   return { room_id };
 }
 
