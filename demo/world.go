@@ -59,6 +59,12 @@ func Start(ctx context.Context, dir string, people []Person, password func(name 
 	if err != nil {
 		return nil, err
 	}
+	return populate(ctx, d, people, password)
+}
+
+// populate registers the bot and people on a running homeserver and
+// creates the rooms; on failure it stops the homeserver.
+func populate(ctx context.Context, d *servers.Dendrite, people []Person, password func(name string) string) (w *World, err error) {
 	w = &World{Homeserver: d.URL, Rooms: map[string]string{}, dendrite: d}
 	defer func() {
 		if err != nil {
@@ -192,7 +198,7 @@ func (w *World) Config(dir string) *config.Config {
 	}
 	founder, _ := w.Person("alice")
 	return &config.Config{
-		Homeserver: config.Homeserver{URL: w.Homeserver, ServerName: ServerName},
+		Homeserver: config.Homeserver{URL: w.Homeserver, ServerName: id.UserID(w.Bot.UserID).Homeserver()},
 		Bot:        config.Bot{UserID: w.Bot.UserID, Password: w.Bot.Password, DeviceID: "ENGELBOT", DisplayName: "Engelbot"},
 		Database:   filepath.Join(dir, "engelbot.db"),
 		Ledger:     config.Ledger{Backend: "local", Branch: "main", Local: config.Local{Path: filepath.Join(dir, "ledger.git")}},

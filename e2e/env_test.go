@@ -72,6 +72,10 @@ type envOptions struct {
 	// the test can stop it with a signal; the clock and timeline limit
 	// are then the production ones.
 	process bool
+	// federating starts the community's homeserver federating on
+	// loopback, so that users of a second one can reach it; its server
+	// name is then 127.0.0.1:<port>.
+	federating bool
 }
 
 func newEnvWith(t testing.TB, opts envOptions) *env {
@@ -90,7 +94,11 @@ func newEnvWith(t testing.TB, opts envOptions) *env {
 	for _, name := range opts.strangers {
 		people = append(people, demo.Person{Name: name}) // no license: the seed leaves them out
 	}
-	world, err := demo.Start(ctx, dir, people, func(name string) string { return name + "-test-password" }, nil)
+	start := demo.Start
+	if opts.federating {
+		start = demo.StartFederating
+	}
+	world, err := start(ctx, dir, people, func(name string) string { return name + "-test-password" }, nil)
 	if err != nil {
 		if strings.Contains(err.Error(), "not installed") {
 			t.Fatalf("Dendrite is not installed: run scripts/install-servers.sh (%v)", err)

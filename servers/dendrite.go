@@ -23,6 +23,9 @@ type Dendrite struct {
 	URL        string // base URL of the client API, http://127.0.0.1:port
 	ServerName string // the server name in user IDs (@user:ServerName)
 	Dir        string // data folder: config, keys, databases, dendrite.log
+	// FederationURL is where other homeservers reach it,
+	// https://127.0.0.1:port; empty when it does not federate.
+	FederationURL string
 
 	proc         *process
 	sharedSecret string
@@ -30,8 +33,28 @@ type Dendrite struct {
 
 // StartDendrite configures a homeserver in dir, which must be new or
 // empty, and starts it on a free port, returning once it answers; its output goes to
-// dir/dendrite.log and, if logw is not nil, to logw.
+// dir/dendrite.log and, if logw is not nil, to logw. It does not federate.
 func StartDendrite(ctx context.Context, dir, serverName string, logw io.Writer) (*Dendrite, error) {
+	return startDendrite(ctx, dir, serverName, 0, logw)
+}
+
+// StartFederatingDendrite starts a homeserver like StartDendrite that also
+// talks to other homeservers over federation, so that a test can have
+// users of two servers meet. Its server name is 127.0.0.1:<port> of its own
+// federation listener (HTTPS with a self-signed certificate), which other
+// homeservers reach without DNS; for the same reason it accepts theirs
+// without checking certificates. It is for loopback tests only.
+func StartFederatingDendrite(ctx context.Context, dir string, logw io.Writer) (*Dendrite, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	return startDendrite(ctx, dir, "127.0.0.1:"+strconv.Itoa(port), port, logw)
+}
+
+// startDendrite starts a homeserver; with fedPort not 0 it federates, its
+// federation API served over HTTPS on that port.
+func startDendrite(ctx context.Context, dir, serverName string, fedPort int, logw io.Writer) (*Dendrite, error) {
 	bins := map[string]string{}
 	for _, name := range []string{"dendrite", "generate-keys", "generate-config"} {
 		path, err := binary(name)
@@ -51,7 +74,14 @@ func StartDendrite(ctx context.Context, dir, serverName string, logw io.Writer) 
 	env := os.Environ()
 
 	keyPath := filepath.Join(dir, "matrix_key.pem")
-	if _, err := runTool(ctx, bins["generate-keys"], []string{"--private-key", keyPath}, dir, env, logPath); err != nil {
+	keyArgs := []string{"--private-key", keyPath}
+	certPath, tlsKeyPath := filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key")
+	if fedPort != 0 {
+		// Peers do not check it (see patchDendriteConfig); the smallest
+		// key generate-keys makes in reasonable time is enough.
+		keyArgs = append(keyArgs, "--tls-cert", certPath, "--tls-key", tlsKeyPath, "--keysize", "2048")
+	}
+	if _, err := runTool(ctx, bins["generate-keys"], keyArgs, dir, env, logPath); err != nil {
 		return nil, err
 	}
 	// generate-config prints the YAML; its -ci preset gives SQLite files
@@ -64,7 +94,7 @@ func StartDendrite(ctx context.Context, dir, serverName string, logw io.Writer) 
 	if err != nil {
 		return nil, err
 	}
-	config, err := patchDendriteConfig(raw, keyPath, secret)
+	config, err := patchDendriteConfig(raw, keyPath, secret, fedPort != 0)
 	if err != nil {
 		return nil, err
 	}
@@ -78,14 +108,28 @@ func StartDendrite(ctx context.Context, dir, serverName string, logw io.Writer) 
 		return nil, err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	proc, err := startProcess("dendrite", bins["dendrite"], []string{"--config", configPath, "--http-bind-address", addr}, dir, env, logPath, logw)
+	args := []string{"--config", configPath, "--http-bind-address", addr}
+	fedAddr := "127.0.0.1:" + strconv.Itoa(fedPort)
+	if fedPort != 0 {
+		args = append(args, "--https-bind-address", fedAddr, "--tls-cert", certPath, "--tls-key", tlsKeyPath)
+	}
+	proc, err := startProcess("dendrite", bins["dendrite"], args, dir, env, logPath, logw)
 	if err != nil {
 		return nil, err
 	}
 	d := &Dendrite{URL: "http://" + addr, ServerName: serverName, Dir: dir, proc: proc, sharedSecret: secret}
-	if err := proc.waitReady(ctx, d.URL+"/_matrix/client/versions"); err != nil {
-		_ = proc.stop()
-		return nil, err
+	ready := []string{d.URL + "/_matrix/client/versions"}
+	if fedPort != 0 {
+		d.FederationURL = "https://" + fedAddr
+		// The listeners start side by side: a peer's first request must
+		// not find the federation one closed.
+		ready = append(ready, d.FederationURL+"/_matrix/federation/v1/version")
+	}
+	for _, url := range ready {
+		if err := proc.waitReady(ctx, url); err != nil {
+			_ = proc.stop()
+			return nil, err
+		}
 	}
 	return d, nil
 }

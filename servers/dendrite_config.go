@@ -10,9 +10,12 @@ import (
 // printed into one for a private test homeserver: the signing key by
 // absolute path (Dendrite resolves relative paths against its working
 // directory), a registration secret of its own instead of the well-known
-// "complement", no federation, no open registration (shared-secret
-// registration still works), and warnings-only logging to stderr.
-func patchDendriteConfig(raw string, keyPath, secret string) ([]byte, error) {
+// "complement", no federation unless federate is set, no open
+// registration (shared-secret registration still works), and
+// warnings-only logging to stderr. A federating test homeserver accepts
+// its peers' self-signed certificates: they are test servers on loopback
+// whose names are IP addresses, which no certificate authority vouches for.
+func patchDendriteConfig(raw string, keyPath, secret string, federate bool) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(raw), &doc); err != nil {
 		return nil, fmt.Errorf("servers: parse generated dendrite config: %w", err)
@@ -26,7 +29,8 @@ func patchDendriteConfig(raw string, keyPath, secret string) ([]byte, error) {
 		value any
 	}{
 		{[]string{"global", "private_key"}, keyPath},
-		{[]string{"global", "disable_federation"}, true},
+		{[]string{"global", "disable_federation"}, !federate},
+		{[]string{"federation_api", "disable_tls_validation"}, federate},
 		{[]string{"client_api", "registration_shared_secret"}, secret},
 		{[]string{"client_api", "registration_disabled"}, true},
 		{[]string{"logging"}, []map[string]string{{"type": "std", "level": "warn"}}},

@@ -210,6 +210,8 @@ global:
   server_name: x.test
   private_key: matrix_key.pem
   disable_federation: false
+federation_api:
+  disable_tls_validation: false
 client_api:
   registration_disabled: false
   registration_shared_secret: complement
@@ -217,12 +219,12 @@ logging:
 - type: std
   level: trace
 `
-	out, err := patchDendriteConfig(raw, "/abs/key.pem", "s3cret")
+	out, err := patchDendriteConfig(raw, "/abs/key.pem", "s3cret", false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"private_key: /abs/key.pem", "disable_federation: true", "registration_disabled: true",
+		"private_key: /abs/key.pem", "disable_federation: true", "disable_tls_validation: false", "registration_disabled: true",
 		"registration_shared_secret: s3cret", "level: warn", "server_name: x.test",
 	} {
 		if !strings.Contains(string(out), want) {
@@ -233,8 +235,20 @@ logging:
 		t.Errorf("patched config keeps a replaced value:\n%s", out)
 	}
 
+	// A federating one talks to its loopback peers, whose certificates
+	// no authority signed.
+	out, err = patchDendriteConfig(raw, "/abs/key.pem", "s3cret", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"disable_federation: false", "disable_tls_validation: true"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("patched federating config lacks %q:\n%s", want, out)
+		}
+	}
+
 	// A layout change in generate-config must be loud, not ignored.
-	if _, err := patchDendriteConfig("global:\n  server_name: x.test\n", "/k", "s"); err == nil {
+	if _, err := patchDendriteConfig("global:\n  server_name: x.test\n", "/k", "s", false); err == nil {
 		t.Error("patching a config without the expected keys succeeded")
 	}
 }

@@ -25,6 +25,22 @@ func DendriteForTest(t testing.TB) *Dendrite {
 	return d
 }
 
+// FederatingDendriteForTest starts a homeserver that federates with other
+// ones started so, named 127.0.0.1:<port> (see StartFederatingDendrite),
+// and stops it when the test ends.
+func FederatingDendriteForTest(t testing.TB) *Dendrite {
+	t.Helper()
+	dir := t.TempDir()
+	d, err := StartFederatingDendrite(t.Context(), dir, nil)
+	if err != nil {
+		fatalStart(t, "Dendrite", err)
+	}
+	t.Cleanup(func() {
+		stopForTest(t, "Dendrite", d.Stop, filepath.Join(dir, "dendrite.log"))
+	})
+	return d
+}
+
 // GiteaForTest starts a forge in a temporary folder for the test and stops
 // it when the test ends. The test fails (not skips) when the binaries are
 // missing: run scripts/install-servers.sh.
