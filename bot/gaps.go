@@ -27,7 +27,7 @@ const maxGapEvents = 10_000
 // previous sync ended) and from (where a limited timeline starts), oldest
 // first. On an error it returns those it fetched before it.
 func (b *Bot) fillGap(ctx context.Context, roomID id.RoomID, from, to string) ([]*event.Event, error) {
-	filter := &mautrix.FilterPart{Types: []event.Type{event.EventMessage, event.StateMember}}
+	filter := &mautrix.FilterPart{Types: []event.Type{event.EventMessage, event.EventEncrypted, event.StateMember}}
 	var older []*event.Event
 	for from != "" {
 		if len(older) >= maxGapEvents {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -215,5 +216,32 @@ func TestFirstSyncOfARunDoesNotWait(t *testing.T) {
 	}
 	if len(timeouts) < 2 || timeouts[0] != "s0:0" || timeouts[1] == "s1:0" {
 		t.Errorf("syncs (since:timeout) %v, want the first from s0 without waiting and the next one long-polling", timeouts)
+	}
+}
+
+// In an encrypted room a gap's commands are m.room.encrypted events: the
+// bot must ask for them too, or they are skipped without a word.
+func TestGapFillingAsksForEncryptedEvents(t *testing.T) {
+	hs, tb := connectedBot(t)
+	carol := "@carol:smartup.test"
+	answerSync(hs, "s0", syncBody("s1", true, "p1", textEvent("$2", carol, "!wallet", time.Now())))
+	hs.on("/messages", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"start": r.URL.Query().Get("from"), "chunk": []any{}})
+	})
+	syncFromTo(t, hs, tb, "s0", "s1")
+	asked := hs.seen("/messages")
+	if len(asked) == 0 {
+		t.Fatal("the gap was not filled")
+	}
+	var filter struct {
+		Types []string `json:"types"`
+	}
+	if err := json.Unmarshal([]byte(asked[0].Query["filter"]), &filter); err != nil {
+		t.Fatalf("the gap's filter %q: %v", asked[0].Query["filter"], err)
+	}
+	for _, want := range []string{"m.room.message", "m.room.encrypted"} {
+		if !slices.Contains(filter.Types, want) {
+			t.Errorf("the gap's filter asks for %v, not %s", filter.Types, want)
+		}
 	}
 }
