@@ -261,7 +261,9 @@ func (b *Bot) cannotDecrypt(ctx context.Context, evt *event.Event, why error) {
 	}
 	err := b.retry(ctx, time.Minute, func(ctx context.Context) error {
 		_, err := b.client.SendMessageEvent(ctx, evt.RoomID, event.EventMessage, notice,
-			mautrix.ReqSendEvent{TransactionID: "engelbot-undecryptable-" + digest(string(evt.ID))})
+			// Plain, quoting nothing: the key exchange with the sender is
+			// what failed, so they might not read an encrypted notice.
+			mautrix.ReqSendEvent{TransactionID: "engelbot-undecryptable-" + digest(string(evt.ID)), DontEncrypt: true})
 		return err
 	})
 	if err != nil {

@@ -282,6 +282,11 @@ func TestUndecryptableMessageGetsOneNotice(t *testing.T) {
 	if notice.ReplyTo != sent[0] && notice.ReplyTo != sent[1] {
 		t.Errorf("the notice answers %s, want one of the undecryptable messages %v", notice.ReplyTo, sent)
 	}
+	// Plain: the sender's key exchange with the bot is what failed, so an
+	// encrypted notice might be one they cannot read either.
+	if notice.Encrypted {
+		t.Error("the could-not-decrypt notice was sent encrypted; it must be plain")
+	}
 	// Once the bot has given up on both, there is still one notice.
 	e.awaitLedger("both messages given up on", 2*time.Minute, func() (bool, string) {
 		n, err := waitingForKeys(ctx, e.cfg.Database)
