@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.mau.fi/util/dbutil"
-	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 	"maunium.net/go/mautrix/sqlstatestore"
@@ -30,15 +29,36 @@ func (b *Bot) openRoomState(ctx context.Context) error {
 	return nil
 }
 
-// noteState enters a state event from a sync into the state store.
-func (b *Bot) noteState(ctx context.Context, evt *event.Event) {
+// noteState enters a state event from a sync into the state store. Its
+// error stops the batch, so the sync comes again: mautrix's own
+// UpdateStateStore only logs a failed write, and a third person's invite
+// that was not stored would leave a room counted as a private direct chat.
+func (b *Bot) noteState(ctx context.Context, evt *event.Event) error {
 	if evt.StateKey == nil {
-		return
+		return nil
 	}
 	if evt.Content.Parsed == nil {
-		_ = evt.Content.ParseRaw(evt.Type) // an unparsable event is skipped by the store
+		_ = evt.Content.ParseRaw(evt.Type) // an unparsable event is skipped below
 	}
-	mautrix.UpdateStateStore(ctx, b.roomState, evt)
+	var err error
+	switch content := evt.Content.Parsed.(type) {
+	case *event.MemberEventContent:
+		err = b.roomState.SetMember(ctx, evt.RoomID, id.UserID(evt.GetStateKey()), content)
+	case *event.PowerLevelsEventContent:
+		err = b.roomState.SetPowerLevels(ctx, evt.RoomID, content)
+	case *event.EncryptionEventContent:
+		err = b.roomState.SetEncryptionEvent(ctx, evt.RoomID, content)
+	case *event.CreateEventContent:
+		err = b.roomState.SetCreate(ctx, evt)
+	case *event.JoinRulesEventContent:
+		err = b.roomState.SetJoinRules(ctx, evt.RoomID, content)
+	case *event.HistoryVisibilityEventContent:
+		err = b.roomState.SetHistoryVisibility(ctx, evt.RoomID, content)
+	}
+	if err != nil {
+		return fmt.Errorf("recording %s in %s: %w", evt.Type.Type, evt.RoomID, err)
+	}
+	return nil
 }
 
 // knowRoom makes sure the state store knows a room's state (its

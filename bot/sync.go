@@ -163,7 +163,9 @@ func (b *Bot) process(ctx context.Context, resp *mautrix.RespSync, since string)
 	for roomID, room := range resp.Rooms.Join {
 		for _, evt := range room.State.Events {
 			evt.RoomID = roomID
-			b.noteState(ctx, evt)
+			if err := b.noteState(ctx, evt); err != nil {
+				return err
+			}
 			b.cryptoState(ctx, evt)
 		}
 		events := room.Timeline.Events
@@ -185,7 +187,9 @@ func (b *Bot) process(ctx context.Context, resp *mautrix.RespSync, since string)
 		for _, evt := range events {
 			evt.RoomID = roomID
 			if evt.StateKey != nil {
-				b.noteState(ctx, evt)
+				if err := b.noteState(ctx, evt); err != nil {
+					return err
+				}
 				b.cryptoState(ctx, evt)
 				continue
 			}
