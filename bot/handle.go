@@ -31,8 +31,10 @@ func (b *Bot) handle(ev state.Event) {
 	defer func() {
 		if r := recover(); r != nil {
 			log.Error().Interface("panic", r).Str("stack", string(debug.Stack())).Msg("a command panicked")
+			// A command that may hold private details leaves the chat
+			// however it ended.
 			if b.answer(ctx, ev, toolbox.Reply{Text: "Something went wrong inside Engelbot while running that; nothing was written. The admins can see what in the log.",
-				Refused: true, Err: fmt.Errorf("panic: %v", r)}) {
+				Refused: true, Err: fmt.Errorf("panic: %v", r), Forget: toolbox.MayBePrivate(typedName(ev.Body))}) {
 				b.observe(ev, OutcomeFailed, started)
 			}
 		}
