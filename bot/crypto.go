@@ -15,6 +15,7 @@ import (
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/crypto"
 	"maunium.net/go/mautrix/crypto/cryptohelper"
+	"maunium.net/go/mautrix/crypto/olm"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
@@ -157,10 +158,19 @@ func (b *Bot) decrypted(ctx context.Context, evt *event.Event) (*event.Event, bo
 	if err == nil {
 		return plain, true, nil
 	}
-	if !errors.Is(err, crypto.ErrNoSessionFound) {
-		b.cannotDecrypt(ctx, evt, err)
+	if undecryptable(err) {
+		// Told in the background: the notice's retries must not hold
+		// up the sync.
+		b.background.Add(1)
+		go func() {
+			defer b.background.Done()
+			b.cannotDecrypt(ctx, evt, err)
+		}()
 		return nil, false, nil
 	}
+	// The key has not come yet, or the crypto store failed for a moment:
+	// either way the command is kept and tried again after a wait, never
+	// dropped.
 	raw, err := json.Marshal(evt)
 	if err != nil {
 		return nil, false, err
@@ -172,6 +182,22 @@ func (b *Bot) decrypted(ctx context.Context, evt *event.Event) (*event.Event, bo
 	}
 	b.awaitKey(ctx, evt)
 	return nil, false, nil
+}
+
+// undecryptable: the event itself can never be decrypted by this device
+// (malformed, meant for another room, a replayed or withheld message
+// index). Anything else — no key yet, a store that failed for a moment —
+// may pass, so the command is kept and tried again.
+func undecryptable(err error) bool {
+	for _, permanent := range []error{
+		crypto.ErrIncorrectEncryptedContentType, crypto.ErrUnsupportedAlgorithm, crypto.ErrCorruptedMegolmPayload,
+		crypto.ErrWrongRoom, crypto.ErrDeviceKeyMismatch, crypto.ErrDuplicateMessageIndex, olm.ErrUnknownMessageIndex,
+	} {
+		if errors.Is(err, permanent) {
+			return true
+		}
+	}
+	return false
 }
 
 // resumeUndecrypted waits again for the keys of encrypted commands a
