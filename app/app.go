@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -17,11 +16,10 @@ import (
 	"smartup0.org/engelbot/bot"
 	"smartup0.org/engelbot/bot/state"
 	"smartup0.org/engelbot/config"
-	"smartup0.org/engelbot/forgejo"
 	"smartup0.org/engelbot/ledger"
 	"smartup0.org/engelbot/ledger/identity"
-	"smartup0.org/engelbot/ledger/localgit"
 	"smartup0.org/engelbot/metrics"
+	"smartup0.org/engelbot/storage"
 	"smartup0.org/engelbot/toolbox"
 )
 
@@ -37,19 +35,7 @@ type App struct {
 }
 
 // OpenStore opens the ledger's storage backend named by the configuration.
-func OpenStore(cfg *config.Config) (ledger.Store, error) {
-	switch cfg.Ledger.Backend {
-	case "local":
-		return localgit.Open(cfg.Ledger.Local.Path, cfg.Ledger.Branch)
-	case "forgejo":
-		f := cfg.Ledger.Forgejo
-		return forgejo.New(forgejo.Config{
-			URL: f.URL, Owner: f.Owner, Repo: f.Repo, Branch: cfg.Ledger.Branch, Token: f.Token,
-			Timeout: f.Timeout, HTTPClient: &http.Client{Timeout: f.Timeout},
-		})
-	}
-	return nil, fmt.Errorf("unknown ledger backend %q", cfg.Ledger.Backend)
-}
+func OpenStore(cfg *config.Config) (ledger.Store, error) { return storage.Open(cfg.Ledger) }
 
 // OpenIdentity opens the private identity repository the configuration
 // names, with its own token, or returns nil when there is none. It is the
@@ -58,13 +44,11 @@ func OpenIdentity(ctx context.Context, cfg *config.Config) (*identity.Book, erro
 	if cfg.Identity.Backend == "" {
 		return nil, nil
 	}
-	c := *cfg
-	c.Ledger = cfg.Identity
-	store, err := OpenStore(&c)
+	store, err := storage.Open(cfg.Identity)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPrivate(ctx, store, c.Ledger.Forgejo.Owner+"/"+c.Ledger.Forgejo.Repo); err != nil {
+	if err := checkPrivate(ctx, store, cfg.Identity.Forgejo.Owner+"/"+cfg.Identity.Forgejo.Repo); err != nil {
 		return nil, err
 	}
 	if err := initStore(ctx, store); err != nil {

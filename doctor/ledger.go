@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"net/http"
 	"os"
 	"strconv"
 
 	"smartup0.org/engelbot/config"
-	"smartup0.org/engelbot/forgejo"
 	"smartup0.org/engelbot/ledger"
 	"smartup0.org/engelbot/ledger/localgit"
+	"smartup0.org/engelbot/storage"
 )
 
 // ledger checks the ledger's repository and then the books themselves:
@@ -42,11 +41,7 @@ func (r *run) forgeLedger(ctx context.Context) {
 		r.skip("ledger", "needs the branch (see ledger branch above)")
 		return
 	}
-	f := r.cfg.Ledger.Forgejo
-	store, err := forgejo.New(forgejo.Config{
-		URL: f.URL, Owner: f.Owner, Repo: f.Repo, Branch: r.cfg.Ledger.Branch, Token: f.Token,
-		Timeout: f.Timeout, HTTPClient: &http.Client{Timeout: f.Timeout},
-	})
+	store, err := storage.Forge(r.cfg.Ledger)
 	if err != nil {
 		r.fail("ledger", "%s", describe(err))
 		return
