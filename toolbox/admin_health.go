@@ -123,7 +123,7 @@ func runStatus(ctx context.Context, tb *Toolbox, _ *call) Reply {
 	tasks, unfinished := 0, 0
 	for t := range tx.Tasks() {
 		tasks++
-		if t.State != ledger.TaskAwarded && t.State != ledger.TaskCancelled {
+		if !taskFinished(t.State) {
 			unfinished++
 		}
 	}
