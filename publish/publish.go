@@ -1,0 +1,77 @@
+package publish
+
+import (
+	"time"
+
+	"smartup0.org/engelbot/ledger"
+)
+
+// Input is what a publish renders: the ledger as one read view, and the
+// treasury's figures as the toolbox's rules compute them.
+type Input struct {
+	// Ledger is a read view of the ledger at one commit
+	// (Snapshot.ReadAt(Now)).
+	Ledger *ledger.Tx
+	// Commit is the ledger commit the view was read at, shown as the head
+	// of the books with the audit chain's head.
+	Commit string
+	// Treasury is the euro treasury and the 3x rule.
+	Treasury Treasury
+	// Now is the moment of publishing. Nothing on the site depends on it
+	// but what is derived from the ledger at that moment (windows still
+	// running), so that publishing an unchanged ledger renders the same
+	// bytes and writes nothing.
+	Now time.Time
+}
+
+// Treasury is the treasury's state and history, for the overview and the
+// coverage chart.
+type Treasury struct {
+	BalanceCents  int64 // euros in the treasury, in cents
+	SCOutstanding int   // SC awarded, each a claim of €1 on the treasury
+	Multiple      int   // the rule: SC outstanding ≤ Multiple × euros
+	Within        bool  // the rule holds now
+	History       []TreasuryPoint
+}
+
+// TreasuryPoint is the treasury after one movement.
+type TreasuryPoint struct {
+	Time          time.Time
+	BalanceCents  int64
+	SCOutstanding int
+}
+
+// Site is a rendered site section. Paths are relative to the section's own
+// folder inside the site's docs folder (e.g. docs/ledger/), so the pages
+// link to each other by relative paths wherever the section is placed.
+type Site struct {
+	Files map[string][]byte
+	// Nav is the section's one nav entry; every path in it is a file in
+	// Files.
+	Nav NavItem
+	// Summary says in one line what the section shows, for the commit
+	// message (e.g. "ledger at 1a2b3c4: 12 owners, 40 tasks").
+	Summary string
+}
+
+// NavItem is an entry of the MkDocs nav: a page (Path set) or a section
+// of entries (Children set).
+type NavItem struct {
+	Title    string
+	Path     string
+	Children []NavItem
+}
+
+// Render renders the public view of in.
+func Render(in Input) (Site, error) {
+	head := "no commit yet"
+	if in.Commit != "" {
+		head = in.Commit
+	}
+	index := "# Ledger\n\nThe books at commit `" + head + "`.\n"
+	return Site{
+		Files:   map[string][]byte{"index.md": []byte(index)},
+		Nav:     NavItem{Title: "Ledger", Children: []NavItem{{Title: "Overview", Path: "index.md"}}},
+		Summary: "ledger at " + head,
+	}, nil
+}
