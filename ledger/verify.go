@@ -79,6 +79,11 @@ func (s *Snapshot) Verify() []Problem {
 			needs(fmt.Sprintf("%s row %d (%s)", sh.path, i+1, t.ID), t.EventID, SKDir)
 		}
 	}
+	for _, sh := range s.treasury.shards {
+		for i, t := range sh.rows {
+			needs(fmt.Sprintf("%s row %d (%s)", sh.path, i+1, t.ID), t.EventID, TreasuryDir)
+		}
+	}
 	for _, ws := range s.sessions.rows {
 		needs(SessionsFile+" "+ws.ID, ws.StartEvent, SessionsFile)
 		if ws.State == SessionClosed {
@@ -87,6 +92,7 @@ func (s *Snapshot) Verify() []Problem {
 	}
 
 	ps = append(ps, s.verifySC()...)
+	ps = append(ps, s.verifyTreasury()...)
 
 	// Pages: each one pointed to exists; none exists unpointed.
 	pointed := map[string]string{}
