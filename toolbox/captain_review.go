@@ -117,8 +117,8 @@ func assessTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	}
 	return ledger.Outcome{
 		Action: "task.assess", Target: task.ID,
-		Reply: fmt.Sprintf("Assessed `%s`: effort %d, learning %d, collaboration %d (%d of 30) → %d %% of %d SC = %d SC; pending: %s.%s `!approve %s` starts the 48-hour window.",
-			task.ID, scores[0], scores[1], scores[2], total, pct, task.BudgetSC, pay, shares, reassessed, task.ID),
+		Reply: fmt.Sprintf("Assessed `%s`: effort %d, learning %d, collaboration %d (%d of 30) → %d %% of %d SC = %d SC; pending: %s.%s `!approve %s` starts the 48-hour window.%s",
+			task.ID, scores[0], scores[1], scores[2], total, pct, task.BudgetSC, pay, shares, reassessed, task.ID, treasuryWarning(tx)),
 	}, nil
 }
 
