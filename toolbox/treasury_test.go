@@ -156,7 +156,7 @@ func TestWithdrawalKeepsTheRule(t *testing.T) {
 func TestHeldAwardsGoOldestFirst(t *testing.T) {
 	f := newCaptainFixture(t)
 	f.ok("alice", adminDM, "!deposit 10 seed money") // covers 30 SC
-	f.ok("bob", opsRoom, "!assess 6_1_7_1 8 7 9")      // 45 SC
+	f.ok("bob", opsRoom, "!assess 6_1_7_1 8 7 9")    // 45 SC
 	f.ok("bob", opsRoom, "!approve 6_1_7_1")
 	f.clock = f.clock.Add(time.Hour)
 	second := f.approveAndWait("6_1_7_2", "5 5 5") // 77 % of 25 = 19 SC, 18 for the attacker: alone within the 30
