@@ -56,11 +56,14 @@ func (tx *Tx) TreasuryTxs() iter.Seq[TreasuryTx] {
 // TreasuryBalance is the euros in the treasury: the balance after the last
 // movement, those of this commit included; 0 before the first.
 func (tx *Tx) TreasuryBalance() Euro {
-	var last Euro
-	for t := range tx.TreasuryTxs() {
-		last = t.Balance
+	if n := len(tx.treasury.cur); n > 0 {
+		return tx.treasury.cur[n-1].Balance
 	}
-	return last
+	if n := len(tx.treasury.done); n > 0 {
+		return tx.treasury.done[n-1].Balance
+	}
+	last, _ := tx.snap.treasury.last()
+	return last.Balance
 }
 
 // AppendTreasury records a movement of euros. Its ID, time, event ID and

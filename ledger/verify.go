@@ -18,8 +18,8 @@ func (p Problem) String() string { return p.Where + ": " + p.What }
 // Verify checks the snapshot's integrity: the audit chain is unbroken and
 // numbered without gaps; every transaction and every work session points to
 // an audit row that names what it changed; every page an index points to
-// exists, and no page exists that no index points to. It reports every
-// problem, not just the first.
+// exists, and no page exists that no index points to; the treasury's
+// running balance adds up. It reports every problem, not just the first.
 func (s *Snapshot) Verify() []Problem {
 	var ps []Problem
 	add := func(where, format string, args ...any) {

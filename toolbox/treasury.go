@@ -124,10 +124,11 @@ type hold struct {
 // first, so a small award does not overtake a held one.
 func holdOf(tx *ledger.Tx, a ledger.Assessment) (hold, bool) {
 	t := TreasuryOf(tx)
-	h := hold{a: a, award: pendingSCOf(tx, a), t: t}
+	pending := pendingByAssessment(tx)
+	h := hold{a: a, award: pending[a.ID], t: t}
 	for b := range tx.Assessments() {
 		if b.ID != a.ID && b.State == ledger.AssessmentApproved && awardDue(tx, b) && compareDue(b, a) < 0 {
-			h.ahead += pendingSCOf(tx, b)
+			h.ahead += pending[b.ID]
 		}
 	}
 	h.depositC = t.DepositForCents(h.ahead + h.award)
@@ -152,17 +153,18 @@ func compareDue(a, b ledger.Assessment) int {
 // sortDue sorts assessments into award order.
 func sortDue(as []ledger.Assessment) { slices.SortFunc(as, compareDue) }
 
-// pendingSCOf is the SC an assessment's pending rows still hold: what its
-// award would add to the SC outstanding.
-func pendingSCOf(tx *ledger.Tx, a ledger.Assessment) int {
+// pendingByAssessment is the SC each assessment's pending rows still hold
+// (a pending row's note names its assessment): what its award would add to
+// the SC outstanding. One pass over the transactions, for every assessment.
+func pendingByAssessment(tx *ledger.Tx) map[string]int {
 	settled := tx.Settlements()
-	n := 0
+	out := map[string]int{}
 	for t := range tx.SCTxs() {
-		if t.Kind == ledger.SCPending && t.Task == a.Task && t.Note == a.ID && settled[t.ID] == "" {
-			n += t.Amount
+		if t.Kind == ledger.SCPending && settled[t.ID] == "" {
+			out[t.Note] += t.Amount
 		}
 	}
-	return n
+	return out
 }
 
 // text says why the award waits, in the team room's words.
