@@ -15,7 +15,7 @@ import (
 // (alice, the founder, is its first owner) with the commands an operator's
 // founder and captains would type: alice onboards the people, creates the
 // roles and appoints to them in her direct chat, opens the organisation's
-// objective; bob, captain of the operational team, opens the team's
+// objective and deposits the treasury's first euros; bob, captain of the operational team, opens the team's
 // objective and creates and assigns its tasks in the team's room. Nothing
 // is written behind the commands' backs, so the demo runs the production
 // path.
@@ -50,6 +50,9 @@ func Build(ctx context.Context, tb *toolbox.Toolbox, w *World) (map[string]strin
 		line{"alice", dm, "!create_role operational junior Operations junior"},
 		line{"alice", dm, "!create_role developer captain Team captain, developers"},
 		line{"alice", dm, "!create_objective Open the SmartupOS workplace"},
+		// The euros behind the SC the story awards: the 3x rule holds back
+		// any award the treasury does not cover.
+		line{"alice", dm, "!deposit " + SeedTreasury + " seed money from the founders"},
 	)
 	if _, err := b.run(step...); err != nil {
 		return nil, err
@@ -133,6 +136,10 @@ func Build(ctx context.Context, tb *toolbox.Toolbox, w *World) (map[string]strin
 	}
 	return tasks, nil
 }
+
+// SeedTreasury is the founders' first deposit, in euros: it covers three
+// times as many SC (4,500), enough for every award of the demo.
+const SeedTreasury = "1500"
 
 var createdTask = regexp.MustCompile("Task `(6_[0-9_]+)` created")
 

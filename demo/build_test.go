@@ -78,6 +78,9 @@ func TestBuildMakesTheDemoCommunityByCommand(t *testing.T) {
 			t.Errorf("objective %s: %+v (found %v)", id, o, ok)
 		}
 	}
+	if tr := toolbox.TreasuryOf(tx); tr.BalanceCents != 1500_00 || tr.CoverSC != 4500 || tr.Movements != 1 {
+		t.Errorf("the demo's treasury: %+v", tr)
+	}
 	v, err := l.VerifyAll(t.Context())
 	if err != nil || len(v.Problems) > 0 {
 		t.Errorf("verify: %v %v", v.Problems, err)

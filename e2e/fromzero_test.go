@@ -148,6 +148,10 @@ log:
 			"!assign_role 4_2_7_operations_lead carol",
 			"!assign_role 4_3_7_operations_junior dave",
 			"!create_objective Open the workplace",
+			// Euros behind the SC to come: without them the 3x rule holds
+			// every award back. €10 covers 30 SC, less than the 45 the task
+			// earns: its award waits for a second deposit (step 8).
+			"!deposit 10 seed money from the founders",
 		} {
 			e.write(alice, aliceDM, line)
 		}
@@ -209,6 +213,20 @@ log:
 		runCtx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- a.Run(runCtx) }()
+		// The treasury covers 30 SC; the award is 45: the job holds it
+		// back and says so in the team's room, and the task stays approved.
+		held := e.awaitAnnouncement(bob, team, "is held back", "")
+		if !strings.Contains(held.Body, "the treasury holds €10.00, which covers 30 SC") || !strings.Contains(held.Body, "a deposit of €5.00 lets its 45 SC through") {
+			t.Errorf("the hold's announcement: %q", held.Body)
+		}
+		if tk := e.task(task); tk.State != ledger.TaskApproved {
+			t.Errorf("a held-back task is %s, want %s", tk.State, ledger.TaskApproved)
+		}
+		if _, r := e.askIn(carol, team, "!treasury"); !strings.Contains(r.Body, "Held back: 45 SC of 1 task(s)") {
+			t.Errorf("!treasury while the award waits: %q", r.Body)
+		}
+		// The deposit that makes room: the next job run awards it by itself.
+		e.write(alice, aliceDM, "!deposit 5 a second gift")
 		e.awaitLedger("awarded", 2*time.Minute, func() (bool, string) {
 			tk := e.task(task)
 			return tk.State == ledger.TaskAwarded, "the task is " + tk.State

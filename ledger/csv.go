@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -14,7 +15,8 @@ import (
 
 // A row type is a struct whose exported fields carry a `csv:"column"` tag,
 // in the order the columns appear in the file. Supported field types are
-// string, int, int64, bool and time.Time (RFC 3339, UTC; empty for zero).
+// string, int, int64, bool, time.Time (RFC 3339, UTC; empty for zero), and
+// any other type that reads and writes itself as text (Euro).
 
 // ParseError says exactly where a CSV file is wrong.
 type ParseError struct {
@@ -45,7 +47,17 @@ type rowCodec struct {
 
 var codecs sync.Map // reflect.Type → *rowCodec; types never change at run time
 
-var timeType = reflect.TypeOf(time.Time{})
+var (
+	timeType            = reflect.TypeOf(time.Time{})
+	textMarshalerType   = reflect.TypeOf((*encoding.TextMarshaler)(nil)).Elem()
+	textUnmarshalerType = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
+)
+
+// selfText reports whether a column type reads and writes itself as text.
+// Such a value is never formula-escaped: its type decides its form.
+func selfText(t reflect.Type) bool {
+	return t != timeType && t.Implements(textMarshalerType) && reflect.PointerTo(t).Implements(textUnmarshalerType)
+}
 
 func codecFor(t reflect.Type) *rowCodec {
 	if c, ok := codecs.Load(t); ok {
@@ -230,6 +242,8 @@ func setField(f reflect.Value, t reflect.Type, raw string) error {
 			return fmt.Errorf("%q is not an RFC 3339 time", raw)
 		}
 		f.Set(reflect.ValueOf(ts.UTC()))
+	case selfText(t):
+		return f.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(raw))
 	case t.Kind() == reflect.String:
 		f.SetString(unescapeFormula(raw))
 	case t.Kind() == reflect.Int, t.Kind() == reflect.Int64:
@@ -270,6 +284,9 @@ func formatField(f reflect.Value, t reflect.Type) (string, error) {
 			return "", fmt.Errorf("time %s is outside the years 0000–9999 an RFC 3339 time can hold", ts.UTC().Format(time.RFC3339))
 		}
 		return ts.UTC().Format(time.RFC3339), nil
+	case selfText(t):
+		b, err := f.Interface().(encoding.TextMarshaler).MarshalText()
+		return string(b), err
 	case t.Kind() == reflect.String:
 		return escapeFormula(f.String()), nil
 	case t.Kind() == reflect.Int, t.Kind() == reflect.Int64:

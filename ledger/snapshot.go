@@ -20,6 +20,7 @@ type Snapshot struct {
 	events     journal[Event]
 	sc         journal[SCTx]
 	sk         journal[SKTx]
+	treasury   journal[TreasuryTx]
 }
 
 // Head is the commit the snapshot was read at.
@@ -82,11 +83,13 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot) (*Snapshot, 
 		pe  *journal[Event]
 		psc *journal[SCTx]
 		psk *journal[SKTx]
+		ptr *journal[TreasuryTx]
 	)
 	if prev != nil {
-		pe, psc, psk = &prev.events, &prev.sc, &prev.sk
+		pe, psc, psk, ptr = &prev.events, &prev.sc, &prev.sk, &prev.treasury
 	}
 	s.events, s.sc, s.sk = journal[Event]{dir: EventsDir}, journal[SCTx]{dir: SCDir}, journal[SKTx]{dir: SKDir}
+	s.treasury = journal[TreasuryTx]{dir: TreasuryDir}
 	if err := s.events.load(ctx, st, tree, pe); err != nil {
 		return nil, err
 	}
@@ -94,6 +97,9 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot) (*Snapshot, 
 		return nil, err
 	}
 	if err := s.sk.load(ctx, st, tree, psk); err != nil {
+		return nil, err
+	}
+	if err := s.treasury.load(ctx, st, tree, ptr); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -98,6 +98,12 @@ func (tx *Tx) CheckText() error {
 			return err
 		}
 	}
+	if len(tx.treasury.cur) > 0 {
+		data, err := encodeCSV(tx.treasury.cur)
+		if err := check(TreasuryDir, data, err); err != nil {
+			return err
+		}
+	}
 	for p, data := range tx.pages.cur {
 		if err := check(p, data, nil); err != nil {
 			return err

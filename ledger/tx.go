@@ -14,10 +14,11 @@ type Tx struct {
 	snap *Snapshot
 	now  time.Time
 	overlays
-	sc      appendLog[SCTx]
-	sk      appendLog[SKTx]
-	pages   pageSet
-	eventID string // of the mutation running now
+	sc       appendLog[SCTx]
+	sk       appendLog[SKTx]
+	treasury appendLog[TreasuryTx]
+	pages    pageSet
+	eventID  string // of the mutation running now
 	// err is what the running mutation asked for that cannot be written
 	// (see WritePage); it fails that mutation once Run returns.
 	err error
@@ -244,6 +245,9 @@ func (tx *Tx) check() error {
 	if err := tx.sk.check(); err != nil {
 		return fmt.Errorf("%s: %w", SKDir, err)
 	}
+	if err := tx.treasury.check(); err != nil {
+		return fmt.Errorf("%s: %w", TreasuryDir, err)
+	}
 	return nil
 }
 
@@ -251,6 +255,7 @@ func (tx *Tx) keep() {
 	tx.err = nil
 	tx.sc.keep()
 	tx.sk.keep()
+	tx.treasury.keep()
 	for _, ix := range indexes {
 		ix.keep(&tx.overlays)
 	}
@@ -261,6 +266,7 @@ func (tx *Tx) drop() {
 	tx.err = nil
 	tx.sc.drop()
 	tx.sk.drop()
+	tx.treasury.drop()
 	for _, ix := range indexes {
 		ix.drop(&tx.overlays)
 	}

@@ -18,8 +18,8 @@ func (p Problem) String() string { return p.Where + ": " + p.What }
 // Verify checks the snapshot's integrity: the audit chain is unbroken and
 // numbered without gaps; every transaction and every work session points to
 // an audit row that names what it changed; every page an index points to
-// exists, and no page exists that no index points to. It reports every
-// problem, not just the first.
+// exists, and no page exists that no index points to; the treasury's
+// running balance adds up. It reports every problem, not just the first.
 func (s *Snapshot) Verify() []Problem {
 	var ps []Problem
 	add := func(where, format string, args ...any) {
@@ -79,6 +79,11 @@ func (s *Snapshot) Verify() []Problem {
 			needs(fmt.Sprintf("%s row %d (%s)", sh.path, i+1, t.ID), t.EventID, SKDir)
 		}
 	}
+	for _, sh := range s.treasury.shards {
+		for i, t := range sh.rows {
+			needs(fmt.Sprintf("%s row %d (%s)", sh.path, i+1, t.ID), t.EventID, TreasuryDir)
+		}
+	}
 	for _, ws := range s.sessions.rows {
 		needs(SessionsFile+" "+ws.ID, ws.StartEvent, SessionsFile)
 		if ws.State == SessionClosed {
@@ -87,6 +92,7 @@ func (s *Snapshot) Verify() []Problem {
 	}
 
 	ps = append(ps, s.verifySC()...)
+	ps = append(ps, s.verifyTreasury()...)
 
 	// Pages: each one pointed to exists; none exists unpointed.
 	pointed := map[string]string{}

@@ -155,8 +155,9 @@ type plan struct {
 	// The journals as they are once the commit lands. build reads each
 	// append back before the commit goes out, so that apply cannot fail.
 	nextEvents journal[Event]
-	nextSC     *journal[SCTx] // nil: no SC rows in this commit
-	nextSK     *journal[SKTx] // nil: no SK rows in this commit
+	nextSC     *journal[SCTx]       // nil: no SC rows in this commit
+	nextSK     *journal[SKTx]       // nil: no SK rows in this commit
+	nextTr     *journal[TreasuryTx] // nil: no treasury rows in this commit
 	commit     *Commit
 }
 
@@ -261,6 +262,9 @@ func (tx *Tx) curFiles() []string {
 	if len(tx.sk.cur) > 0 {
 		files = append(files, SKDir)
 	}
+	if len(tx.treasury.cur) > 0 {
+		files = append(files, TreasuryDir)
+	}
 	return files
 }
 
@@ -303,6 +307,14 @@ func (p *plan) build(snap *Snapshot, author Signature, shardRows int) (*Commit, 
 			return nil, err
 		}
 		p.nextSK = &next
+		change(path, data)
+	}
+	if rows := tx.treasury.rows(); len(rows) > 0 {
+		next, path, data, err := appendJournal(&snap.treasury, tx.now, shardRows, rows)
+		if err != nil {
+			return nil, err
+		}
+		p.nextTr = &next
 		change(path, data)
 	}
 	next, path, data, err := appendJournal(&snap.events, tx.now, shardRows, p.events)
@@ -374,6 +386,9 @@ func (p *plan) apply(snap *Snapshot, res CommitResult) *Snapshot {
 	}
 	if p.nextSK != nil {
 		next.sk = *p.nextSK
+	}
+	if p.nextTr != nil {
+		next.treasury = *p.nextTr
 	}
 	return &next
 }

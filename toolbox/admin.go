@@ -15,7 +15,7 @@ import (
 // register (onboarding, licenses, deactivation, roles) and the health
 // checks. Each group lives in its own admin_*.go file.
 var adminCommands = []*Command{cmdAddOwner, cmdSetLicense, cmdDeactivate, cmdCreateRole, cmdUpdateRole, cmdAssignRole, cmdEndRole,
-	cmdCreateObjective, cmdVerify, cmdStatus}
+	cmdCreateObjective, cmdDeposit, cmdWithdraw, cmdVerify, cmdStatus}
 
 // Identity is the private identity repository as onboarding sees it: it
 // can be written, never read. The app gives the toolbox one that records

@@ -23,7 +23,9 @@ var cmdAssess = &Command{
 		"rising evenly to 100 % at 30 (rounded down to a whole percent, then to a whole SC). The attacker gets 90 % and the " +
 		"defender 10 % (the defender's share rounded down, the attacker's the rest, so no credit is lost). The SC is pending " +
 		"until you `!approve` the task and 48 hours pass without objection. You can assess again before approving, or after " +
-		"an objection; you can't assess a task you work on yourself.",
+		"an objection; you can't assess a task you work on yourself. When the treasury does not cover the award (the 3x rule: " +
+		"SC outstanding may not exceed 3 × the euro treasury), the answer says so: the assessment stands, and the award waits " +
+		"for a deposit.",
 	write: assessTask,
 }
 
@@ -117,8 +119,8 @@ func assessTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	}
 	return ledger.Outcome{
 		Action: "task.assess", Target: task.ID,
-		Reply: fmt.Sprintf("Assessed `%s`: effort %d, learning %d, collaboration %d (%d of 30) → %d %% of %d SC = %d SC; pending: %s.%s `!approve %s` starts the 48-hour window.",
-			task.ID, scores[0], scores[1], scores[2], total, pct, task.BudgetSC, pay, shares, reassessed, task.ID),
+		Reply: fmt.Sprintf("Assessed `%s`: effort %d, learning %d, collaboration %d (%d of 30) → %d %% of %d SC = %d SC; pending: %s.%s `!approve %s` starts the 48-hour window.%s",
+			task.ID, scores[0], scores[1], scores[2], total, pct, task.BudgetSC, pay, shares, reassessed, task.ID, treasuryWarning(tx)),
 	}, nil
 }
 
@@ -187,7 +189,8 @@ var cmdApprove = &Command{
 	Name: "approve", Tier: TierCaptain, Params: []Param{{Name: "task_id", Kind: KindTask}},
 	Summary: "approve an assessed task: 48 hours for objections, then its SC is awarded",
 	Help: "Approves the assessment of a task and starts its 48-hour lazy-consensus window: any owner may " +
-		"`!object <task_id> <reason>` until it ends; without an objection the SC is awarded when it does. The team's room hears of it.",
+		"`!object <task_id> <reason>` until it ends; without an objection the SC is awarded when it does, as soon as the treasury " +
+		"covers it (the 3x rule; otherwise the award is held back until a deposit makes room, and the team's room hears so). The team's room hears of it.",
 	write:    approveTask,
 	announce: announceApproval,
 }

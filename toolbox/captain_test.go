@@ -216,6 +216,8 @@ func TestAssign(t *testing.T) {
 // 48 hours → awarded by the scheduled job, which runs once.
 func TestAssessApproveFinalize(t *testing.T) {
 	f := newCaptainFixture(t)
+	// The treasury covers the award (45 SC need €15 under the 3x rule).
+	f.ok("alice", adminDM, "!deposit 15 seed money")
 	// 8+7+9 = 24 of 30 → 60 + 40·21/27 = 91 % of 50 SC = 45 SC: 41 + 4.
 	r := f.ok("bob", opsRoom, "!assess 6_1_7_1 8 7 9 clear and friendly")
 	if !strings.Contains(r.Text, "91 %") || !strings.Contains(r.Text, "= 45 SC; pending: ") ||

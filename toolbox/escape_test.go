@@ -197,6 +197,10 @@ func TestTypedTextIsShownAsText(t *testing.T) {
 				{"ada", dm, "update_role", []string{"4_2_7_lead", h, "8"}, cut},
 				{"fay", dm, "close_objective", []string{"5_1", h}, cut},
 				{"ada", dm, "create_role", []string{h, "senior", "Tester"}, cut},
+				{"ada", dm, "deposit", []string{h, "gift"}, cut},
+				{"ada", dm, "deposit", []string{"10", h}, cut},
+				{"ada", dm, "withdraw", []string{"1", h}, cut},
+				{"hal", dm, "treasury", nil, cut},
 			} {
 				r := f.send(f.tb, tc.who, tc.room, tc.cmd, tc.args...)
 				what := tc.who + " !" + tc.cmd + " " + strings.Join(tc.args, " ")
@@ -210,6 +214,29 @@ func TestTypedTextIsShownAsText(t *testing.T) {
 				}
 				// As one line of the ledger keeps it.
 				checkReply(t, what, r, strings.Join(strings.Fields(shown), " "), tc.where)
+			}
+		})
+	}
+}
+
+// A held-back award's announcement shows the task's title as text.
+func TestHoldAnnouncementShowsTitleAsText(t *testing.T) {
+	for _, h := range markup {
+		t.Run(h, func(t *testing.T) {
+			f := markupFixture(t, h)
+			f.mutate("pending", func(tx *ledger.Tx) {
+				tx.AppendSC(ledger.SCTx{Alias: "dave", Task: "6_1_6_4", Kind: ledger.SCPending, Amount: 40, Share: ledger.Attacker, Note: "as_2"})
+			})
+			if r := f.send(f.tb, "fay", markupRoom, "approve", "6_1_6_4"); r.Refused {
+				t.Fatalf("approve: %s", r.Text)
+			}
+			f.clock = f.clock.Add(49 * time.Hour)
+			res := f.tb.RunJobs(t.Context())
+			if len(res) != 1 || res[0].Job != "hold" || len(res[0].Announce) != 2 {
+				t.Fatalf("jobs: %+v", res)
+			}
+			for _, a := range res[0].Announce {
+				checkRendered(t, "the hold's announcement", a.Text, strings.Join(strings.Fields(h), " "))
 			}
 		})
 	}

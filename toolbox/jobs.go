@@ -42,14 +42,19 @@ func (tb *Toolbox) RunJobs(ctx context.Context) []JobResult {
 	now := tb.ledger.Now()
 	tx := snap.ReadAt(now)
 	var out []JobResult
-	var due []string
-	for a := range tx.Assessments() {
-		if a.State == ledger.AssessmentApproved && !now.Before(a.WindowEnds.Add(finalizeDelay)) {
-			due = append(due, a.ID)
+	for _, a := range dueAwards(tx) {
+		id := a.ID
+		// Each award is judged on the ledger as the awards before it left
+		// it: the treasury they used is not there for this one.
+		view := tb.ledger.Current().ReadAt(now)
+		if cur, ok := view.Assessment(id); ok {
+			if _, held := holdOf(view, cur); held {
+				if r, ok := tb.holdBack(ctx, now, id); ok {
+					out = append(out, r)
+				}
+				continue
+			}
 		}
-	}
-	slices.SortFunc(due, compareIDs)
-	for _, id := range due {
 		r := tb.job(ctx, "finalize", id, func(tx *ledger.Tx) (ledger.Outcome, error) { return finalize(tx, id) })
 		if r.Err == nil && !r.Duplicate {
 			r.Announce = announceAward(tb.ledger.Current().ReadAt(now), id)
@@ -139,6 +144,11 @@ func finalize(tx *ledger.Tx, id string) (ledger.Outcome, error) {
 	if a.State != ledger.AssessmentApproved || now.Before(a.WindowEnds) {
 		return ledger.Outcome{}, ledger.Refuse("assessment %s is %s, window ends %s: nothing to award", id, a.State, a.WindowEnds.Format("2006-01-02 15:04"))
 	}
+	// The 3x rule, checked again where it is written: a withdrawal may
+	// have landed since the job looked.
+	if h, held := holdOf(tx, a); held {
+		return ledger.Outcome{}, ledger.Refuse("%s", h.text(""))
+	}
 	awarded := settlePending(tx, a, ledger.SCAwarded, "lazy consensus: no objection in 48 h")
 	a.State, a.Settled = ledger.AssessmentAwarded, now
 	tx.PutAssessment(a)
@@ -154,6 +164,44 @@ func finalize(tx *ledger.Tx, id string) (ledger.Outcome, error) {
 		Action: "sc.award", Target: a.Task,
 		Reply: fmt.Sprintf("SC for `%s` awarded after 48 hours without objection: %s.", a.Task, strings.Join(parts, ", ")),
 	}, nil
+}
+
+// holdBack records, once, that an award waits for the treasury, and says
+// so to the task's team room and the workplace. The audit row, under an
+// event ID made from the assessment, is how a restart knows the rooms
+// heard it already; it changes no file. ok is false when the hold was
+// recorded before: nothing to say again.
+func (tb *Toolbox) holdBack(ctx context.Context, now time.Time, id string) (JobResult, bool) {
+	if _, done := tb.ledger.Current().Applied(holdEventID(id)); done {
+		return JobResult{}, false
+	}
+	r := tb.job(ctx, "hold", id, func(tx *ledger.Tx) (ledger.Outcome, error) { return holdAward(tx, id) })
+	if r.Err != nil || r.Duplicate {
+		return r, true
+	}
+	tx := tb.ledger.Current().ReadAt(now)
+	a, _ := tx.Assessment(id)
+	t, ok := tx.Task(a.Task)
+	if h, held := holdOf(tx, a); held && ok {
+		r.Announce = inWorkplace(tx, Announcement{Team: t.Team, Text: h.text(mdText(t.Title))})
+	}
+	return r, true
+}
+
+func holdEventID(id string) string { return "job:hold:" + id }
+
+// holdAward writes the audit row of a held-back award, if it is still
+// held when the write runs.
+func holdAward(tx *ledger.Tx, id string) (ledger.Outcome, error) {
+	a, ok := tx.Assessment(id)
+	if !ok || a.State != ledger.AssessmentApproved {
+		return ledger.Outcome{}, ledger.Refuse("assessment %s is not waiting for an award", id)
+	}
+	h, held := holdOf(tx, a)
+	if !held {
+		return ledger.Outcome{}, ledger.Refuse("the SC of %s fits the treasury now", id)
+	}
+	return ledger.Outcome{Action: "sc.hold", Target: a.Task, Reply: h.text("")}, nil
 }
 
 // announceAward tells the task's team room, and the workplace, that its

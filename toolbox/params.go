@@ -30,6 +30,7 @@ const (
 	KindLicense                 // campaign, watch, work, organizational
 	KindRoleType                // captain, senior, junior
 	KindObjective               // an objective ID, 5_X or 5_X_Y
+	KindEuro                    // an amount in euros: 1500, 1500.5 or 1500.50
 )
 
 // Param is one argument of a command, as the registry declares it.
@@ -84,6 +85,8 @@ func (k Kind) String() string {
 		return "`captain`, `senior` or `junior`"
 	case KindObjective:
 		return "an objective ID like `5_1` (the organisation's) or `5_1_7` (a team's)"
+	case KindEuro:
+		return "an amount in euros like `1500` or `1500.50` (a point before the cents, no thousands separators)"
 	}
 	return "text"
 }
@@ -133,6 +136,10 @@ func (p Param) check(c *Command, arg, what string) error {
 	case KindObjective:
 		if !isObjectiveID(arg) {
 			return ledger.Refuse("%s is not an objective ID. They look like `5_1` (the organisation's) or `5_1_7` (a team's); `!objectives` lists them.", what)
+		}
+	case KindEuro:
+		if _, ok := euroArg(arg); !ok {
+			return euroRefusal(what)
 		}
 	case KindRoleType:
 		if _, ok := roleTypes[strings.ToLower(arg)]; !ok {

@@ -157,6 +157,9 @@ var matrixArgs = map[string]func(permSender) []string{
 	"end_role":        permWords("4_2_7_lead", "zoe"),
 	"update_role":     permWords("4_2_7_lead", "hours", "12"),
 	"setup_rooms":     permWords(),
+	"treasury":        permWords(),
+	"deposit":         permWords("1500", "seed", "money"),
+	"withdraw":        permWords("10.50", "hosting"),
 }
 
 // permTaskOf is the task s is the attacker of (the worker's for those on none).
@@ -169,6 +172,10 @@ func permTaskOf(s permSender) string {
 
 // matrixSetup is what a command needs beyond the common scene.
 var matrixSetup = map[string]func(tx *ledger.Tx){
+	// Euros in the treasury, to withdraw some of.
+	"withdraw": func(tx *ledger.Tx) {
+		tx.AppendTreasury(ledger.TreasuryTx{Kind: ledger.TreasuryDeposit, Delta: 100000, Note: "seed", By: "fay"})
+	},
 	// A second organisation objective for teams to take part in.
 	"team_objective": func(tx *ledger.Tx) {
 		tx.PutObjective(ledger.Objective{ID: "5_2", Title: "Next year", Status: ledger.ObjectiveOpen})

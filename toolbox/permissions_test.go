@@ -41,6 +41,8 @@ var briefTiers = map[string]briefTier{
 
 	"add_owner": briefAdmin, "set_license": briefAdmin, "deactivate": briefAdmin, "create_role": briefAdmin,
 	"verify": briefAdmin, "status": briefAdmin, "setup_rooms": briefAdmin,
+	// The treasury is seen by every owner and moved by the admins.
+	"treasury": briefQueries, "deposit": briefAdmin, "withdraw": briefAdmin,
 	// The structure a community starts from: the organisation's objectives
 	// and appointments to roles are the admins'.
 	"create_objective": briefAdmin, "assign_role": briefAdmin, "end_role": briefAdmin, "update_role": briefAdmin,

@@ -120,7 +120,7 @@ func init() {
 	// Each group of commands lives in its own file; this is the order
 	// !help and docs/commands.md list them in.
 	registry = slices.Concat(
-		[]*Command{cmdHelp, cmdWallet, cmdMyTasks},
+		[]*Command{cmdHelp, cmdWallet, cmdTreasury, cmdMyTasks},
 		lookupCommands,
 		[]*Command{cmdStartWork, cmdStopWork},
 		workerCommands,

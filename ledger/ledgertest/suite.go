@@ -39,6 +39,8 @@ func Run(t *testing.T, newStore func(t *testing.T) ledger.Store) {
 		{"VerifyCatchesARemovedRow", s.testVerifyCatchesARemovedRow},
 		{"VerifyCatchesOrphanAndMissingPages", s.testVerifyCatchesOrphanAndMissingPages},
 		{"VerifyRecomputesSC", s.testVerifyRecomputesSC},
+		{"TreasuryJournal", s.testTreasuryJournal},
+		{"VerifyCatchesABrokenTreasuryBalance", s.testVerifyCatchesABrokenTreasuryBalance},
 		{"VerifyHistoryCatchesAHandEdit", s.testVerifyHistoryCatchesAHandEdit},
 		{"TasksOfFollowsChanges", s.testTasksOfFollowsChanges},
 	} {
