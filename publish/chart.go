@@ -22,7 +22,7 @@ var palette = []string{"#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#
 const chartMonths = 24
 
 const (
-	chartW, chartH                = 760, 400
+	chartW, chartH               = 760, 400
 	left, right, top, plotBottom = 60, 200, 40, 340
 )
 
