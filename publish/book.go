@@ -114,8 +114,13 @@ func gather(tx *ledger.Tx) *book {
 // gatherTasks sorts the tasks into groups by team and objective and lays
 // each group out over pages.
 func (b *book) gatherTasks() {
+	type keyed struct {
+		group, id string
+		t         ledger.Task
+	}
+	var all []keyed
 	for t := range b.tx.Tasks() {
-		b.tasks = append(b.tasks, t)
+		all = append(all, keyed{group: idKey(t.Team) + "\x00" + idKey(t.Objective), id: idKey(t.ID), t: t})
 		if t.State == ledger.TaskAwarded {
 			for _, who := range []string{t.Attacker, t.Defender} {
 				if who != "" {
@@ -124,9 +129,13 @@ func (b *book) gatherTasks() {
 			}
 		}
 	}
-	slices.SortFunc(b.tasks, func(x, y ledger.Task) int {
-		return cmp.Or(compareIDs(x.Team, y.Team), compareIDs(x.Objective, y.Objective), compareIDs(x.ID, y.ID))
-	})
+	// Sort keys are made once per task: comparing IDs part by part on
+	// every comparison made sorting 100,000 tasks the cost of the publish.
+	slices.SortFunc(all, func(x, y keyed) int { return cmp.Or(cmp.Compare(x.group, y.group), cmp.Compare(x.id, y.id)) })
+	b.tasks = make([]ledger.Task, len(all))
+	for i, k := range all {
+		b.tasks[i] = k.t
+	}
 	var g *taskGroup
 	for _, t := range b.tasks {
 		if g == nil || g.team != t.Team || g.objective != t.Objective {
@@ -141,7 +150,10 @@ func (b *book) gatherTasks() {
 		g.pages[n-1].tasks = append(g.pages[n-1].tasks, t)
 		b.taskPage[t.ID] = g.pages[n-1].path
 	}
-	slices.SortFunc(b.tasks, func(x, y ledger.Task) int { return compareIDs(x.ID, y.ID) })
+	slices.SortFunc(all, func(x, y keyed) int { return cmp.Compare(x.id, y.id) })
+	for i, k := range all {
+		b.tasks[i] = k.t
+	}
 
 	// A task's current assessment is its newest that was not replaced.
 	for a := range b.tx.Assessments() {
@@ -225,6 +237,26 @@ func compareIDs(a, b string) int {
 		a, b = ra, rb
 	}
 	return 0
+}
+
+// idKey is a key that sorts as compareIDs does: each part of the ID, a
+// number as its length then its digits, any other part as text.
+func idKey(id string) string {
+	var b strings.Builder
+	b.Grow(len(id) + 8)
+	for i, part := range strings.Split(id, "_") {
+		if i > 0 {
+			b.WriteByte(0x01)
+		}
+		if n := len(part); n > 0 && n < 40 && strings.Trim(part, "0123456789") == "" {
+			b.WriteByte(0x02)
+			b.WriteByte(byte('0' + n))
+		} else {
+			b.WriteByte(0x03)
+		}
+		b.WriteString(part)
+	}
+	return b.String()
 }
 
 // The section's layout. Each path is relative to the section's folder.

@@ -3,6 +3,7 @@ package publish
 import (
 	"fmt"
 	"hash/fnv"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -32,7 +33,9 @@ func text(s string) string {
 		case r < 0x20 || r == 0x7f || !unicode.IsPrint(r):
 			b.WriteByte(' ')
 		case r < 0x80:
-			fmt.Fprintf(&b, "&#%d;", r)
+			b.WriteString("&#")
+			b.WriteString(strconv.Itoa(int(r)))
+			b.WriteByte(';')
 		default:
 			b.WriteRune(r)
 		}
