@@ -22,7 +22,7 @@ var palette = []string{"#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#
 const chartMonths = 24
 
 const (
-	chartW, chartH               = 760, 400
+	chartW, chartH               = 900, 400
 	left, right, top, plotBottom = 60, 200, 40, 340
 )
 
@@ -32,13 +32,28 @@ func xmlText(s string) string {
 	return b.String()
 }
 
-// scByTeamChart draws SC awarded per month as bars stacked by team.
-func scByTeamChart(b *book) []byte {
+// awards is SC awarded per month and team, for the chart and the figures
+// beside it.
+type awards struct {
+	months   []string // YYYY-MM, oldest first, no gaps, the newest chartMonths
+	teams    []string // team IDs, sorted ("" for tasks of no known team)
+	perMonth map[string]map[string]int
+}
+
+func (a awards) total(month string) int {
+	sum := 0
+	for _, v := range a.perMonth[month] {
+		sum += v
+	}
+	return sum
+}
+
+func gatherAwards(b *book) awards {
 	teamOfTask := make(map[string]string, len(b.tasks))
 	for _, t := range b.tasks {
 		teamOfTask[t.ID] = t.Team
 	}
-	perMonth := map[string]map[string]int{}
+	a := awards{perMonth: map[string]map[string]int{}}
 	teamsSeen := map[string]bool{}
 	for t := range b.tx.SCTxs() {
 		if t.Kind != ledger.SCAwarded {
@@ -46,25 +61,28 @@ func scByTeamChart(b *book) []byte {
 		}
 		m := t.Time.UTC().Format("2006-01")
 		team := teamOfTask[t.Task]
-		if perMonth[m] == nil {
-			perMonth[m] = map[string]int{}
+		if a.perMonth[m] == nil {
+			a.perMonth[m] = map[string]int{}
 		}
-		perMonth[m][team] += t.Amount
+		a.perMonth[m][team] += t.Amount
 		teamsSeen[team] = true
 	}
-	months := make([]string, 0, len(perMonth))
-	for m := range perMonth {
-		months = append(months, m)
+	for m := range a.perMonth {
+		a.months = append(a.months, m)
 	}
-	slices.Sort(months)
-	months = fillMonths(months)
-	months = months[max(0, len(months)-chartMonths):]
-	var teams []string
+	slices.Sort(a.months)
+	a.months = fillMonths(a.months)
+	a.months = a.months[max(0, len(a.months)-chartMonths):]
 	for t := range teamsSeen {
-		teams = append(teams, t)
+		a.teams = append(a.teams, t)
 	}
-	slices.SortFunc(teams, compareIDs)
+	slices.SortFunc(a.teams, compareIDs)
+	return a
+}
 
+// scByTeamChart draws SC awarded per month as bars stacked by team.
+func scByTeamChart(b *book, a awards) []byte {
+	months, teams, perMonth := a.months, a.teams, a.perMonth
 	var w strings.Builder
 	desc := "No SC has been awarded yet."
 	if len(months) > 0 {
@@ -73,11 +91,7 @@ func scByTeamChart(b *book) []byte {
 	svgOpen(&w, "SC awarded per month, by team", desc)
 	peak := 0
 	for _, m := range months {
-		sum := 0
-		for _, v := range perMonth[m] {
-			sum += v
-		}
-		peak = max(peak, sum)
+		peak = max(peak, a.total(m))
 	}
 	scale := axis(&w, peak, "SC")
 	if len(months) == 0 {
@@ -100,11 +114,11 @@ func scByTeamChart(b *book) []byte {
 			fmt.Fprintf(&w, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s, %s: %d SC</title></rect>`+"\n",
 				x, y, barW, h, palette[k%len(palette)], m, xmlText(b.teamTitle(team)), v)
 		}
-		if sum > 0 && len(months) <= 12 {
+		if sum > 0 && len(months) <= 13 {
 			fmt.Fprintf(&w, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="11">%d</text>`+"\n", x+barW/2, y-4, sum)
 		}
-		if len(months) <= 12 || i%3 == 0 || i == len(months)-1 {
-			fmt.Fprintf(&w, `<text x="%.1f" y="%d" text-anchor="middle" font-size="11">%s</text>`+"\n", x+barW/2, plotBottom+16, m)
+		if len(months) <= 13 || i%3 == 0 || i == len(months)-1 {
+			fmt.Fprintf(&w, `<text x="%.1f" y="%d" text-anchor="middle" font-size="10">%s</text>`+"\n", x+barW/2, plotBottom+16, m)
 		}
 	}
 	for k, team := range teams {
@@ -226,16 +240,16 @@ func axis(w *strings.Builder, peak int, unit string) float64 {
 	return h / float64(top)
 }
 
-// niceCeil is 1, 2 or 5 times a power of ten, at least n and at least 4.
+// niceCeil is the top of an axis of four steps at or above n, each step
+// 1, 2, 2.5 or 5 times a power of ten (at least 1).
 func niceCeil(n int) int {
-	p := 1
-	for {
-		for _, m := range []int{1, 2, 5} {
-			if v := m * p; v >= n && v >= 4 {
-				return v
+	need := (n + 3) / 4
+	for p := 1; ; p *= 10 {
+		for _, m := range []int{10, 20, 25, 50} {
+			if step := m * p / 10; step >= 1 && step*10 == m*p && step >= need {
+				return 4 * step
 			}
 		}
-		p *= 10
 	}
 }
 

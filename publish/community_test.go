@@ -35,6 +35,8 @@ const (
 	server = "s.test"
 	lead   = "3_1_leadership_team"
 	ops    = "3_7_operational_team"
+	// hostileTeam is given a hostile name.
+	hostileTeam = "3_2_design_team"
 )
 
 var (
@@ -265,6 +267,18 @@ func (c *community) populate() canaries {
 				Title: title, Size: "S", BudgetSC: 25, State: ledger.TaskOpen})
 		})
 	}
+	// Names an admin types elsewhere (a team's name, a role's title) and
+	// an objective's title are typed text too.
+	c.mutate("hostile names", func(tx *ledger.Tx) {
+		team, _ := tx.Team(hostileTeam)
+		team.Name = hostileTitles[0]
+		tx.PutTeam(team)
+		role, _ := tx.Role(junior)
+		role.Title = hostileTitles[1]
+		tx.PutRole(role)
+	})
+	c.run("fay", dm, "create_objective", strings.Fields(hostileTitles[2])...)
+
 	c.run(who["bob"], opsRoom, "award_sk", "carol", "documentation", canary("sk note"))
 	c.run(who["carol"], opsRoom, "kudos", "dave", "thanks", canary("kudos reason"))
 	c.run("fay", dm, "deactivate", "erin", canary("deactivation reason"))

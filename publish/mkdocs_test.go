@@ -265,6 +265,29 @@ func checkHostile(t *testing.T, pages map[string]*built) {
 			t.Errorf("no table cell shows the title %q as text", title)
 		}
 	}
+	// A team's name is its page's heading, a role's title is in bold on
+	// its team's page, an objective's title is in the tree.
+	for _, want := range []struct{ page, element, text string }{
+		{"ledger/teams/" + hostileTeam + "/index.html", "h1", hostileTitles[0]},
+		{"ledger/teams/" + ops + "/index.html", "strong", hostileTitles[1]},
+		{"ledger/objectives/index.html", "li", hostileTitles[2]},
+	} {
+		b := pages[want.page]
+		if b == nil {
+			t.Errorf("the build has no %s", want.page)
+			continue
+		}
+		found := false
+		walk(b.doc, func(n *html.Node) {
+			if n.Type == html.ElementNode && n.Data == want.element && strings.Contains(textOf(n), want.text) {
+				// toc's permalink adds a ¶ to each heading.
+				found = found || want.element != "h1" || strings.TrimSpace(strings.TrimSuffix(textOf(n), "¶")) == want.text
+			}
+		})
+		if !found {
+			t.Errorf("%s: no <%s> shows %q as text", want.page, want.element, want.text)
+		}
+	}
 	if t.Failed() {
 		var seen []string
 		for c := range cells {

@@ -31,9 +31,22 @@ func objectivesPage(b *book) []byte {
 		}
 	}
 
+	// An objective's progress counts the tasks of the objectives under it.
+	var sum func(depth int, id string) (int, int)
+	sum = func(depth int, id string) (d, n int) {
+		d, n = done[id], total[id]
+		if depth < 8 {
+			for _, k := range children[id] {
+				kd, kn := sum(depth+1, k.ID)
+				d, n = d+kd, n+kn
+			}
+		}
+		return d, n
+	}
+
 	var w strings.Builder
 	w.WriteString("# Objectives\n\nWhat the work serves: the organisation's objectives, and under each the teams' objectives, " +
-		"with how many of their tasks are awarded (cancelled tasks not counted).\n\n")
+		"with how many of their tasks are awarded (an objective counts the tasks of those under it; cancelled tasks are not counted).\n\n")
 	var line func(depth int, o ledger.Objective)
 	line = func(depth int, o ledger.Objective) {
 		if depth > 8 {
@@ -46,7 +59,8 @@ func objectivesPage(b *book) []byte {
 		if o.Status != ledger.ObjectiveOpen {
 			fmt.Fprintf(&w, ", %s", textOr(o.Status, "no status"))
 		}
-		fmt.Fprintf(&w, ": %s%s\n", progress(done[o.ID], total[o.ID]), b.groupLinks(o.ID))
+		d, n := sum(0, o.ID)
+		fmt.Fprintf(&w, ": %s%s\n", progress(d, n), b.groupLinks(o.ID))
 		for _, k := range children[o.ID] {
 			line(depth+1, k)
 		}

@@ -12,7 +12,7 @@ var licenses = []string{ledger.LicenseCampaign, ledger.LicenseWatch, ledger.Lice
 
 // overview renders index.md: the community at a glance, the treasury and
 // its rule, the charts, and the audit chain's head with how to check it.
-func overview(b *book, in Input) []byte {
+func overview(b *book, aw awards, in Input) []byte {
 	var w strings.Builder
 	w.WriteString("# Ledger\n\n")
 	w.WriteString("The public books of SmartupOS, published by Engelbot from the ledger. Owners appear by their alias only; " +
@@ -63,6 +63,18 @@ func overview(b *book, in Input) []byte {
 
 	w.WriteString("## SC awarded per month, by team\n\n")
 	fmt.Fprintf(&w, "![SC awarded per month, by team](%s)\n\n", scChartPath)
+	if len(aw.months) > 0 {
+		// The chart's figures as text, for those who cannot see it.
+		w.WriteString("In figures:")
+		for i, m := range aw.months {
+			sep := ";"
+			if i == len(aw.months)-1 {
+				sep = "."
+			}
+			fmt.Fprintf(&w, " %s, %d SC%s", m, aw.total(m), sep)
+		}
+		w.WriteString("\n\n")
+	}
 
 	chainHead(&w, b, in.Commit)
 	fmt.Fprintf(&w, "What happened lately is on the [activity](%s) page.\n", activityPath)
@@ -166,7 +178,8 @@ func chainHead(w *strings.Builder, b *book, commit string) {
 	w.WriteString("Anyone with read access to the ledger repository can check that the books were not rewritten. " +
 		"Clone it and check out the commit above. Read the files in `master-events/` in the order of their names, " +
 		"and their rows from top to bottom. For each row, compute SHA-256 over these columns in this order: " +
-		"`prev_hash`, `seq`, `timestamp`, `event_id`, `actor`, `command`, `action`, `target`, `files`, `result`; " +
+		"`prev_hash`, `seq`, `timestamp`, `event_id`, `actor`, `command`, `action`, `target`, `files`, `result`, " +
+		"each as a CSV reader gives it (the timestamp as written, RFC 3339 in UTC); " +
 		"write each as its length in bytes (in decimal), a colon, then its value, with nothing between columns. " +
 		"The lower-case hex of the digest must equal the row's `hash`, and each row's `prev_hash` must equal the `hash` of the row before " +
 		"(empty for the first). The last row's hash must be the one shown above. A row edited afterwards breaks every hash after it. " +

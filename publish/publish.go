@@ -73,12 +73,13 @@ func Render(in Input) (Site, error) {
 		return Site{}, errors.New("publish: no ledger to render")
 	}
 	b := gather(in.Ledger)
+	aw := gatherAwards(b)
 	files := map[string][]byte{
-		indexPath:      overview(b, in),
+		indexPath:      overview(b, aw, in),
 		objectivesPath: objectivesPage(b),
 		activityPath:   activityPage(b),
 		tasksIndexPath: tasksIndex(b),
-		scChartPath:    scByTeamChart(b),
+		scChartPath:    scByTeamChart(b, aw),
 		coverageChart:  treasuryChart(in.Treasury),
 	}
 	taskPages(b, files)
