@@ -1,6 +1,8 @@
 package publish
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	"smartup0.org/engelbot/ledger"
@@ -62,16 +64,54 @@ type NavItem struct {
 	Children []NavItem
 }
 
-// Render renders the public view of in.
+// Render renders the public view of in. It reads the ledger view and the
+// treasury figures only, and renders the same bytes for the same ledger:
+// nothing depends on the moment of publishing, so an unchanged ledger
+// publishes nothing.
 func Render(in Input) (Site, error) {
-	head := "no commit yet"
-	if in.Commit != "" {
-		head = in.Commit
+	if in.Ledger == nil {
+		return Site{}, errors.New("publish: no ledger to render")
 	}
-	index := "# Ledger\n\nThe books at commit `" + head + "`.\n"
-	return Site{
-		Files:   map[string][]byte{"index.md": []byte(index)},
-		Nav:     NavItem{Title: "Ledger", Children: []NavItem{{Title: "Overview", Path: "index.md"}}},
-		Summary: "ledger at " + head,
-	}, nil
+	b := gather(in.Ledger)
+	aw := gatherAwards(b)
+	files := map[string][]byte{
+		indexPath:      overview(b, aw, in),
+		objectivesPath: objectivesPage(b),
+		activityPath:   activityPage(b),
+		tasksIndexPath: tasksIndex(b),
+		scChartPath:    scByTeamChart(b, aw),
+		coverageChart:  treasuryChart(in.Treasury),
+	}
+	taskPages(b, files)
+	ownerPages(b, files)
+	teamPages(b, files)
+
+	nav := NavItem{Title: "Ledger", Children: []NavItem{
+		{Title: "Overview", Path: indexPath},
+		{Title: "Objectives", Path: objectivesPath},
+	}}
+	if len(b.teams) > 0 {
+		teams := NavItem{Title: "Teams"}
+		for _, t := range b.teams {
+			// Nav titles are the team IDs made safe, never typed names:
+			// themes print nav titles as they are.
+			teams.Children = append(teams.Children, NavItem{Title: slug(t.ID), Path: teamPagePath(t.ID)})
+		}
+		nav.Children = append(nav.Children, teams)
+	}
+	nav.Children = append(nav.Children,
+		NavItem{Title: "Tasks", Path: tasksIndexPath},
+		NavItem{Title: "Owners", Path: ownersIndex},
+		NavItem{Title: "Activity", Path: activityPath},
+	)
+
+	head := "no commit yet"
+	if isHex(in.Commit) {
+		head = in.Commit[:min(len(in.Commit), 12)]
+	}
+	summary := fmt.Sprintf("ledger at %s: %d owners, %d tasks", head, len(b.owners), len(b.tasks))
+	if last, ok := in.Ledger.LastEvent(); ok {
+		summary += fmt.Sprintf(", audit row %d", last.Seq)
+	}
+	return Site{Files: files, Nav: nav, Summary: summary}, nil
 }
