@@ -77,6 +77,9 @@ func mappingValue(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
+// MarshalYAML writes the interval as a duration such as 1h0m0s.
+func (e Every) MarshalYAML() (any, error) { return e.D.String(), nil }
+
 // Off says whether the schedule is turned off.
 func (e Every) Off() bool { return e.D <= 0 }
 

@@ -157,6 +157,7 @@ var matrixArgs = map[string]func(permSender) []string{
 	"end_role":        permWords("4_2_7_lead", "zoe"),
 	"update_role":     permWords("4_2_7_lead", "hours", "12"),
 	"setup_rooms":     permWords(),
+	"publish":         permWords(),
 }
 
 // permTaskOf is the task s is the attacker of (the worker's for those on none).
@@ -208,6 +209,7 @@ func newMatrixScene(t *testing.T, command string) *matrixScene {
 	}
 	m.tb = toolbox.New(m.l, toolbox.Config{Founder: "@fay:s.test", Admins: []string{"@ada:s.test"}})
 	m.tb.SetRooms(&roomsRecorder{})
+	m.tb.SetPublisher(&fakePublisher{})
 	m.clock = seeded.Add(25 * time.Hour)
 	return m
 }
