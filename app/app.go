@@ -117,6 +117,11 @@ type Options struct {
 	// TimelineLimit is how many of a room's newest events one sync
 	// carries; tests make it small to have gaps filled. Default 50.
 	TimelineLimit int
+	// Site, when set, is where !publish and the schedule publish instead
+	// of the configuration's site repository: the demo's folder (a
+	// publish.Dir). SiteName names it in answers.
+	Site     ledger.Store
+	SiteName string
 }
 
 // Open builds every part. The ledger is read once here, so a bad ledger
@@ -197,7 +202,10 @@ func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts 
 	// sees only its plain interface.
 	tb.SetRooms(b)
 	a := &App{Ledger: l, Toolbox: tb, Bot: b, db: db, jobs: cfg.Jobs, log: log, metrics: srv, public: cfg.Public, published: make(chan struct{}, 1)}
-	if cfg.Public.Configured() {
+	if opts.Site != nil {
+		a.site = &sitePublisher{ledger: l, store: opts.Site, where: opts.SiteName, target: TargetOf(cfg)}
+		tb.SetPublisher(a.site)
+	} else if cfg.Public.Configured() {
 		store, where, err := OpenSite(cfg)
 		if err != nil {
 			_ = a.Close()

@@ -34,8 +34,14 @@ func OpenSite(cfg *config.Config) (ledger.Store, string, error) {
 
 // TargetOf is where in the site repository the configuration puts the
 // ledger's section.
+// A configuration made in code rather than loaded has no defaults: its
+// folder is the default one.
 func TargetOf(cfg *config.Config) publish.Target {
-	return publish.Target{Folder: cfg.Public.Folder, NavTitle: cfg.Public.NavTitle}
+	folder := cfg.Public.Folder
+	if folder == "" {
+		folder = "ledger"
+	}
+	return publish.Target{Folder: folder, NavTitle: cfg.Public.NavTitle}
 }
 
 // RenderNow renders the public view of the ledger at its current head,
