@@ -16,6 +16,7 @@ import (
 	"smartup0.org/engelbot/demo"
 	"smartup0.org/engelbot/forgejo"
 	"smartup0.org/engelbot/ledger"
+	"smartup0.org/engelbot/publish"
 	"smartup0.org/engelbot/servers"
 	"smartup0.org/engelbot/storage"
 )
@@ -253,4 +254,43 @@ func publishCmd(t *testing.T, args ...string) string {
 		t.Fatalf("engelbot publish %s: exit %d\n%s", strings.Join(args, " "), code, out)
 	}
 	return out
+}
+
+// A site repository created without any commit gets the section and a
+// minimal mkdocs.yml as its first commit, which MkDocs builds.
+func TestPublishToAnEmptySiteRepository(t *testing.T) {
+	if _, err := exec.LookPath("mkdocs"); err != nil {
+		t.Fatal("mkdocs is not installed: run scripts/install-servers.sh mkdocs")
+	}
+	forge := servers.GiteaForTest(t)
+	if err := forge.CreateEmptyRepo(t.Context(), org, siteRepo, false); err != nil {
+		t.Fatal(err)
+	}
+	site, err := storage.Forge(config.Ledger{Backend: "forgejo", Branch: branch, Forgejo: config.Forgejo{
+		URL: forge.URL, Owner: org, Repo: siteRepo, Token: forge.Token, Timeout: 30 * time.Second,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := publish.Site{
+		Files:   map[string][]byte{"index.md": []byte("# Ledger\n")},
+		Nav:     publish.NavItem{Title: "Ledger", Children: []publish.NavItem{{Title: "Overview", Path: "index.md"}}},
+		Summary: "ledger at test",
+	}
+	res, err := publish.Apply(t.Context(), site, section, publish.Target{Folder: "ledger"})
+	if err != nil || res.Commit == "" {
+		t.Fatalf("publishing to an empty repository: %+v, %v", res, err)
+	}
+	history := siteHistory(t, site)
+	if len(history) != 1 {
+		t.Fatalf("the empty repository has %d commits, want the publish's one", len(history))
+	}
+	slices.Sort(history[0].Files)
+	if want := []string{"docs/ledger/index.md", "mkdocs.yml"}; !slices.Equal(history[0].Files, want) {
+		t.Errorf("the first commit holds %v, want %v", history[0].Files, want)
+	}
+	mkdocsBuild(t, checkout(t, site))
+	if res, err := publish.Apply(t.Context(), site, section, publish.Target{Folder: "ledger"}); err != nil || res.Changed() {
+		t.Errorf("publishing again: %+v, %v; want nothing written", res, err)
+	}
 }
