@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -86,6 +87,9 @@ type sitePublisher struct {
 // Publish implements toolbox.Publisher.
 func (p *sitePublisher) Publish(ctx context.Context) (toolbox.PublishResult, error) {
 	res, err := p.publish(ctx)
+	if errors.Is(err, publish.ErrBadMkDocs) {
+		err = fmt.Errorf("%w: %w", toolbox.ErrSiteConfig, err)
+	}
 	if err != nil {
 		return toolbox.PublishResult{Where: p.where}, err
 	}

@@ -2,6 +2,7 @@ package toolbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -27,6 +28,11 @@ type PublishResult struct {
 	// Created, Updated and Deleted count the files the commit changed.
 	Created, Updated, Deleted int
 }
+
+// ErrSiteConfig marks a publish refused because of the site itself (its
+// mkdocs.yml cannot be edited safely): a person who keeps the site must
+// act, not the forge's operator. Publishers wrap it.
+var ErrSiteConfig = errors.New("the site's configuration cannot be edited safely")
 
 // SetPublisher gives the toolbox the public site. Call it before the bot
 // runs. Without it !publish answers what to configure.
@@ -78,8 +84,7 @@ func runPublish(ctx context.Context, tb *Toolbox, _ *call) Reply {
 // publishFailure says in plain words why a publish failed, without the
 // error's details (they go to the log).
 func publishFailure(err error) string {
-	msg := err.Error()
-	if strings.Contains(msg, "mkdocs.yml") {
+	if errors.Is(err, ErrSiteConfig) {
 		return "the site's `mkdocs.yml` cannot be edited safely (it does not parse, or its nav is not a list of one entry per line); whoever keeps the site should fix it."
 	}
 	return "the site's repository did not take the commit (it did not answer, or refuses the token); `engelbot doctor` on the server says which."

@@ -3,6 +3,7 @@ package toolbox_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -51,7 +52,11 @@ func TestPublishAnswers(t *testing.T) {
 	if !r.Refused || r.Err == nil || strings.Contains(r.Text, "secret-token") || !strings.Contains(r.Text, "Nothing was written") {
 		t.Errorf("a failed publish: %+v", r)
 	}
-	if r := f.run("bob", dm, "!publish"); !r.Denied || p.calls != 3 {
-		t.Errorf("a captain who is no admin: %+v (publisher asked %d times, want 3)", r, p.calls)
+	p.err = fmt.Errorf("%w: mkdocs.yml does not parse", toolbox.ErrSiteConfig)
+	if r := f.run("alice", dm, "!publish"); !r.Refused || !strings.Contains(r.Text, "`mkdocs.yml` cannot be edited safely") {
+		t.Errorf("a publish refused for the site's mkdocs.yml: %+v", r)
+	}
+	if r := f.run("bob", dm, "!publish"); !r.Denied || p.calls != 4 {
+		t.Errorf("a captain who is no admin: %+v (publisher asked %d times, want 4)", r, p.calls)
 	}
 }
