@@ -42,7 +42,7 @@ var cmdPublish = &Command{
 	Name: "publish", Tier: TierAdmin,
 	Summary: "publish the ledger's public pages to the community's site now",
 	Help: "Renders what is public in the ledger (by alias, never a real name; nothing marked private) as the site's ledger section and " +
-		"commits it to the public site's repository as one commit, as the schedule does every hour. Only the section's own folder and " +
+		"commits it to the public site's repository as one commit, as the schedule does (hourly by default). Only the section's own folder and " +
 		"its one entry in the site's navigation are ever changed. When nothing public changed since the last publish, nothing is written. " +
 		"Needs the `public:` settings of the configuration.",
 	run: runPublish,
