@@ -133,8 +133,10 @@ func (c *Config) validatePublic() error {
 	bad := func(setting, format string, args ...any) error {
 		return fmt.Errorf("setting public.%s: %s", setting, fmt.Sprintf(format, args...))
 	}
+	// An empty folder is the default one (a configuration made in code
+	// has no defaults applied).
 	folder := path.Clean(strings.TrimSuffix(p.Folder, "/"))
-	if folder == "." || path.IsAbs(folder) || folder == ".." || strings.HasPrefix(folder, "../") || strings.Contains(p.Folder, "\\") {
+	if p.Folder != "" && folder == "." || path.IsAbs(folder) || folder == ".." || strings.HasPrefix(folder, "../") || strings.Contains(p.Folder, "\\") {
 		return bad("folder", "%q is not a folder inside the site's docs folder, like ledger", p.Folder)
 	}
 	if strings.ContainsAny(p.NavTitle, "\n\r") {
