@@ -1,6 +1,6 @@
 # Engelbot's two everyday commands are `make demo` and `make test`; both
 # install what they need (Go modules, Dendrite, the Gitea build, the npm
-# packages of the Element-like test client) into
+# packages of the Element-like test client; MkDocs from Debian packages) into
 # $(ENGELBOT_CACHE) the first time and reuse it afterwards.
 
 ENGELBOT_CACHE ?= $(HOME)/.cache/engelbot
@@ -29,7 +29,7 @@ all: build
 build:
 	$(GO) build -tags "$(TAGS)" -ldflags "$(LDFLAGS)" -o $(BINARY) ./cmd/engelbot
 
-## servers: install Dendrite and build Gitea into the cache (skipped when present)
+## servers: install Dendrite, build Gitea into the cache, install MkDocs (skipped when present)
 servers:
 	bash scripts/install-servers.sh all
 
@@ -47,6 +47,7 @@ vet:
 ## demo: a local homeserver, a seeded local ledger and the bot, with a console to talk to it
 demo:
 	bash scripts/install-servers.sh dendrite
+	bash scripts/install-servers.sh mkdocs
 	$(GO) run -tags "$(TAGS)" ./cmd/engelbot-demo demo
 
 ## bench: one report of the measured figures against a real Gitea (about 6 minutes)

@@ -32,6 +32,13 @@ type App struct {
 	jobs    config.Jobs
 	log     zerolog.Logger
 	metrics *metrics.Server // nil: the configuration turns it off
+	// site publishes to the public site's repository; nil: none configured
+	site *sitePublisher
+	// public is the site's settings: the schedule
+	public config.Public
+	// published is signalled when a scheduled job changed what the site
+	// shows (SC awarded, SK decayed), so that it is published right away
+	published chan struct{}
 }
 
 // OpenStore opens the ledger's storage backend named by the configuration.
@@ -110,6 +117,11 @@ type Options struct {
 	// TimelineLimit is how many of a room's newest events one sync
 	// carries; tests make it small to have gaps filled. Default 50.
 	TimelineLimit int
+	// Site, when set, is where !publish and the schedule publish instead
+	// of the configuration's site repository: the demo's folder (a
+	// publish.Dir). SiteName names it in answers.
+	Site     ledger.Store
+	SiteName string
 }
 
 // Open builds every part. The ledger is read once here, so a bad ledger
@@ -189,7 +201,20 @@ func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts 
 	// !setup_rooms reaches the homeserver through the bot; the toolbox
 	// sees only its plain interface.
 	tb.SetRooms(b)
-	return &App{Ledger: l, Toolbox: tb, Bot: b, db: db, jobs: cfg.Jobs, log: log, metrics: srv}, nil
+	a := &App{Ledger: l, Toolbox: tb, Bot: b, db: db, jobs: cfg.Jobs, log: log, metrics: srv, public: cfg.Public, published: make(chan struct{}, 1)}
+	if opts.Site != nil {
+		a.site = &sitePublisher{ledger: l, store: opts.Site, where: opts.SiteName, target: TargetOf(cfg)}
+		tb.SetPublisher(a.site)
+	} else if cfg.Public.Configured() {
+		store, where, err := OpenSite(cfg)
+		if err != nil {
+			_ = a.Close()
+			return nil, err
+		}
+		a.site = &sitePublisher{ledger: l, store: store, where: where, target: TargetOf(cfg)}
+		tb.SetPublisher(a.site)
+	}
+	return a, nil
 }
 
 func roomOf(r config.Room) toolbox.Room {
@@ -216,9 +241,17 @@ func (a *App) Run(ctx context.Context) error {
 			a.runJobs(jobsCtx)
 		}
 	}()
+	publishDone := make(chan struct{})
+	go func() {
+		defer close(publishDone)
+		if !a.jobs.Disabled {
+			a.runPublishing(jobsCtx)
+		}
+	}()
 	err := a.Bot.Run(ctx)
 	stopJobs()
 	<-jobsDone
+	<-publishDone
 	return errors.Join(err, a.Close())
 }
 
@@ -236,6 +269,11 @@ func (a *App) Close() error {
 		a.log.Warn().Err(err).Msg("the ledger's last commit was cut short; the next start finds what landed")
 	}
 	err := a.db.Close()
+	if a.site != nil {
+		if c, ok := a.site.store.(interface{ Close() error }); ok {
+			err = errors.Join(err, c.Close())
+		}
+	}
 	closeMetrics(a.metrics, a.log)
 	return err
 }

@@ -25,9 +25,11 @@ type Config struct {
 	// Identity is the private repository of the identity mapping (real
 	// names, e-mail addresses): the same shape as Ledger, its own token.
 	// An empty backend means there is none.
-	Identity Ledger          `yaml:"identity"`
-	Rooms    map[string]Room `yaml:"rooms"`
-	Founder  string          `yaml:"founder"`
+	Identity Ledger `yaml:"identity"`
+	// Public is the public site's repository, where publishing writes.
+	Public  Public          `yaml:"public"`
+	Rooms   map[string]Room `yaml:"rooms"`
+	Founder string          `yaml:"founder"`
 	// FounderAlias is the founder's alias in the Book of Owners when the
 	// first start sets an empty ledger up. Default: the founder's Matrix
 	// localpart.
@@ -152,6 +154,7 @@ func Load(path string) (*Config, error) {
 	cfg.Database = relativeTo(dir, cfg.Database)
 	cfg.Ledger.Local.Path = relativeTo(dir, cfg.Ledger.Local.Path)
 	cfg.Identity.Local.Path = relativeTo(dir, cfg.Identity.Local.Path)
+	cfg.Public.Local.Path = relativeTo(dir, cfg.Public.Local.Path)
 	return cfg, nil
 }
 
@@ -171,6 +174,7 @@ func Parse(data []byte) (*Config, error) {
 	if err := dec.Decode(cfg); err != nil {
 		return nil, fmt.Errorf("reading YAML: %w", err)
 	}
+	cfg.Public.Interval.markSet(data)
 	cfg.defaults()
 	cfg.environment()
 	if err := cfg.Validate(); err != nil {
@@ -208,6 +212,7 @@ func (c *Config) defaults() {
 		c.Ledger.Forgejo.Timeout = 30 * time.Second
 	}
 	c.identityDefaults()
+	c.publicDefaults()
 	if c.Jobs.Interval == 0 {
 		c.Jobs.Interval = time.Minute
 	}
@@ -232,6 +237,9 @@ func (c *Config) environment() {
 	}
 	if v := os.Getenv(EnvIdentityToken); v != "" {
 		c.Identity.Forgejo.Token = v
+	}
+	if v := os.Getenv(EnvPublicToken); v != "" {
+		c.Public.Forgejo.Token = v
 	}
 	if v := os.Getenv(EnvPickleKey); v != "" {
 		c.Encryption.PickleKey = v
@@ -285,6 +293,9 @@ func (c *Config) Validate() error {
 		return bad("ledger.branch", "%q is not a branch name", c.Ledger.Branch)
 	}
 	if err := c.validateIdentity(); err != nil {
+		return err
+	}
+	if err := c.validatePublic(); err != nil {
 		return err
 	}
 	for room, r := range c.Rooms {

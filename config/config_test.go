@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestExampleLoads(t *testing.T) {
@@ -142,5 +143,45 @@ func TestMetricsListen(t *testing.T) {
 				t.Errorf("listen %s is %q, want %q", tc.listen, cfg.Metrics.Listen, tc.want)
 			}
 		})
+	}
+}
+
+func TestPublicSettings(t *testing.T) {
+	base := "homeserver: {url: http://127.0.0.1:8008, server_name: smartup0.org}\n" +
+		"bot: {user_id: \"@engelbot:smartup0.org\", password: secret123}\n" +
+		"ledger: {backend: forgejo, forgejo: {url: http://forge, token: ledger-token}}\n"
+	cfg, err := Parse([]byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Public.Configured() || cfg.Public.Folder != "ledger" || cfg.Public.Interval.D != time.Hour {
+		t.Errorf("defaults without a public section: %+v", cfg.Public)
+	}
+	cfg, err = Parse([]byte(base + "public: {backend: forgejo, forgejo: {token: site-token}, interval: 0}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := cfg.Public.Forgejo; f.URL != "http://forge" || f.Owner != "Smartup_Zero" || f.Repo != "1_general_forum" || !cfg.Public.Interval.Off() {
+		t.Errorf("defaults of a forgejo site: %+v, interval %v", f, cfg.Public.Interval)
+	}
+	if cfg, err := Parse([]byte(base + "public:\n  interval:\n")); err != nil || !cfg.Public.Interval.Off() {
+		t.Errorf("an empty interval: %v, %v; want it off", cfg, err)
+	}
+	for _, tc := range []struct{ yaml, setting string }{
+		{"public: {backend: forgejo, forgejo: {token: ledger-token}}", "public.forgejo.token"},
+		{"public: {backend: forgejo, forgejo: {repo: 2_workplace, token: x}}", "public.forgejo.repo"},
+		{"public: {backend: ftp}", "public.backend"},
+		{"public: {folder: ../docs}", "public.folder"},
+		{"public: {interval: 5s}", "public.interval"},
+		{"public: {interval: soon}", "soon"},
+		{"public: {nav_tile: x}", "nav_tile"},
+	} {
+		if _, err := Parse([]byte(base + tc.yaml + "\n")); err == nil || !strings.Contains(err.Error(), tc.setting) {
+			t.Errorf("%s: %v, want an error naming %s", tc.yaml, err, tc.setting)
+		}
+	}
+	t.Setenv(EnvPublicToken, "from-env")
+	if cfg, err := Parse([]byte(base + "public: {backend: forgejo}\n")); err != nil || cfg.Public.Forgejo.Token != "from-env" {
+		t.Errorf("the token from %s: %v", EnvPublicToken, err)
 	}
 }

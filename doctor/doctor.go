@@ -90,7 +90,7 @@ func Run(ctx context.Context, path string, opts Options) Report {
 		return r.report
 	}
 	r.cfg = cfg
-	r.secrets = []string{cfg.Bot.Password, cfg.Bot.AccessToken, cfg.Ledger.Forgejo.Token, cfg.Identity.Forgejo.Token}
+	r.secrets = []string{cfg.Bot.Password, cfg.Bot.AccessToken, cfg.Ledger.Forgejo.Token, cfg.Identity.Forgejo.Token, cfg.Public.Forgejo.Token}
 	r.ok("config", "%s loads and every setting is valid", path)
 
 	r.database()
@@ -103,6 +103,7 @@ func Run(ctx context.Context, path string, opts Options) Report {
 	r.forge(ctx)
 	r.ledger(ctx)
 	r.identity(ctx)
+	r.public(ctx)
 	r.clocks()
 	return r.report
 }

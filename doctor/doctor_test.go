@@ -35,7 +35,7 @@ func TestDoctor(t *testing.T) {
 		for _, check := range []string{"config", "database", "homeserver", "bot session", "bot password", "bot user ID",
 			"server name", "room " + w.teamAlias, "forge", "ledger repository", "ledger branch", "ledger token", "ledger",
 			"founder account", "founder", "identity repository", "identity branch", "identity token", "identity privacy",
-			"clock vs homeserver", "clock vs forge"} {
+			"public repository", "public branch", "public token", "clock vs homeserver", "clock vs forge"} {
 			if find(report, check) == nil {
 				t.Errorf("no %q line in:\n%s", check, out)
 			}
@@ -277,6 +277,13 @@ func TestDoctor(t *testing.T) {
 			},
 			want: map[string]string{"identity repository": "there is no repository Smartup_Zero/identity on " + w.g.URL +
 				" that the token's user can see"},
+		},
+		{
+			name: "a public site token that may only read the site",
+			change: func(cfg *config.Config, _ string) {
+				cfg.Public.Forgejo.Token = w.readerUser.Token
+			},
+			want: map[string]string{"public token": "public.forgejo.token (user reader) may read Smartup_Zero/1_general_forum but not write it"},
 		},
 		{
 			name: "a database folder that is a file",

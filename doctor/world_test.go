@@ -46,6 +46,7 @@ type world struct {
 	ledgerUser   *servers.GiteaUser // may write the ledger (and the tampered and empty ones)
 	readerUser   *servers.GiteaUser // may only read the ledger
 	identityUser *servers.GiteaUser // may write the identity repositories
+	siteUser     *servers.GiteaUser // may write the public site's repository
 	// scopedToken is the ledger user's token limited to reading
 	// repositories: the user may write, the token may not.
 	scopedToken string
@@ -132,7 +133,7 @@ func (w *world) forge(t *testing.T, ctx context.Context) {
 	for _, r := range []struct {
 		name    string
 		private bool
-	}{{ledgerRepo, true}, {"tampered", true}, {"unreadable", true}, {"identity", true}, {"identity-public", false}} {
+	}{{ledgerRepo, true}, {"tampered", true}, {"unreadable", true}, {"identity", true}, {"identity-public", false}, {"1_general_forum", false}} {
 		if err := w.g.CreateRepo(ctx, org, r.name, r.private); err != nil {
 			t.Fatal(err)
 		}
@@ -141,8 +142,8 @@ func (w *world) forge(t *testing.T, ctx context.Context) {
 	if _, _, err := api.CreateOrgRepo(org, gitea.CreateRepoOption{Name: "fresh", Private: true}); err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range []**servers.GiteaUser{&w.ledgerUser, &w.readerUser, &w.identityUser} {
-		name := map[**servers.GiteaUser]string{&w.ledgerUser: "ledgerbot", &w.readerUser: "reader", &w.identityUser: "identitybot"}[u]
+	for _, u := range []**servers.GiteaUser{&w.ledgerUser, &w.readerUser, &w.identityUser, &w.siteUser} {
+		name := map[**servers.GiteaUser]string{&w.ledgerUser: "ledgerbot", &w.readerUser: "reader", &w.identityUser: "identitybot", &w.siteUser: "sitebot"}[u]
 		if *u, err = w.g.CreateUser(ctx, name); err != nil {
 			t.Fatal(err)
 		}
@@ -151,6 +152,7 @@ func (w *world) forge(t *testing.T, ctx context.Context) {
 		{ledgerRepo, "ledgerbot", "write"}, {"tampered", "ledgerbot", "write"}, {"unreadable", "ledgerbot", "write"}, {"fresh", "ledgerbot", "write"},
 		{ledgerRepo, "reader", "read"},
 		{"identity", "identitybot", "write"}, {"identity-public", "identitybot", "write"},
+		{"1_general_forum", "sitebot", "write"},
 	} {
 		if err := w.g.AddCollaborator(ctx, org, c.repo, c.user, c.permission); err != nil {
 			t.Fatal(err)
@@ -250,6 +252,9 @@ func (w *world) config(dir string) *config.Config {
 		Identity: config.Ledger{Backend: "forgejo", Branch: "main", Forgejo: config.Forgejo{
 			URL: w.g.URL, Owner: org, Repo: "identity", Token: w.identityUser.Token,
 		}},
+		Public: config.Public{Ledger: config.Ledger{Backend: "forgejo", Branch: "main", Forgejo: config.Forgejo{
+			URL: w.g.URL, Owner: org, Repo: "1_general_forum", Token: w.siteUser.Token,
+		}}},
 		Rooms:   map[string]config.Room{w.teamAlias: {Kind: "team", Team: "3_7_operational_team"}},
 		Founder: w.aliceID,
 	}
@@ -273,5 +278,5 @@ func write(t *testing.T, dir string, cfg *config.Config) string {
 // ever appear in the doctor's output.
 func (w *world) secrets() []string {
 	return []string{botPassword, w.ledgerUser.Token, w.readerUser.Token, w.identityUser.Token, w.scopedToken,
-		w.g.Token, w.bot.AccessToken, w.ledgerUser.Password}
+		w.g.Token, w.bot.AccessToken, w.ledgerUser.Password, w.siteUser.Token}
 }

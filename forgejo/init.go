@@ -75,3 +75,12 @@ func (c *Client) emptiness(ctx context.Context) (bool, []string, error) {
 	}
 	return false, names, nil
 }
+
+// Empty reports whether the repository has no commit at all (the forge's
+// "empty repository"), as opposed to a missing repository or branch. A
+// first commit to an empty repository creates its branch; publishing to a
+// new site repository relies on it.
+func (c *Client) Empty(ctx context.Context) (bool, error) {
+	empty, _, err := c.emptiness(ctx)
+	return empty, err
+}

@@ -2,8 +2,9 @@
 # Installs the real servers that Engelbot's tests and demo run against, once,
 # into a cache outside the clone: Dendrite (Matrix homeserver), Gitea (the
 # forge that stands in for Forgejo) and Element's crypto stack (matrix-js-sdk
-# from npm, for the encryption interoperability test). Skips whatever is
-# already installed.
+# from npm, for the encryption interoperability test); and MkDocs with the
+# Material theme (Debian packages), which builds the published site in the
+# tests. Skips whatever is already installed.
 #
 #   ENGELBOT_CACHE   cache folder (default: $HOME/.cache/engelbot)
 #
@@ -90,10 +91,52 @@ install_element() {
   mv "$dir.tmp" "$dir"
 }
 
+# mkdocs_works: mkdocs is on the PATH and builds a page with the Material
+# theme (the package that brings the theme can be missing on its own).
+mkdocs_works() {
+  command -v mkdocs >/dev/null || return 1
+  local dir
+  dir=$(mktemp -d)
+  mkdir -p "$dir/docs"
+  printf '# Check\n' >"$dir/docs/index.md"
+  printf 'site_name: check\ntheme:\n  name: material\n' >"$dir/mkdocs.yml"
+  local ok=0
+  (cd "$dir" && mkdocs build --strict --quiet >/dev/null 2>&1) || ok=1
+  rm -rf "$dir"
+  return "$ok"
+}
+
+install_mkdocs() {
+  if mkdocs_works; then
+    return
+  fi
+  local as_root=()
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      as_root=(sudo -n)
+    else
+      log "mkdocs with the Material theme is missing; install it as root: apt-get update && apt-get install -y mkdocs mkdocs-material"
+      exit 1
+    fi
+  fi
+  if ! command -v apt-get >/dev/null; then
+    log "mkdocs with the Material theme is missing and this is no Debian system: install MkDocs 1.4+ and mkdocs-material (pip install mkdocs mkdocs-material)"
+    exit 1
+  fi
+  log "installing the Debian packages mkdocs and mkdocs-material"
+  "${as_root[@]}" apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq mkdocs mkdocs-material >&2
+  if ! mkdocs_works; then
+    log "mkdocs was installed but does not build a page with the Material theme"
+    exit 1
+  fi
+}
+
 case "${1:-all}" in
   dendrite) install_dendrite ;;
   gitea) install_gitea ;;
   element) install_element ;;
-  all) install_dendrite; install_gitea; install_element ;;
-  *) log "usage: $0 [dendrite|gitea|element|all]"; exit 2 ;;
+  mkdocs) install_mkdocs ;;
+  all) install_dendrite; install_gitea; install_element; install_mkdocs ;;
+  *) log "usage: $0 [dendrite|gitea|element|mkdocs|all]"; exit 2 ;;
 esac

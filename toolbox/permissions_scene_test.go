@@ -160,6 +160,7 @@ var matrixArgs = map[string]func(permSender) []string{
 	"treasury":        permWords(),
 	"deposit":         permWords("1500", "seed", "money"),
 	"withdraw":        permWords("10.50", "hosting"),
+	"publish":         permWords(),
 }
 
 // permTaskOf is the task s is the attacker of (the worker's for those on none).
@@ -215,6 +216,7 @@ func newMatrixScene(t *testing.T, command string) *matrixScene {
 	}
 	m.tb = toolbox.New(m.l, toolbox.Config{Founder: "@fay:s.test", Admins: []string{"@ada:s.test"}})
 	m.tb.SetRooms(&roomsRecorder{})
+	m.tb.SetPublisher(&fakePublisher{})
 	m.clock = seeded.Add(25 * time.Hour)
 	return m
 }

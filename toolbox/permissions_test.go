@@ -40,7 +40,7 @@ var briefTiers = map[string]briefTier{
 	"team_objective": briefCaptain, "update_objective": briefCaptain, "close_objective": briefCaptain,
 
 	"add_owner": briefAdmin, "set_license": briefAdmin, "deactivate": briefAdmin, "create_role": briefAdmin,
-	"verify": briefAdmin, "status": briefAdmin, "setup_rooms": briefAdmin,
+	"verify": briefAdmin, "status": briefAdmin, "setup_rooms": briefAdmin, "publish": briefAdmin,
 	// The treasury is seen by every owner and moved by the admins.
 	"treasury": briefQueries, "deposit": briefAdmin, "withdraw": briefAdmin,
 	// The structure a community starts from: the organisation's objectives

@@ -126,7 +126,7 @@ func init() {
 		workerCommands,
 		captainCommands,
 		adminCommands,
-		[]*Command{cmdSetupRooms},
+		[]*Command{cmdSetupRooms, cmdPublish},
 	)
 	byName = map[string]*Command{}
 	for _, c := range registry {

@@ -20,6 +20,8 @@ type Toolbox struct {
 	identity Identity        // the private identity repository; nil: none
 	version  string          // this build, for !status
 	rooms    Rooms           // the homeserver's rooms, for !setup_rooms; nil: none
+	// publisher writes the public site, for !publish; nil: not configured
+	publisher Publisher
 }
 
 // Config is what the toolbox needs from the configuration.

@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"smartup0.org/engelbot/app"
+	"smartup0.org/engelbot/config"
 	"smartup0.org/engelbot/demo"
+	"smartup0.org/engelbot/publish"
 )
 
 func cmdDemo(args []string) error {
@@ -54,13 +56,21 @@ func cmdDemo(args []string) error {
 	cfg := w.Config(abs)
 	// Opening the app sets the empty ledger up with alice as its founder;
 	// the rest of the community is made by command, as in production.
-	a, err := app.Open(ctx, cfg, app.NewLogger(cfg.Log, logFile))
+	// The public site is a folder here: !publish and the schedule write
+	// it, and MkDocs serves it as it changes.
+	site := publish.Dir{Root: filepath.Join(abs, "site")}
+	cfg.Public.Interval = config.Every{D: time.Minute}
+	a, err := app.OpenWith(ctx, cfg, app.NewLogger(cfg.Log, logFile), app.Options{Site: site, SiteName: site.Root})
 	if err != nil {
 		return err
 	}
 	if w.Tasks, err = demo.Build(ctx, a.Toolbox, w); err != nil {
 		_ = a.Close()
 		return fmt.Errorf("building the demo community: %w", err)
+	}
+	if _, err := app.Publish(ctx, a.Ledger, site, app.TargetOf(cfg)); err != nil {
+		_ = a.Close()
+		return fmt.Errorf("publishing the demo's site to %s: %w", site.Root, err)
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	ran := make(chan error, 1)
@@ -110,6 +120,9 @@ Engelbot is running.
   homeserver  %s   (server name %s; no federation)
   ledger      %s   (a git repository: git -C %s log --stat)
   bot log     %s
+  public site %s   (published now, by !publish in a direct chat as alice, and every minute)
+              look at it: mkdocs serve -f %s, then open http://127.0.0.1:8000/
+              or build it: mkdocs build -f %s, then open %s
   people:
 %s
 Talk to it here, or from another terminal:  go run -tags goolm ./cmd/engelbot-demo chat -dir %s -as dave
@@ -118,5 +131,6 @@ the people above; the team room is #%s:%s.
 Ctrl-C stops the bot and the homeserver.
 
 `, w.Homeserver, demo.ServerName, filepath.Join(dir, "ledger.git"), filepath.Join(dir, "ledger.git"),
-		filepath.Join(dir, "engelbot.log"), people.String(), dir, w.Homeserver, demo.Team, demo.ServerName)
+		filepath.Join(dir, "engelbot.log"), filepath.Join(dir, "site"), filepath.Join(dir, "site", "mkdocs.yml"),
+		filepath.Join(dir, "site", "mkdocs.yml"), filepath.Join(dir, "site", "site", "index.html"), people.String(), dir, w.Homeserver, demo.Team, demo.ServerName)
 }

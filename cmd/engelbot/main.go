@@ -3,6 +3,7 @@
 //	engelbot run   -config config.yaml   run the bot
 //	engelbot verify -config config.yaml  check the ledger's integrity
 //	engelbot doctor -config config.yaml  check the configuration against the servers it names
+//	engelbot publish -config config.yaml [-out DIR]  publish the ledger's public pages
 //	engelbot version                     the build's version and Go version
 //
 // It is what an operator installs, so it links nothing made for tests or
@@ -21,6 +22,7 @@ var subcommands = map[string]func(args []string) error{
 	"run":     cmdRun,
 	"verify":  cmdVerify,
 	"doctor":  cmdDoctor,
+	"publish": cmdPublish,
 	"version": cmdVersion,
 }
 
@@ -48,6 +50,10 @@ func usage() {
   verify -config config.yaml   check the ledger: audit chain, audit rows, pages
   doctor -config config.yaml   check the configuration against the homeserver, the rooms,
                                the forge and the ledger; one line per check, OK or what to fix
+  publish -config config.yaml [-out DIR]
+                               render the ledger's public pages and commit them to the public
+                               site repository (public: in the configuration), or write the
+                               site to a folder; an unchanged ledger writes nothing
   version                      print the build's version and Go version
 
 The demo community is a command of its own: go run -tags goolm ./cmd/engelbot-demo demo

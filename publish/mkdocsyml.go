@@ -1,0 +1,270 @@
+package publish
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// The site's mkdocs.yml is usually written by hand: comments, custom tags
+// such as !!python/name:, an order people chose. Publish owns at most one
+// entry of its nav, so it edits the file as text: the YAML parser only
+// says on which lines the nav's entries are, and publish replaces or adds
+// the lines of its own entry, leaving every other byte as it was.
+
+// MkDocsFile is the site configuration's path in the site repository.
+const MkDocsFile = "mkdocs.yml"
+
+// defaultDocsDir is MkDocs' docs_dir when mkdocs.yml names none.
+const defaultDocsDir = "docs"
+
+// ErrBadMkDocs: the site's mkdocs.yml cannot be read or edited safely;
+// publish writes nothing until a person fixes it.
+var ErrBadMkDocs = errors.New("the site's mkdocs.yml cannot be edited safely")
+
+// mkdocs is a parsed mkdocs.yml: its text and where its nav is.
+type mkdocs struct {
+	lines   []string // the file's lines, each without its line ending
+	eol     string   // the file's line ending ("\n" or "\r\n")
+	final   bool     // the file ends with a line ending
+	docsDir string
+	// nav is the nav sequence; nil when the file has no nav, in which
+	// case MkDocs lists every page by itself.
+	nav *yaml.Node
+	// navEnd is the 0-based index of the line after the nav's last line.
+	navEnd int
+}
+
+// parseMkDocs reads mkdocs.yml. A file that does not parse, or whose nav
+// is not a block sequence publish can edit line by line, is refused.
+func parseMkDocs(data []byte) (*mkdocs, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%w: %s does not parse: %v", ErrBadMkDocs, MkDocsFile, err)
+	}
+	text := string(data)
+	m := &mkdocs{eol: "\n", docsDir: defaultDocsDir}
+	if strings.Contains(text, "\r\n") {
+		m.eol = "\r\n"
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+	}
+	m.final = strings.HasSuffix(text, "\n")
+	m.lines = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	if len(doc.Content) == 0 {
+		return m, nil // an empty file: no nav, the default docs_dir
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%w: %s is not a mapping of settings", ErrBadMkDocs, MkDocsFile)
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, val := root.Content[i], root.Content[i+1]
+		switch key.Value {
+		case "docs_dir":
+			dir, err := cleanRelative(val.Value)
+			if val.Kind != yaml.ScalarNode || err != nil {
+				return nil, fmt.Errorf("%w: its docs_dir %q is not a folder inside the repository", ErrBadMkDocs, val.Value)
+			}
+			m.docsDir = dir
+		case "nav":
+			if val.Kind == yaml.ScalarNode && val.Tag == "!!null" {
+				continue // "nav:" with nothing: MkDocs lists every page
+			}
+			if val.Kind != yaml.SequenceNode || val.Style&yaml.FlowStyle != 0 || len(val.Content) == 0 {
+				return nil, fmt.Errorf("%w: its nav is not a list written one entry per line (\"- Title: page.md\"); publish edits only such a nav", ErrBadMkDocs)
+			}
+			m.nav = val
+			m.navEnd = len(m.lines)
+			if i+2 < len(root.Content) {
+				// The nav ends before the next setting's key.
+				m.navEnd = root.Content[i+2].Line - 1
+				if root.Content[i+2].Line <= key.Line {
+					return nil, fmt.Errorf("%w: its nav shares lines with other settings", ErrBadMkDocs)
+				}
+			}
+		}
+	}
+	return m, nil
+}
+
+// entryLines is where nav entry i is: from its first line (the one with
+// its dash) to the line after its last, leaving out the blank lines and
+// comments that follow it (they belong to what comes next).
+func (m *mkdocs) entryLines(i int) (start, end int) {
+	item := m.nav.Content[i]
+	start = item.Line - 1
+	// The dash may stand alone on the line before the entry's content.
+	if before := m.lines[start][:min(item.Column-1, len(m.lines[start]))]; !strings.Contains(before, "-") {
+		for start > 0 && strings.TrimSpace(m.lines[start-1]) == "" {
+			start--
+		}
+		start--
+	}
+	end = m.navEnd
+	if i+1 < len(m.nav.Content) {
+		next, _ := m.entryLines(i + 1)
+		end = next
+	}
+	for end > start+1 {
+		t := strings.TrimSpace(m.lines[end-1])
+		if t != "" && !strings.HasPrefix(t, "#") {
+			break
+		}
+		end--
+	}
+	return start, end
+}
+
+// dashIndent is the indentation of the nav's entries, as written.
+func (m *mkdocs) dashIndent() string {
+	start, _ := m.entryLines(0)
+	line := m.lines[start]
+	return line[:len(line)-len(strings.TrimLeft(line, " "))]
+}
+
+// ownEntry is the index of the nav entry publish owns: the first
+// top-level entry every page of which lies in the section's folder
+// (relative to docs_dir); -1 when there is none.
+func (m *mkdocs) ownEntry(folder string) int {
+	for i, item := range m.nav.Content {
+		pages := navPages(item)
+		if len(pages) == 0 {
+			continue
+		}
+		ours := true
+		for _, p := range pages {
+			if !strings.HasPrefix(path.Clean(p), folder+"/") {
+				ours = false
+				break
+			}
+		}
+		if ours {
+			return i
+		}
+	}
+	return -1
+}
+
+// navPages lists the pages a nav entry points at; links to other sites
+// count, so that an entry with one is never taken for publish's own.
+func navPages(n *yaml.Node) []string {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return []string{n.Value}
+	case yaml.MappingNode:
+		var pages []string
+		for i := 1; i < len(n.Content); i += 2 {
+			pages = append(pages, navPages(n.Content[i])...)
+		}
+		return pages
+	case yaml.SequenceNode:
+		var pages []string
+		for _, c := range n.Content {
+			pages = append(pages, navPages(c)...)
+		}
+		return pages
+	}
+	return []string{"?"} // an alias or anything else: not publish's
+}
+
+// withEntry returns the file with publish's nav entry set to entry (YAML
+// lines for one sequence item, without indentation): it replaces the
+// entry publish owns, or adds it at the end of the nav. A file without a
+// nav is returned as it is.
+func (m *mkdocs) withEntry(folder string, entry []string) []byte {
+	if m.nav == nil {
+		return m.bytes(m.lines)
+	}
+	indent := m.dashIndent()
+	var block []string
+	for _, l := range entry {
+		block = append(block, indent+l)
+	}
+	var start, end int
+	if i := m.ownEntry(folder); i >= 0 {
+		start, end = m.entryLines(i)
+	} else {
+		_, end = m.entryLines(len(m.nav.Content) - 1)
+		start = end
+	}
+	lines := append(append(append([]string{}, m.lines[:start]...), block...), m.lines[end:]...)
+	return m.bytes(lines)
+}
+
+func (m *mkdocs) bytes(lines []string) []byte {
+	s := strings.Join(lines, m.eol)
+	if m.final {
+		s += m.eol
+	}
+	return []byte(s)
+}
+
+// navEntry is the YAML of one nav sequence item for item, its page paths
+// prefixed with the section's folder, as lines without indentation. The
+// YAML encoder quotes titles, so a title cannot change the file's
+// structure.
+func navEntry(item NavItem, folder string) ([]string, error) {
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{navNode(item, folder)}}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(seq); err != nil {
+		return nil, fmt.Errorf("writing the nav entry: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("writing the nav entry: %w", err)
+	}
+	return strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n"), nil
+}
+
+func navNode(item NavItem, folder string) *yaml.Node {
+	key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: item.Title}
+	var val *yaml.Node
+	if item.Path != "" {
+		val = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: folder + "/" + item.Path}
+	} else {
+		val = &yaml.Node{Kind: yaml.SequenceNode}
+		for _, c := range item.Children {
+			val.Content = append(val.Content, navNode(c, folder))
+		}
+	}
+	return &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{key, val}}
+}
+
+// minimalMkDocs is the mkdocs.yml of a site repository that had none: a
+// site name and the Material theme. It has no nav, so MkDocs lists every
+// page, the hand-written ones and the section's alike.
+func minimalMkDocs(siteName string) ([]byte, error) {
+	doc := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+		{Kind: yaml.ScalarNode, Value: "site_name"}, {Kind: yaml.ScalarNode, Tag: "!!str", Value: siteName},
+		{Kind: yaml.ScalarNode, Value: "theme"}, {Kind: yaml.MappingNode, Content: []*yaml.Node{
+			{Kind: yaml.ScalarNode, Value: "name"}, {Kind: yaml.ScalarNode, Value: "material"},
+		}},
+	}}
+	var buf bytes.Buffer
+	buf.WriteString("# The public site's MkDocs configuration. Engelbot wrote this first\n" +
+		"# version; edit it freely: publishing changes only its own nav entry.\n")
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// cleanRelative checks that p is a relative path inside the repository
+// and returns it cleaned.
+func cleanRelative(p string) (string, error) {
+	c := path.Clean(strings.TrimSuffix(p, "/"))
+	if p == "" || c == "." || path.IsAbs(c) || c == ".." || strings.HasPrefix(c, "../") || strings.Contains(p, "\\") {
+		return "", fmt.Errorf("%q is not a folder inside the repository", p)
+	}
+	return c, nil
+}

@@ -1,0 +1,166 @@
+package publish
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"smartup0.org/engelbot/ledger"
+)
+
+// Target is where in the site repository a section goes.
+type Target struct {
+	// Folder is the section's folder inside the site's docs_dir (e.g.
+	// "ledger" for docs/ledger/). Publish owns it: it writes and deletes
+	// files there and nowhere else (but mkdocs.yml).
+	Folder string
+	// NavTitle, when set, replaces the section's own nav title.
+	NavTitle string
+}
+
+// Repo is what Plan needs to know of the site repository as it is: every
+// file's blob SHA, and mkdocs.yml's content.
+type Repo struct {
+	Files  map[string]string // path → blob SHA; nil for a repository without files
+	MkDocs []byte            // mkdocs.yml; nil when there is none
+}
+
+// Plan computes the changes that place site in the repository: it creates
+// and updates the section's files, deletes the files in the section's
+// folder that site no longer has, and sets the section's nav entry in
+// mkdocs.yml (or writes a minimal mkdocs.yml where there is none). It
+// changes nothing else. Nothing to change is an empty plan. A mkdocs.yml
+// that publish cannot edit safely is an error wrapping ErrBadMkDocs.
+func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
+	folder, err := cleanRelative(t.Folder)
+	if err != nil {
+		return nil, fmt.Errorf("the publish folder: %w", err)
+	}
+	nav := site.Nav
+	if t.NavTitle != "" {
+		nav.Title = t.NavTitle
+	}
+	if err := checkSite(site, nav); err != nil {
+		return nil, err
+	}
+
+	var conf *mkdocs
+	var newConf []byte
+	if repo.MkDocs == nil {
+		conf = &mkdocs{docsDir: defaultDocsDir}
+		if newConf, err = minimalMkDocs(nav.Title); err != nil {
+			return nil, err
+		}
+	} else {
+		if conf, err = parseMkDocs(repo.MkDocs); err != nil {
+			return nil, err
+		}
+		entry, err := navEntry(nav, folder)
+		if err != nil {
+			return nil, err
+		}
+		newConf = conf.withEntry(folder, entry)
+		if err := checkNav(newConf, folder, nav); err != nil {
+			return nil, err
+		}
+	}
+	dir := path.Join(conf.docsDir, folder) + "/"
+
+	var changes []ledger.Change
+	for _, name := range sortedKeys(site.Files) {
+		p := dir + name
+		content := site.Files[name]
+		old, exists := repo.Files[p]
+		switch {
+		case !exists:
+			changes = append(changes, ledger.Change{Op: ledger.OpCreate, Path: p, Content: content})
+		case old != ledger.BlobSHA(content):
+			changes = append(changes, ledger.Change{Op: ledger.OpUpdate, Path: p, Content: content, SHA: old})
+		}
+	}
+	for _, p := range sortedKeys(repo.Files) {
+		if name, ok := strings.CutPrefix(p, dir); ok {
+			if _, kept := site.Files[name]; !kept {
+				changes = append(changes, ledger.Change{Op: ledger.OpDelete, Path: p, SHA: repo.Files[p]})
+			}
+		}
+	}
+	switch {
+	case repo.MkDocs == nil:
+		if sha, exists := repo.Files[MkDocsFile]; exists {
+			// Read as absent but listed: a caller's mistake, not a
+			// reason to overwrite a person's file.
+			return nil, fmt.Errorf("%w: %s is listed but was not read (blob %s)", ErrBadMkDocs, MkDocsFile, sha)
+		}
+		changes = append(changes, ledger.Change{Op: ledger.OpCreate, Path: MkDocsFile, Content: newConf})
+	case string(newConf) != string(repo.MkDocs):
+		changes = append(changes, ledger.Change{Op: ledger.OpUpdate, Path: MkDocsFile, Content: newConf, SHA: ledger.BlobSHA(repo.MkDocs)})
+	}
+	return changes, nil
+}
+
+// checkSite refuses a site whose files or nav would land outside its
+// folder, or whose nav names a page it does not have: MkDocs fails a
+// strict build on a nav entry without its file.
+func checkSite(site Site, nav NavItem) error {
+	for name := range site.Files {
+		if c, err := cleanRelative(name); err != nil || c != name {
+			return fmt.Errorf("the rendered site has a file %q outside its folder", name)
+		}
+	}
+	var walk func(NavItem) error
+	walk = func(n NavItem) error {
+		if n.Title == "" {
+			return errors.New("the rendered site has a nav entry without a title")
+		}
+		if n.Path != "" {
+			if _, ok := site.Files[n.Path]; !ok {
+				return fmt.Errorf("the rendered site's nav names %q, a page it does not have", n.Path)
+			}
+			return nil
+		}
+		if len(n.Children) == 0 {
+			return fmt.Errorf("the rendered site's nav entry %q has neither a page nor entries", n.Title)
+		}
+		for _, c := range n.Children {
+			if err := walk(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(nav)
+}
+
+// checkNav reads the edited mkdocs.yml back: it must still parse, and hold
+// exactly one entry in the section's folder, the one just written. An
+// edit that came out otherwise is refused rather than committed.
+func checkNav(conf []byte, folder string, nav NavItem) error {
+	m, err := parseMkDocs(conf)
+	if err != nil {
+		return fmt.Errorf("%w (after setting the nav entry, which is a bug to report)", err)
+	}
+	if m.nav == nil {
+		return nil
+	}
+	i := m.ownEntry(folder)
+	if i < 0 {
+		return fmt.Errorf("%w: the nav entry written cannot be found again", ErrBadMkDocs)
+	}
+	want := navPages(navNode(nav, folder))
+	if got := navPages(m.nav.Content[i]); !slices.Equal(got, want) {
+		return fmt.Errorf("%w: the nav entry written reads back as %v, not %v", ErrBadMkDocs, got, want)
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

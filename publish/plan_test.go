@@ -1,0 +1,321 @@
+package publish
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"smartup0.org/engelbot/ledger"
+)
+
+// handWritten is a site configuration as people write them: comments,
+// Python tags MkDocs extensions need, a nav with sections.
+const handWritten = `# SmartupOS public site
+site_name: SmartupOS   # the name in the header
+theme:
+  name: material
+  palette:
+    primary: indigo
+
+markdown_extensions:
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+      emoji_generator: !!python/name:material.extensions.emoji.to_svg
+
+nav:
+  - Home: index.md   # the landing page
+  # The owners' guide stays first.
+  - Guide:
+      - Owners: guide/owners.md
+      - Licenses: guide/licenses.md
+
+  - About: about.md
+# Anything below is not nav.
+extra:
+  social: []
+`
+
+func sampleSite() Site {
+	return Site{
+		Files: map[string][]byte{
+			"index.md":       []byte("# Ledger\n"),
+			"tasks/index.md": []byte("# Tasks\n"),
+		},
+		Nav: NavItem{Title: "Ledger", Children: []NavItem{
+			{Title: "Overview", Path: "index.md"},
+			{Title: "Tasks", Path: "tasks/index.md"},
+		}},
+		Summary: "ledger at abc",
+	}
+}
+
+func byPath(changes []ledger.Change) map[string]ledger.Change {
+	m := map[string]ledger.Change{}
+	for _, c := range changes {
+		m[c.Path] = c
+	}
+	return m
+}
+
+// repoOf lists files as a repository would, reading mkdocs.yml.
+func repoOf(files map[string]string) Repo {
+	r := Repo{Files: map[string]string{}}
+	for p, content := range files {
+		r.Files[p] = ledger.BlobSHA([]byte(content))
+		if p == MkDocsFile {
+			r.MkDocs = []byte(content)
+		}
+	}
+	return r
+}
+
+// apply applies changes to files as a store would, checking SHAs.
+func apply(t *testing.T, files map[string]string, changes []ledger.Change) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for p, c := range files {
+		out[p] = c
+	}
+	for _, c := range changes {
+		old, exists := out[c.Path]
+		switch c.Op {
+		case ledger.OpCreate:
+			if exists {
+				t.Fatalf("create of existing %s", c.Path)
+			}
+			out[c.Path] = string(c.Content)
+		case ledger.OpUpdate, ledger.OpDelete:
+			if !exists || ledger.BlobSHA([]byte(old)) != c.SHA {
+				t.Fatalf("%s of %s with a stale SHA", c.Op, c.Path)
+			}
+			if c.Op == ledger.OpDelete {
+				delete(out, c.Path)
+			} else {
+				out[c.Path] = string(c.Content)
+			}
+		}
+	}
+	return out
+}
+
+func TestPlanKeepsHandWrittenMkDocsButItsNavEntry(t *testing.T) {
+	files := map[string]string{MkDocsFile: handWritten, "docs/index.md": "# Home\n", "docs/about.md": "# About\n"}
+	changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := apply(t, files, changes)
+	want := strings.Replace(handWritten, "  - About: about.md\n", "  - About: about.md\n"+
+		"  - Ledger:\n      - Overview: ledger/index.md\n      - Tasks: ledger/tasks/index.md\n", 1)
+	if after[MkDocsFile] != want {
+		t.Errorf("mkdocs.yml after publishing:\n%s\nwant every other byte kept:\n%s", after[MkDocsFile], want)
+	}
+	if after["docs/ledger/index.md"] != "# Ledger\n" || after["docs/ledger/tasks/index.md"] != "# Tasks\n" {
+		t.Errorf("the section's files are not in docs/ledger/: %v", after)
+	}
+	for p, c := range files {
+		if p != MkDocsFile && after[p] != c {
+			t.Errorf("%s was changed", p)
+		}
+	}
+
+	// Publishing again with nothing changed plans nothing.
+	again, err := Plan(repoOf(after), sampleSite(), Target{Folder: "ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != 0 {
+		t.Errorf("an unchanged site planned %d changes: %+v", len(again), again)
+	}
+
+	// A changed nav replaces the entry, in place, once.
+	site := sampleSite()
+	site.Files["teams.md"] = []byte("# Teams\n")
+	site.Nav.Children = append(site.Nav.Children, NavItem{Title: "Teams: all 7", Path: "teams.md"})
+	changes, err = Plan(repoOf(after), site, Target{Folder: "ledger", NavTitle: "Public ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	third := apply(t, after, changes)
+	if n := strings.Count(third[MkDocsFile], "ledger/index.md"); n != 1 {
+		t.Errorf("the nav names the section %d times, want once:\n%s", n, third[MkDocsFile])
+	}
+	want = strings.Replace(handWritten, "  - About: about.md\n", "  - About: about.md\n"+
+		"  - Public ledger:\n      - Overview: ledger/index.md\n      - Tasks: ledger/tasks/index.md\n      - 'Teams: all 7': ledger/teams.md\n", 1)
+	if third[MkDocsFile] != want {
+		t.Errorf("mkdocs.yml after a second publish:\n%s\nwant:\n%s", third[MkDocsFile], want)
+	}
+}
+
+func TestPlanReplacesEntryInTheMiddle(t *testing.T) {
+	conf := "site_name: S\nnav:\n- Home: index.md\n- Old ledger:\n  - ledger/index.md\n  - Gone: ledger/gone.md\n\n# next\n- About: about.md\n"
+	files := map[string]string{MkDocsFile: conf, "docs/ledger/index.md": "old", "docs/ledger/gone.md": "old"}
+	changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := apply(t, files, changes)
+	want := "site_name: S\nnav:\n- Ledger:\n    - Overview: ledger/index.md\n    - Tasks: ledger/tasks/index.md\n\n# next\n- About: about.md\n"
+	want = strings.Replace(want, "nav:\n", "nav:\n- Home: index.md\n", 1)
+	if after[MkDocsFile] != want {
+		t.Errorf("mkdocs.yml:\n%s\nwant:\n%s", after[MkDocsFile], want)
+	}
+	if _, ok := after["docs/ledger/gone.md"]; ok {
+		t.Error("a page the site no longer has was not deleted")
+	}
+}
+
+func TestPlanDeletesOnlyStaleFilesInItsFolder(t *testing.T) {
+	files := map[string]string{
+		MkDocsFile:               "site_name: S\n",
+		"docs/ledger/index.md":   "# Ledger\n",
+		"docs/ledger/old.md":     "stale",
+		"docs/ledger/x/old.svg":  "stale",
+		"docs/ledgerish/keep.md": "not ours",
+		"docs/other.md":          "not ours",
+		"ledger/keep.md":         "not ours",
+		"README.md":              "not ours",
+	}
+	changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byPath(changes)
+	for _, p := range []string{"docs/ledger/old.md", "docs/ledger/x/old.svg"} {
+		if got[p].Op != ledger.OpDelete {
+			t.Errorf("%s: %v, want a delete", p, got[p].Op)
+		}
+	}
+	if _, ok := got["docs/ledger/index.md"]; ok {
+		t.Error("an unchanged page was rewritten")
+	}
+	if got["docs/ledger/tasks/index.md"].Op != ledger.OpCreate {
+		t.Error("a new page was not created")
+	}
+	for _, c := range changes {
+		if !strings.HasPrefix(c.Path, "docs/ledger/") {
+			t.Errorf("the plan touches %s, outside the folder (no nav: mkdocs.yml stays as it is)", c.Path)
+		}
+	}
+}
+
+func TestPlanWithoutNavAddsNone(t *testing.T) {
+	for _, conf := range []string{"site_name: S\ntheme: material\n", "site_name: S\nnav:\n", ""} {
+		changes, err := Plan(repoOf(map[string]string{MkDocsFile: conf}), sampleSite(), Target{Folder: "ledger"})
+		if err != nil {
+			t.Fatalf("%q: %v", conf, err)
+		}
+		for _, c := range changes {
+			if c.Path == MkDocsFile {
+				t.Errorf("%q: mkdocs.yml without a nav was changed to:\n%s", conf, c.Content)
+			}
+		}
+		if len(changes) != 2 {
+			t.Errorf("%q: %d changes, want the 2 pages", conf, len(changes))
+		}
+	}
+}
+
+func TestPlanHonoursDocsDir(t *testing.T) {
+	conf := "site_name: S\ndocs_dir: site_src\nnav:\n  - Home: index.md\n"
+	changes, err := Plan(repoOf(map[string]string{MkDocsFile: conf}), sampleSite(), Target{Folder: "public/ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byPath(changes)
+	if _, ok := got["site_src/public/ledger/index.md"]; !ok {
+		t.Errorf("the section is not under docs_dir: %v", got)
+	}
+	if !strings.Contains(string(got[MkDocsFile].Content), "- Overview: public/ledger/index.md") {
+		t.Errorf("the nav does not point into the folder, relative to docs_dir:\n%s", got[MkDocsFile].Content)
+	}
+}
+
+func TestPlanWithoutMkDocsWritesMinimalOne(t *testing.T) {
+	files := map[string]string{"README.md": "# Forum\n"}
+	changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := byPath(changes)[MkDocsFile]
+	if !ok || c.Op != ledger.OpCreate {
+		t.Fatalf("no mkdocs.yml created: %+v", changes)
+	}
+	conf, err := parseMkDocs(c.Content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conf.nav != nil || conf.docsDir != "docs" || !strings.Contains(string(c.Content), "name: material") || !strings.Contains(string(c.Content), "site_name: Ledger") {
+		t.Errorf("the minimal mkdocs.yml is not a site name and the Material theme:\n%s", c.Content)
+	}
+	if _, ok := byPath(changes)["docs/ledger/index.md"]; !ok {
+		t.Error("the section is not in docs/ledger/")
+	}
+	// The empty repository (no commit) gets the same.
+	if changes, err := Plan(Repo{}, sampleSite(), Target{Folder: "ledger"}); err != nil || len(changes) != 3 {
+		t.Errorf("an empty repository: %d changes, %v; want 2 pages and mkdocs.yml", len(changes), err)
+	}
+}
+
+func TestPlanRefusesWhatItCannotEditSafely(t *testing.T) {
+	for name, conf := range map[string]string{
+		"bad YAML":     "site_name: S\nnav:\n  - Home: index.md\n - broken: [\n",
+		"not a map":    "- a\n- b\n",
+		"flow nav":     "site_name: S\nnav: [index.md, {About: about.md}]\n",
+		"outside dir":  "site_name: S\ndocs_dir: ../elsewhere\n",
+		"nav a string": "site_name: S\nnav: index.md\n",
+	} {
+		changes, err := Plan(repoOf(map[string]string{MkDocsFile: conf}), sampleSite(), Target{Folder: "ledger"})
+		if !errors.Is(err, ErrBadMkDocs) || changes != nil {
+			t.Errorf("%s: %d changes, err %v; want ErrBadMkDocs and nothing", name, len(changes), err)
+		}
+	}
+	for _, folder := range []string{"", ".", "../x", "/abs", `a\b`} {
+		if _, err := Plan(Repo{}, sampleSite(), Target{Folder: folder}); err == nil {
+			t.Errorf("folder %q was accepted", folder)
+		}
+	}
+	site := sampleSite()
+	site.Nav.Children = append(site.Nav.Children, NavItem{Title: "Missing", Path: "missing.md"})
+	if _, err := Plan(Repo{}, site, Target{Folder: "ledger"}); err == nil {
+		t.Error("a nav entry without its file was accepted")
+	}
+	site = sampleSite()
+	site.Files["../escape.md"] = nil
+	if _, err := Plan(Repo{}, site, Target{Folder: "ledger"}); err == nil {
+		t.Error("a file outside the folder was accepted")
+	}
+}
+
+// A hostile nav title stays one YAML string: it cannot add settings or
+// entries to mkdocs.yml.
+func TestPlanQuotesHostileTitles(t *testing.T) {
+	site := sampleSite()
+	site.Nav.Children[1].Title = "x\nsite_url: http://evil\n- Evil: ../../etc/passwd # ]{"
+	changes, err := Plan(repoOf(map[string]string{MkDocsFile: "site_name: S\nnav:\n  - Home: index.md\n"}), site, Target{Folder: "ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf, err := parseMkDocs(byPath(changes)[MkDocsFile].Content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(conf.nav.Content) != 2 {
+		t.Errorf("the nav has %d entries, want 2", len(conf.nav.Content))
+	}
+	if strings.Contains(string(byPath(changes)[MkDocsFile].Content), "\nsite_url") {
+		t.Error("the title added a setting")
+	}
+}
+
+func TestPlanKeepsCRLF(t *testing.T) {
+	conf := "site_name: S\r\nnav:\r\n  - Home: index.md\r\n"
+	changes, err := Plan(repoOf(map[string]string{MkDocsFile: conf}), sampleSite(), Target{Folder: "ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(byPath(changes)[MkDocsFile].Content)
+	if strings.Count(got, "\n") != strings.Count(got, "\r\n") || !strings.HasPrefix(got, conf) {
+		t.Errorf("line endings changed:\n%q", got)
+	}
+}
