@@ -53,15 +53,24 @@ func RenderNow(ctx context.Context, l *ledger.Ledger) (publish.Site, error) {
 		return publish.Site{}, fmt.Errorf("reading the ledger: %w", err)
 	}
 	now := l.Now()
+	tx := snap.ReadAt(now)
 	return publish.Render(publish.Input{
-		Ledger: snap.ReadAt(now),
-		Commit: snap.Head(),
-		Now:    now,
-		// The zero treasury: the figures come from toolbox.TreasuryOf, the
-		// toolbox's reading of the treasury journal, once the ledger keeps
-		// one; until then the site shows no treasury movements.
-		Treasury: publish.Treasury{},
+		Ledger:   tx,
+		Commit:   snap.Head(),
+		Now:      now,
+		Treasury: treasuryOf(tx),
 	})
+}
+
+// treasuryOf is the treasury as the toolbox's rules read it, for the site:
+// the site shows the rule's verdict, it does not judge it again.
+func treasuryOf(tx *ledger.Tx) publish.Treasury {
+	t := toolbox.TreasuryOf(tx)
+	out := publish.Treasury{BalanceCents: t.BalanceCents, SCOutstanding: t.SCOutstanding, Multiple: t.Multiple, Within: t.Within}
+	for _, p := range toolbox.TreasuryHistory(tx) {
+		out.History = append(out.History, publish.TreasuryPoint(p))
+	}
+	return out
 }
 
 // Publish renders the ledger now and places it in store (the site

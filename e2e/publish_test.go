@@ -77,6 +77,10 @@ func TestPublishToTheSiteRepository(t *testing.T) {
 	if readSite(t, site, "docs/index.md") != "# Home\n" {
 		t.Error("the hand-written home page was changed")
 	}
+	// The treasury the founders deposited with !deposit is on the site.
+	if overview, want := readSite(t, site, "docs/ledger/index.md"), "| Treasury | €"+demo.SeedTreasury+".00 |"; !strings.Contains(overview, want) {
+		t.Errorf("the published overview has no %q:\n%s", want, overview)
+	}
 	mkdocsBuild(t, checkout(t, site))
 
 	// Nothing changed: nothing written.
