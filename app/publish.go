@@ -45,38 +45,10 @@ func TargetOf(cfg *config.Config) publish.Target {
 	return publish.Target{Folder: folder, NavTitle: cfg.Public.NavTitle}
 }
 
-// RenderNow renders the public view of the ledger at its current head,
-// after the one cheap freshness check a query makes.
-func RenderNow(ctx context.Context, l *ledger.Ledger) (publish.Site, error) {
-	snap, err := l.Snapshot(ctx)
-	if err != nil {
-		return publish.Site{}, fmt.Errorf("reading the ledger: %w", err)
-	}
-	now := l.Now()
-	tx := snap.ReadAt(now)
-	return publish.Render(publish.Input{
-		Ledger:   tx,
-		Commit:   snap.Head(),
-		Now:      now,
-		Treasury: treasuryOf(tx),
-	})
-}
-
-// treasuryOf is the treasury as the toolbox's rules read it, for the site:
-// the site shows the rule's verdict, it does not judge it again.
-func treasuryOf(tx *ledger.Tx) publish.Treasury {
-	t := toolbox.TreasuryOf(tx)
-	out := publish.Treasury{BalanceCents: t.BalanceCents, SCOutstanding: t.SCOutstanding, Multiple: t.Multiple, Within: t.Within}
-	for _, p := range toolbox.TreasuryHistory(tx) {
-		out.History = append(out.History, publish.TreasuryPoint(p))
-	}
-	return out
-}
-
 // Publish renders the ledger now and places it in store (the site
 // repository, or a publish.Dir).
 func Publish(ctx context.Context, l *ledger.Ledger, store ledger.Store, t publish.Target) (publish.Result, error) {
-	site, err := RenderNow(ctx, l)
+	site, err := publish.Current(ctx, l)
 	if err != nil {
 		return publish.Result{}, err
 	}

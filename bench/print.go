@@ -23,6 +23,7 @@ func (r *Report) Print(w io.Writer) {
 		{r.Burst != nil && r.Burst.Original != nil, r.printBurst},
 		{r.History != nil && r.Large != nil, r.printHistory},
 		{len(r.Loads) > 0, r.printMemory},
+		{r.Publish != nil, r.printPublish},
 	} {
 		if section.present {
 			section.print(w)
@@ -41,7 +42,7 @@ func (r *Report) printHeader(w io.Writer) {
 		o.Samples, thousands(o.QueryOwners), thousands(o.QueryTasks), o.QuerySamples)
 	fmt.Fprintf(w, "            burst of %d (original pattern capped at %s); history %s and %s rows, %d pairs each\n",
 		o.Burst, o.OriginalDeadline, thousands(o.HistorySmall), thousands(o.HistoryLarge), o.HistorySamples)
-	fmt.Fprintf(w, "  order     sections 1, 2, 4, 5, then 3, whose original pattern leaves the forge busy after its deadline\n")
+	fmt.Fprintf(w, "  order     sections 1, 2, 4, 5, 6, then 3, whose original pattern leaves the forge busy after its deadline\n")
 	fmt.Fprintf(w, "  p50/p95 are nearest-rank percentiles of the samples; every ratio divides two figures of this run.\n\n")
 }
 
@@ -211,3 +212,20 @@ func thousands(n int) string {
 
 // mib formats bytes in MiB.
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
+
+func (r *Report) printPublish(w io.Writer) {
+	fmt.Fprintf(w, "6. Publishing the public site (render, read the site repository, plan, one commit) to a site repository on the forge\n")
+	for _, c := range r.Publish.Cases {
+		fmt.Fprintf(w, "   %s: render alone %s; the section has %s files, %s\n", c.Name, c.Render, thousands(c.Files), mib(int64(c.SiteBytes)))
+		t := table(w)
+		fmt.Fprintf(t, "     publish\ttook\tcommits\tcreated\tupdated\tdeleted\tbytes committed\tforge requests\n")
+		for _, s := range c.Steps {
+			fmt.Fprintf(t, "     %s\t%s\t%d\t%d\t%d\t%d\t%s\t%d\n", s.Name, secs(s.Took), s.Commits, s.Created, s.Updated, s.Deleted, kib(s.Bytes), s.Requests)
+		}
+		t.Flush()
+	}
+	fmt.Fprintf(w, "   (each site repository starts with a hand-written mkdocs.yml and home page; bytes committed are the\n")
+	fmt.Fprintf(w, "   contents of the files created or updated, before the API's base64)\n\n")
+}
+
+func kib(b int) string { return fmt.Sprintf("%.1f KiB", float64(b)/1024) }

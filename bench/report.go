@@ -37,6 +37,7 @@ type Report struct {
 	History    *History
 	Large      *LargeWrites
 	Loads      []*Load // section 5
+	Publish    *Publish
 }
 
 // Run measures every section on the forge g and returns the report, to be
@@ -105,6 +106,10 @@ func Run(ctx context.Context, g *servers.Gitea, opts Options) (*Report, error) {
 		{from: fmt.Sprintf("Gitea, section 4's %s rows", thousands(rep.History.Rows[1])), spec: forgeLedger(g, rep.History.Repos[1])},
 	}); err != nil {
 		return rep, fmt.Errorf("section 5: %w", err)
+	}
+
+	if rep.Publish, err = runPublish(ctx, f, tmp, opts); err != nil {
+		return rep, fmt.Errorf("section 6: %w", err)
 	}
 
 	rep.Burst = &Burst{N: opts.Burst}

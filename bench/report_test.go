@@ -76,6 +76,20 @@ func TestReportTiny(t *testing.T) {
 			t.Errorf("section 5: load from %s measured nothing: %+v", l.From, l)
 		}
 	}
+	if p := rep.Publish; p == nil || len(p.Cases) != 2 {
+		t.Fatalf("section 6: %+v, want the grown ledger's and the demo's publishes", p)
+	}
+	for _, c := range rep.Publish.Cases {
+		// The first publish and the one after a write commit once each;
+		// the one with nothing changed writes nothing.
+		if len(c.Steps) != 3 || c.Steps[0].Commits != 1 || c.Steps[1].Commits != 0 || c.Steps[2].Commits != 1 {
+			t.Errorf("section 6, %s: commits per publish %+v, want 1, 0, 1", c.Name, c.Steps)
+			continue
+		}
+		if c.Steps[0].Created != c.Files || c.Steps[2].Created+c.Steps[2].Updated == 0 || c.Steps[1].Bytes != 0 {
+			t.Errorf("section 6, %s: the first publish created %d files of a %d-file section; after the write %+v", c.Name, c.Steps[0].Created, c.Files, c.Steps[2])
+		}
+	}
 	if n := len(rep.Targets()); n != 11 || !strings.Contains(out.String(), fmt.Sprintf("of %d targets met", n)) {
 		t.Errorf("the report judges %d targets, want 11, and sums them up", n)
 	}

@@ -1,9 +1,7 @@
 package publish_test
 
 import (
-	"fmt"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
@@ -13,58 +11,14 @@ import (
 	"smartup0.org/engelbot/publish"
 )
 
-// generated is a ledger of a grown community from bench's generator, with
-// objectives, SC transactions for its awarded tasks spread over a year, and
-// an audit trail, on a local git store.
+// generated is the ledger of a grown community from bench's generator
+// (Community.Grown), on a local git store, with a year of treasury figures.
 func generated(tb testing.TB, owners, tasks int) publish.Input {
 	tb.Helper()
 	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 	c := bench.Community{Owners: owners, Tasks: tasks, Mixed: true, Now: now}
-	changes := c.Changes()
-	_, teams, _, _, ts := c.Tables()
-
-	// The objectives the generated tasks serve, one per team.
-	objectives := []ledger.Objective{{ID: "5_1", Title: "Grow", Status: ledger.ObjectiveOpen}}
-	seen := map[string]bool{}
-	for _, t := range ts {
-		if !seen[t.Objective] {
-			seen[t.Objective] = true
-			objectives = append(objectives, ledger.Objective{ID: t.Objective, Parent: "5_1", Team: t.Team,
-				Title: "Objective of " + t.Team, Status: ledger.ObjectiveOpen})
-		}
-	}
-	changes = append(changes, ledger.Change{Op: ledger.OpCreate, Path: ledger.ObjectivesFile, Content: ledger.EncodeCSV(objectives)})
-
-	// Every awarded task pays its budget, 90/10, in one of the last twelve
-	// months: a pending row and the awarded row that settles it.
-	byMonth := map[string][]ledger.SCTx{}
-	n := 0
-	for i, t := range ts {
-		if t.State != ledger.TaskAwarded {
-			continue
-		}
-		at := now.AddDate(0, -(i % 12), 0).Add(-time.Duration(i%500) * time.Minute)
-		month := at.Format("2006-01")
-		for _, share := range []struct {
-			who, as string
-			amount  int
-		}{{t.Attacker, ledger.Attacker, t.BudgetSC - t.BudgetSC/10}, {t.Defender, ledger.Defender, t.BudgetSC / 10}} {
-			n++
-			pending := fmt.Sprintf("sc_%d", n)
-			byMonth[month] = append(byMonth[month], ledger.SCTx{ID: pending, Time: at, Alias: share.who, Task: t.ID, Kind: ledger.SCPending, Amount: share.amount, Share: share.as})
-			n++
-			byMonth[month] = append(byMonth[month], ledger.SCTx{ID: fmt.Sprintf("sc_%d", n), Time: at, Alias: share.who, Task: t.ID, Kind: ledger.SCAwarded, Amount: share.amount, Share: share.as, Ref: pending})
-		}
-	}
-	months := make([]string, 0, len(byMonth))
-	for m := range byMonth {
-		months = append(months, m)
-	}
-	slices.Sort(months)
-	for _, m := range months {
-		changes = append(changes, ledger.Change{Op: ledger.OpCreate, Path: ledger.SCDir + "/" + m + "-001.csv", Content: ledger.EncodeCSV(byMonth[m])})
-	}
-	changes = append(changes, bench.EventShards(tasks/10, 500, 1000, now)...)
+	changes := c.Grown()
+	_, teams, _, _, _ := c.Tables()
 
 	st, err := localgit.Open(filepath.Join(tb.TempDir(), "ledger.git"), "main")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"smartup0.org/engelbot/ledger"
+	"smartup0.org/engelbot/toolbox"
 )
 
 // Input is what a publish renders: the ledger as one read view, and the
@@ -34,6 +35,17 @@ type Treasury struct {
 	Multiple      int   // the rule: SC outstanding ≤ Multiple × euros
 	Within        bool  // the rule holds now
 	History       []TreasuryPoint
+}
+
+// TreasuryOf is the treasury as the toolbox's rules read it from tx: the
+// site shows the 3x rule's verdict, it does not judge it again.
+func TreasuryOf(tx *ledger.Tx) Treasury {
+	t := toolbox.TreasuryOf(tx)
+	out := Treasury{BalanceCents: t.BalanceCents, SCOutstanding: t.SCOutstanding, Multiple: t.Multiple, Within: t.Within}
+	for _, p := range toolbox.TreasuryHistory(tx) {
+		out.History = append(out.History, TreasuryPoint(p))
+	}
+	return out
 }
 
 // TreasuryPoint is the treasury after one movement.
