@@ -201,6 +201,11 @@ func treasuryChart(t Treasury) []byte {
 			pts = append(pts, fmt.Sprintf("%.1f,%.1f", xOf(i), y))
 		}
 		fmt.Fprintf(&w, `<polyline fill="none" stroke="%s" stroke-width="2"%s points="%s"/>`+"\n", colour, dash, strings.Join(pts, " "))
+		// A dot at each movement, so that a treasury with one movement
+		// (a line of one point) still shows where it stands.
+		for i, p := range hist {
+			fmt.Fprintf(&w, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`+"\n", xOf(i), float64(plotBottom)-float64(v(p))*scale, colour)
+		}
 		y := top + 18*row
 		fmt.Fprintf(&w, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"%s/>`+"\n", chartW-right+14, y+6, chartW-right+30, y+6, colour, dash)
 		last := hist[len(hist)-1]
