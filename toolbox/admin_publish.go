@@ -43,7 +43,8 @@ var cmdPublish = &Command{
 	Summary: "publish the ledger's public pages to the community's site now",
 	Help: "Renders what is public in the ledger (by alias, never a real name; nothing marked private) as the site's ledger section and " +
 		"commits it to the public site's repository as one commit, as the schedule does (hourly by default). Only the section's own folder and " +
-		"its one entry in the site's navigation are ever changed. When nothing public changed since the last publish, nothing is written. " +
+		"its one entry in the site's navigation are ever changed. When the ledger has not changed since the last publish, nothing is written; " +
+		"any change to the ledger, a private one too, moves the audit chain's head the site shows, so it is published with the next run. " +
 		"Needs the `public:` settings of the configuration.",
 	run: runPublish,
 }
@@ -81,13 +82,15 @@ func runPublish(ctx context.Context, tb *Toolbox, _ *call) Reply {
 		shortCommit(res.Commit), safeCode(res.Where), files, noun, strings.Join(parts, ", "))}
 }
 
-// publishFailure says in plain words why a publish failed, without the
-// error's details (they go to the log).
+// publishFailure says in plain words why a publish failed. A site that
+// needs a person is named with the reason (it concerns files of the site,
+// never a secret); other failures keep their details for the log.
 func publishFailure(err error) string {
 	if errors.Is(err, ErrSiteConfig) {
-		return "the site's `mkdocs.yml` cannot be edited safely (it does not parse, or its nav is not a list of one entry per line); whoever keeps the site should fix it."
+		return "the site cannot be edited safely (" + mdText(err.Error()) + "); whoever keeps the site should fix it."
 	}
-	return "the site's repository did not take the commit (it did not answer, or refuses the token); `engelbot doctor` on the server says which."
+	return "the ledger could not be read, or the site's repository did not take the commit (it did not answer, or refuses the token); " +
+		"the log says which, and `engelbot doctor` on the server checks the settings."
 }
 
 // shortCommit is a commit ID shortened as git shows it.
