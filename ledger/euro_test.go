@@ -29,13 +29,14 @@ func TestEuroText(t *testing.T) {
 	}
 }
 
-// The ratio never rounds up past the rule: 100 SC over €33.34 is 2.99.
+// The ratio rounds up, so that 3.00 is never shown for a broken rule:
+// 100 SC over €33.33 (which covers 99.99) is 3.01, over €33.34 it is 3.00.
 func TestTreasuryRatio(t *testing.T) {
 	for _, c := range []struct {
 		sc    int
 		cents int64
 		want  string
-	}{{0, 100, "0.00"}, {100, 3334, "2.99"}, {100, 3333, "3.00"}, {3, 100, "3.00"}, {1, 0, ""}} {
+	}{{0, 100, "0.00"}, {100, 3334, "3.00"}, {100, 3333, "3.01"}, {3, 100, "3.00"}, {1, 300, "0.34"}, {1, 0, ""}} {
 		if got := ledger.TreasuryRatio(c.sc, ledger.Euro(c.cents)); got != c.want {
 			t.Errorf("%d SC over %d cents: ratio %q, want %q", c.sc, c.cents, got, c.want)
 		}

@@ -38,13 +38,14 @@ const (
 func (t TreasuryTx) journalKey() string { return t.ID }
 
 // TreasuryRatio is SC outstanding ÷ balance as the ledger writes it: a
-// decimal with two places, rounded down so that a ratio shown as 3.00 is
-// never above 3; empty when there is no balance to divide by.
+// decimal with two places, rounded up, so that a ratio shown as 3.00 or
+// less is one the 3x rule allows and one above it shows above 3.00; empty
+// when there is no balance to divide by.
 func TreasuryRatio(scOutstanding int, balance Euro) string {
 	if balance <= 0 {
 		return ""
 	}
-	hundredths := int64(scOutstanding) * 100 * 100 / int64(balance)
+	hundredths := (int64(scOutstanding)*100*100 + int64(balance) - 1) / int64(balance)
 	return fmt.Sprintf("%d.%02d", hundredths/100, hundredths%100)
 }
 

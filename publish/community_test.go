@@ -283,7 +283,9 @@ func (c *community) populate() canaries {
 	c.run(who["carol"], opsRoom, "kudos", "dave", "thanks", canary("kudos reason"))
 	c.run("fay", dm, "deactivate", "erin", canary("deactivation reason"))
 
-	// The window passes: the scheduled job awards the uncontested SC.
+	// The founders' money covers the award; the window passes and the
+	// scheduled job awards the uncontested SC.
+	c.run("fay", dm, "deposit", "100", "seed", "money")
 	c.clock = c.clock.Add(50 * time.Hour)
 	c.tb.RunJobs(c.t.Context())
 	return cn

@@ -143,14 +143,17 @@ func treasury(w *strings.Builder, t Treasury) {
 	fmt.Fprintf(w, "| Treasury | %s |\n", euros(t.BalanceCents))
 	fmt.Fprintf(w, "| SC outstanding | %d |\n", t.SCOutstanding)
 	fmt.Fprintf(w, "| Limit (%d × treasury) | %d SC |\n", multiple, limit)
-	if t.BalanceCents > 0 {
-		// SC per euro, to two places, in integers so that it prints alike everywhere.
-		r := int64(t.SCOutstanding) * 10000 / t.BalanceCents
-		fmt.Fprintf(w, "| SC per euro | %d.%02d |\n", r/100, r%100)
+	if r := ledger.TreasuryRatio(t.SCOutstanding, ledger.Euro(t.BalanceCents)); r != "" {
+		fmt.Fprintf(w, "| SC per euro | %s |\n", r)
 	}
-	status := "**holds**: SC can be awarded"
-	if !t.Within {
+	var status string
+	switch room := limit - int64(t.SCOutstanding); {
+	case !t.Within:
 		status = "**is exceeded**: awards wait until the treasury grows"
+	case room <= 0:
+		status = "**holds**, with no room left: the next award waits for a deposit"
+	default:
+		status = fmt.Sprintf("**holds**: %d more SC can be awarded", room)
 	}
 	fmt.Fprintf(w, "| The rule | %s |\n\n", status)
 	fmt.Fprintf(w, "![Treasury coverage over time: SC outstanding against the limit](%s)\n\n", coverageChart)

@@ -45,6 +45,16 @@ func TreasuryOf(tx *ledger.Tx) Treasury {
 	for _, p := range toolbox.TreasuryHistory(tx) {
 		out.History = append(out.History, TreasuryPoint(p))
 	}
+	// Each movement records the SC outstanding at its time; SC awarded
+	// since the last one would be missing from the chart. The ledger's
+	// latest audit row dates a point for now, so the chart ends where the
+	// table stands, and an unchanged ledger still draws the same chart.
+	if last, ok := tx.LastEvent(); ok && len(out.History) > 0 {
+		prev := out.History[len(out.History)-1]
+		if last.Time.After(prev.Time) && (prev.SCOutstanding != out.SCOutstanding || prev.BalanceCents != out.BalanceCents) {
+			out.History = append(out.History, TreasuryPoint{Time: last.Time, BalanceCents: out.BalanceCents, SCOutstanding: out.SCOutstanding})
+		}
+	}
 	return out
 }
 

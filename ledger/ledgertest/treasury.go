@@ -47,7 +47,7 @@ func (s suite) testTreasuryJournal(t *testing.T) {
 	want := "tx_id,timestamp,event_type,amount_eur_delta,total_eur_balance,sc_outstanding,sc_liability_eur,ratio,notes,by,event_id\n"
 	if !strings.HasPrefix(string(f.Content), want) ||
 		!strings.Contains(string(f.Content), ",deposit,1500.50,1500.50,0,0.00,0.00,\"'=seed money, from the founders\",alice,$dep\n") ||
-		!strings.Contains(string(f.Content), ",withdrawal,-500.25,1000.25,30,30.00,0.02,hosting,alice,$wd\n") {
+		!strings.Contains(string(f.Content), ",withdrawal,-500.25,1000.25,30,30.00,0.03,hosting,alice,$wd\n") {
 		t.Fatalf("the treasury shard reads:\n%s", f.Content)
 	}
 	again := openOn(t, st)
@@ -88,7 +88,7 @@ func (s suite) testVerifyCatchesABrokenTreasuryBalance(t *testing.T) {
 	got := problems(t, st)
 	for _, want := range []string{
 		"(tr_2): total_eur_balance 9000.25, but the previous total 1500.50 plus -500.25 is 1000.25",
-		"(tr_2): ratio \"0.02\", but 30 SC over 9000.25 EUR is \"0.00\"",
+		"(tr_2): ratio \"0.03\", but 30 SC over 9000.25 EUR is \"0.01\"",
 		"(tr_1): event $nowhere has no audit row in master-events",
 	} {
 		if !strings.Contains(got, want) {
