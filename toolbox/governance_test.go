@@ -332,3 +332,38 @@ func TestQuorumFailsAVoteFewHaveJoined(t *testing.T) {
 		t.Fatalf("two of eleven: %+v", p)
 	}
 }
+
+// A proposal's title and an objection show as text wherever they appear:
+// the answer to !propose and !object, the lists, the announcement of an
+// objection sent elsewhere, and the result.
+func TestProposalTextIsShownAsText(t *testing.T) {
+	for _, h := range markup {
+		t.Run(h, func(t *testing.T) {
+			g := newGovScene(t)
+			title := strings.Join(strings.Fields(strings.ReplaceAll(h, "|", "/")), " ")
+			shown := func(what string, r toolbox.Reply, text string) {
+				t.Helper()
+				checkRendered(t, what, r.Text, text)
+				for _, a := range r.Announce {
+					checkRendered(t, what+" (announcement)", a.Text, text)
+				}
+			}
+			shown("!propose", g.ok("o1", forumRoom, "!propose "+title+" | the text "+h), title)
+			shown("!proposals", g.ok("o2", forumRoom, "!proposals"), title)
+			r := g.ok("o2", toolbox.Room{Kind: toolbox.RoomDirect}, "!object prop_1 "+h)
+			if len(r.Announce) != 1 {
+				t.Fatalf("no announcement of the objection: %+v", r)
+			}
+			shown("!object", r, title)
+			checkRendered(t, "the objection's announcement", r.Announce[0].Text, title)
+			shown("!proposal", g.ok("o3", forumRoom, "!proposal prop_1"), strings.Join(strings.Fields(h), " "))
+			g.clock = g.proposal("prop_1").VoteEnds.Add(time.Hour)
+			for _, j := range g.jobs() {
+				for _, a := range j.Announce {
+					checkRendered(t, "the result", a.Text, title)
+				}
+			}
+			g.verified()
+		})
+	}
+}
