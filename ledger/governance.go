@@ -23,11 +23,16 @@ const (
 // and a team, never a Matrix room ID: the ledger outlives any one
 // homeserver, and the result is announced wherever that room is now.
 type Proposal struct {
-	ID         string    `csv:"proposal_id"` // prop_<n>
-	Kind       string    `csv:"kind"`        // decision, constitution (election, recall: reserved)
-	Scope      string    `csv:"scope"`       // binding (the forum's), advisory (a team's)
-	Room       string    `csv:"room"`        // forum, team: where it was made and its result is announced
-	Team       string    `csv:"team_id"`     // the team, for a proposal made in a team's room
+	ID    string `csv:"proposal_id"` // prop_<n>
+	Kind  string `csv:"kind"`        // decision, constitution (election, recall: reserved)
+	Scope string `csv:"scope"`       // binding (the forum's), advisory (a team's)
+	Room  string `csv:"room"`        // forum, team: where it was made and its result is announced
+	Team  string `csv:"team_id"`     // the team, for a proposal made in a team's room
+	// Subject is what a proposal acts on, for the kinds that change the
+	// ledger when they pass (the contested assessment, the candidate, the
+	// captain's assignment); empty for decisions and constitution changes.
+	// It is here from the start so that those kinds need no new column.
+	Subject    string    `csv:"subject"`
 	Title      string    `csv:"title"`
 	Author     string    `csv:"author"`
 	State      string    `csv:"state"`
