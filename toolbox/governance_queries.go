@@ -1,7 +1,6 @@
 package toolbox
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -121,8 +120,7 @@ func queryProposal(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 	if !p.VoteOpened.IsZero() {
 		fmt.Fprintf(&b, "- Vote from %s to %s; %d owners may vote, a quorum is %d\n", utc(p.VoteOpened), utc(p.VoteEnds), p.Eligible, quorumOf(p.Eligible))
 		fmt.Fprintf(&b, "- Votes cast: %d\n", len(votes))
-		me, _ := tx.OwnerByMatrixID(c.Sender)
-		if v, ok := votes[me.Alias]; ok {
+		if v, ok := votes[c.alias]; ok {
 			fmt.Fprintf(&b, "- Your vote: %s, weighing %s\n", v.Choice, v.Weight)
 		} else if p.State == ledger.ProposalVoting {
 			fmt.Fprintf(&b, "- You have not voted: `!vote %s yes|no|abstain`\n", p.ID)
@@ -134,7 +132,7 @@ func queryProposal(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 	case ledger.ProposalVoting:
 		b.WriteString("- The tally stays secret until the vote ends\n")
 	default:
-		fmt.Fprintf(&b, "- **%s** at %s: %s\n", cmp.Or(strings.ToUpper(p.State[:1])+p.State[1:], p.State), utc(p.Closed), mdText(p.Result))
+		fmt.Fprintf(&b, "- **%s** at %s: %s\n", mdText(p.State), utc(p.Closed), mdText(p.Result))
 		if !p.VoteOpened.IsZero() {
 			fmt.Fprintf(&b, "- By weight: yes %s, no %s, abstain %s\n", p.YesWeight, p.NoWeight, p.AbstainWeight)
 			fmt.Fprintf(&b, "- By head count: yes %d, no %d, abstain %d\n", p.Yes, p.No, p.Abstain)
