@@ -140,13 +140,16 @@ func (rb *roomBook) kind(roomID id.RoomID) (toolbox.Room, bool) {
 	return r, ok
 }
 
-// announcedIn is the room an announcement goes to: its team's room, or
-// the workplace.
+// announcedIn is the room an announcement goes to: its team's room, the
+// workplace or the forum.
 func (rb *roomBook) announcedIn(a toolbox.Announcement) (id.RoomID, bool) {
 	rb.mu.RLock()
 	defer rb.mu.RUnlock()
 	if a.Workplace {
 		return rb.workplace, rb.workplace != ""
+	}
+	if a.Forum {
+		return rb.forum, rb.forum != ""
 	}
 	roomID, ok := rb.teams[a.Team]
 	return roomID, ok

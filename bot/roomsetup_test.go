@@ -181,6 +181,7 @@ func TestCanonicalRoomsAreKnownAtStart(t *testing.T) {
 		{toolbox.Announcement{Team: "3_7_operational_team"}, "!ops:"},
 		{toolbox.Announcement{Team: "3_1_leadership_team"}, "!lead:"},
 		{toolbox.Announcement{Team: "3_7_operational_team", Workplace: true}, "!ops-alias:"},
+		{toolbox.Announcement{Forum: true}, "!forum:"}, // a forum proposal's result
 	} {
 		if got, ok := b.rooms.announcedIn(c.a); !ok || string(got) != c.want+testServer {
 			t.Errorf("%+v goes to %s (%v), want %s", c.a, got, ok, c.want+testServer)

@@ -69,7 +69,7 @@ func isLedgerFile(p string) bool {
 
 // dirOf maps a transaction shard to the folder audit rows name.
 func dirOf(p string) string {
-	for _, d := range []string{SCDir, SKDir, TreasuryDir} {
+	for _, d := range []string{SCDir, SKDir, TreasuryDir, VotesDir} {
 		if strings.HasPrefix(p, d+"/") {
 			return d
 		}

@@ -18,7 +18,7 @@ const DefaultShardRows = 1000
 
 // journalRow is a row of an append-only file, with the key it is found by.
 type journalRow interface {
-	Event | SCTx | SKTx | TreasuryTx
+	Event | SCTx | SKTx | TreasuryTx | Vote
 	journalKey() string
 }
 
@@ -36,7 +36,7 @@ type shard[R journalRow] struct {
 }
 
 // journal is an append-only table split into shards: master-events, and
-// the SC, SK and treasury transactions. Shards are immutable once a snapshot holds
+// the SC, SK and treasury transactions, and the votes. Shards are immutable once a snapshot holds
 // them; an append makes a new last shard.
 type journal[R journalRow] struct {
 	dir    string

@@ -21,6 +21,7 @@ type Snapshot struct {
 	sc         journal[SCTx]
 	sk         journal[SKTx]
 	treasury   journal[TreasuryTx]
+	votes      journal[Vote]
 }
 
 // Head is the commit the snapshot was read at.
@@ -84,12 +85,14 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot) (*Snapshot, 
 		psc *journal[SCTx]
 		psk *journal[SKTx]
 		ptr *journal[TreasuryTx]
+		pv  *journal[Vote]
 	)
 	if prev != nil {
-		pe, psc, psk, ptr = &prev.events, &prev.sc, &prev.sk, &prev.treasury
+		pe, psc, psk, ptr, pv = &prev.events, &prev.sc, &prev.sk, &prev.treasury, &prev.votes
 	}
 	s.events, s.sc, s.sk = journal[Event]{dir: EventsDir}, journal[SCTx]{dir: SCDir}, journal[SKTx]{dir: SKDir}
 	s.treasury = journal[TreasuryTx]{dir: TreasuryDir}
+	s.votes = journal[Vote]{dir: VotesDir}
 	if err := s.events.load(ctx, st, tree, pe); err != nil {
 		return nil, err
 	}
@@ -100,6 +103,9 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot) (*Snapshot, 
 		return nil, err
 	}
 	if err := s.treasury.load(ctx, st, tree, ptr); err != nil {
+		return nil, err
+	}
+	if err := s.votes.load(ctx, st, tree, pv); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -8,7 +8,7 @@ import (
 
 // record is a row type with a primary key.
 type record interface {
-	Owner | Team | Role | Assignment | Application | Objective | Task | Session | Assessment
+	Owner | Team | Role | Assignment | Application | Objective | Task | Session | Assessment | Proposal
 	key() string
 }
 

@@ -11,6 +11,7 @@ type tables struct {
 	tasks        *table[Task]
 	sessions     *table[Session]
 	assessments  *table[Assessment]
+	proposals    *table[Proposal]
 }
 
 // overlays is every CSV index as a transaction sees it.
@@ -24,6 +25,7 @@ type overlays struct {
 	tasks        overlay[Task]
 	sessions     overlay[Session]
 	assessments  overlay[Assessment]
+	proposals    overlay[Proposal]
 }
 
 // index describes one CSV index to the code that handles all of them
@@ -102,4 +104,5 @@ var indexes = []index{
 	indexOf(TasksFile, func(t *tables) **table[Task] { return &t.tasks }, func(o *overlays) *overlay[Task] { return &o.tasks }),
 	indexOf(SessionsFile, func(t *tables) **table[Session] { return &t.sessions }, func(o *overlays) *overlay[Session] { return &o.sessions }),
 	indexOf(AssessmentsFile, func(t *tables) **table[Assessment] { return &t.assessments }, func(o *overlays) *overlay[Assessment] { return &o.assessments }),
+	indexOf(ProposalsFile, func(t *tables) **table[Proposal] { return &t.proposals }, func(o *overlays) *overlay[Proposal] { return &o.proposals }),
 }

@@ -104,6 +104,12 @@ func (tx *Tx) CheckText() error {
 			return err
 		}
 	}
+	if len(tx.votes.cur) > 0 {
+		data, err := encodeCSV(tx.votes.cur)
+		if err := check(VotesDir, data, err); err != nil {
+			return err
+		}
+	}
 	for p, data := range tx.pages.cur {
 		if err := check(p, data, nil); err != nil {
 			return err

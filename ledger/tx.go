@@ -17,6 +17,7 @@ type Tx struct {
 	sc       appendLog[SCTx]
 	sk       appendLog[SKTx]
 	treasury appendLog[TreasuryTx]
+	votes    appendLog[Vote]
 	pages    pageSet
 	eventID  string // of the mutation running now
 	// err is what the running mutation asked for that cannot be written
@@ -248,6 +249,9 @@ func (tx *Tx) check() error {
 	if err := tx.treasury.check(); err != nil {
 		return fmt.Errorf("%s: %w", TreasuryDir, err)
 	}
+	if err := tx.votes.check(); err != nil {
+		return fmt.Errorf("%s: %w", VotesDir, err)
+	}
 	return nil
 }
 
@@ -256,6 +260,7 @@ func (tx *Tx) keep() {
 	tx.sc.keep()
 	tx.sk.keep()
 	tx.treasury.keep()
+	tx.votes.keep()
 	for _, ix := range indexes {
 		ix.keep(&tx.overlays)
 	}
@@ -267,6 +272,7 @@ func (tx *Tx) drop() {
 	tx.sc.drop()
 	tx.sk.drop()
 	tx.treasury.drop()
+	tx.votes.drop()
 	for _, ix := range indexes {
 		ix.drop(&tx.overlays)
 	}

@@ -84,6 +84,11 @@ func (s *Snapshot) Verify() []Problem {
 			needs(fmt.Sprintf("%s row %d (%s)", sh.path, i+1, t.ID), t.EventID, TreasuryDir)
 		}
 	}
+	for _, sh := range s.votes.shards {
+		for i, v := range sh.rows {
+			needs(fmt.Sprintf("%s row %d (%s)", sh.path, i+1, v.ID), v.EventID, VotesDir)
+		}
+	}
 	for _, ws := range s.sessions.rows {
 		needs(SessionsFile+" "+ws.ID, ws.StartEvent, SessionsFile)
 		if ws.State == SessionClosed {
@@ -93,6 +98,7 @@ func (s *Snapshot) Verify() []Problem {
 
 	ps = append(ps, s.verifySC()...)
 	ps = append(ps, s.verifyTreasury()...)
+	ps = append(ps, s.verifyVotes()...)
 
 	// Pages: each one pointed to exists; none exists unpointed.
 	pointed := map[string]string{}

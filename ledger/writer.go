@@ -158,6 +158,7 @@ type plan struct {
 	nextSC     *journal[SCTx]       // nil: no SC rows in this commit
 	nextSK     *journal[SKTx]       // nil: no SK rows in this commit
 	nextTr     *journal[TreasuryTx] // nil: no treasury rows in this commit
+	nextVotes  *journal[Vote]       // nil: no votes in this commit
 	commit     *Commit
 }
 
@@ -265,6 +266,9 @@ func (tx *Tx) curFiles() []string {
 	if len(tx.treasury.cur) > 0 {
 		files = append(files, TreasuryDir)
 	}
+	if len(tx.votes.cur) > 0 {
+		files = append(files, VotesDir)
+	}
 	return files
 }
 
@@ -315,6 +319,14 @@ func (p *plan) build(snap *Snapshot, author Signature, shardRows int) (*Commit, 
 			return nil, err
 		}
 		p.nextTr = &next
+		change(path, data)
+	}
+	if rows := tx.votes.rows(); len(rows) > 0 {
+		next, path, data, err := appendJournal(&snap.votes, tx.now, shardRows, rows)
+		if err != nil {
+			return nil, err
+		}
+		p.nextVotes = &next
 		change(path, data)
 	}
 	next, path, data, err := appendJournal(&snap.events, tx.now, shardRows, p.events)
@@ -389,6 +401,9 @@ func (p *plan) apply(snap *Snapshot, res CommitResult) *Snapshot {
 	}
 	if p.nextTr != nil {
 		next.treasury = *p.nextTr
+	}
+	if p.nextVotes != nil {
+		next.votes = *p.nextVotes
 	}
 	return &next
 }

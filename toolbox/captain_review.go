@@ -233,12 +233,31 @@ func announceApproval(tx *ledger.Tx, c *call, res ledger.Result) []Announcement 
 }
 
 var cmdObject = &Command{
-	Name: "object", Tier: TierQuery, Params: []Param{{Name: "task_id", Kind: KindTask}, {Name: "reason", Kind: KindText, Rest: true}},
-	Summary: "object to an approved task's SC within its 48-hour window",
+	Name: "object", Tier: TierQuery, Params: []Param{{Name: "task_id|proposal", Kind: KindObjectable}, {Name: "reason", Kind: KindText, Rest: true}},
+	Summary: "object to an approved task's SC within its 48-hour window, or to a proposal within its 48 hours",
 	Help: "Any owner may object to an approved assessment while its 48-hour window runs. The SC is then contested, not " +
-		"awarded: it goes back to the team captain, who can assess the task again, or to a vote. Say why; the team's room hears of it.",
-	write:    objectToTask,
-	announce: announceObjection,
+		"awarded: it goes back to the team captain, who can assess the task again. Say why; the team's room hears of it. " +
+		"Given a proposal's ID (`prop_3`), it objects to a proposal during its 48 hours of lazy consensus: the proposal then goes to a vote " +
+		"(`!vote`) instead of passing.",
+	write:    objectTo,
+	announce: announceObjectionOf,
+}
+
+// objectTo dispatches on the ID's shape: a proposal ID (prop_<n>) objects
+// to a proposal, anything else (a task ID, as checked with the arguments)
+// to a task's SC.
+func objectTo(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
+	if isProposalID(c.Args[0]) {
+		return objectToProposal(tx, me, c)
+	}
+	return objectToTask(tx, me, c)
+}
+
+func announceObjectionOf(tx *ledger.Tx, c *call, res ledger.Result) []Announcement {
+	if isProposalID(c.Args[0]) {
+		return announceProposalObjection(tx, c, res)
+	}
+	return announceObjection(tx, c, res)
 }
 
 func objectToTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {

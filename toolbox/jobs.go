@@ -21,19 +21,19 @@ const JobActor = "engelbot"
 
 // JobResult is one scheduled write: which job, for what, and its answer.
 type JobResult struct {
-	Job  string // finalize, decay
-	Key  string // the assessment or month it ran for
+	Job  string // finalize, hold, decay, proposal
+	Key  string // the assessment, month or proposal it ran for
 	Text string // what it did, in words
 	// Duplicate: it had run before for this key; nothing was written.
 	Duplicate bool
 	Err       error
-	// Announce is what the team rooms hear of it (awarded SC).
+	// Announce is what the rooms hear of it (awarded SC, decided proposals).
 	Announce []Announcement
 }
 
 // RunJobs does every scheduled write that is due at the ledger's clock:
-// awarding SC whose lazy-consensus window has passed, and this month's SK
-// decay. It answers what it did; a failed job is tried again next time.
+// awarding SC whose lazy-consensus window has passed, deciding proposals
+// whose time is up, and this month's SK decay. It answers what it did; a failed job is tried again next time.
 func (tb *Toolbox) RunJobs(ctx context.Context) []JobResult {
 	snap, err := tb.ledger.Snapshot(ctx)
 	if err != nil {
@@ -61,6 +61,7 @@ func (tb *Toolbox) RunJobs(ctx context.Context) []JobResult {
 		}
 		out = append(out, r)
 	}
+	out = append(out, tb.closeProposals(ctx, tx, now)...)
 	for _, period := range decayPeriods(tx) {
 		if _, done := snap.Applied(decayEventID(period)); done {
 			continue

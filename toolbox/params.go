@@ -31,6 +31,8 @@ const (
 	KindRoleType                // captain, senior, junior
 	KindObjective               // an objective ID, 5_X or 5_X_Y
 	KindEuro                    // an amount in euros: 1500, 1500.5 or 1500.50
+	KindProposal                // a proposal ID, prop_<n>
+	KindObjectable              // what !object takes: a task ID or a proposal ID
 )
 
 // Param is one argument of a command, as the registry declares it.
@@ -87,6 +89,10 @@ func (k Kind) String() string {
 		return "an objective ID like `5_1` (the organisation's) or `5_1_7` (a team's)"
 	case KindEuro:
 		return "an amount in euros like `1500` or `1500.50` (a point before the cents, no thousands separators)"
+	case KindProposal:
+		return "a proposal ID like `prop_3`"
+	case KindObjectable:
+		return "a task ID like `6_1_7_1`, or a proposal ID like `prop_3`"
 	}
 	return "text"
 }
@@ -100,6 +106,15 @@ func (p Param) check(c *Command, arg, what string) error {
 	case KindTask:
 		if !isTaskID(arg) {
 			return ledger.Refuse("%s is not a task ID. Task IDs look like `6_1_2_3`; `!tasks` lists them.", what)
+		}
+	case KindProposal:
+		if !isProposalID(arg) {
+			return ledger.Refuse("%s is not a proposal ID. They look like `prop_3`; `!proposals` lists them.", what)
+		}
+	case KindObjectable:
+		if !isTaskID(arg) && !isProposalID(arg) {
+			return ledger.Refuse("%s is neither a task ID nor a proposal ID. Object to an approved task's SC with its ID, like `6_1_2_3` (`!tasks` lists them), "+
+				"or to a proposal with its ID, like `prop_3` (`!proposals` lists them).", what)
 		}
 	case KindRole:
 		if !isRoleID(arg) {

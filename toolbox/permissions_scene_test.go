@@ -161,6 +161,10 @@ var matrixArgs = map[string]func(permSender) []string{
 	"deposit":         permWords("1500", "seed", "money"),
 	"withdraw":        permWords("10.50", "hosting"),
 	"publish":         permWords(),
+	"propose":         permWords("Meet", "on", "Fridays", "|", "We", "meet", "every", "Friday."),
+	"vote":            permWords("prop_1", "yes"),
+	"proposals":       permWords(),
+	"proposal":        permWords("prop_1"),
 }
 
 // permTaskOf is the task s is the attacker of (the worker's for those on none).
@@ -173,6 +177,15 @@ func permTaskOf(s permSender) string {
 
 // matrixSetup is what a command needs beyond the common scene.
 var matrixSetup = map[string]func(tx *ledger.Tx){
+	// Every owner has the SK a proposal takes.
+	"propose": func(tx *ledger.Tx) {
+		for _, s := range permSenders {
+			tx.AppendSK(ledger.SKTx{Alias: permAlias(s), Category: "governance_participation", Amount: 60, By: "fay"})
+		}
+	},
+	// A forum proposal being voted on, opened after every owner joined.
+	"vote":     matrixVoting,
+	"proposal": matrixVoting,
 	// Euros in the treasury, to withdraw some of.
 	"withdraw": func(tx *ledger.Tx) {
 		tx.AppendTreasury(ledger.TreasuryTx{Kind: ledger.TreasuryDeposit, Delta: 100000, Note: "seed", By: "fay"})
@@ -197,6 +210,12 @@ var matrixSetup = map[string]func(tx *ledger.Tx){
 			})
 		}
 	},
+}
+
+func matrixVoting(tx *ledger.Tx) {
+	now := tx.Now()
+	tx.PutProposal(ledger.Proposal{ID: "prop_1", Kind: ledger.ProposalDecision, Scope: ledger.ScopeBinding, Room: ledger.ProposalRoomForum,
+		Title: "Meet on Fridays", Author: "nora", State: ledger.ProposalVoting, Created: now, VoteOpened: now, VoteEnds: now.Add(7 * 24 * time.Hour), Eligible: 9})
 }
 
 // matrixScene is one command's ground: the community above on a fresh

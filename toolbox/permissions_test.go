@@ -46,11 +46,18 @@ var briefTiers = map[string]briefTier{
 	// The structure a community starts from: the organisation's objectives
 	// and appointments to roles are the admins'.
 	"create_objective": briefAdmin, "assign_role": briefAdmin, "end_role": briefAdmin, "update_role": briefAdmin,
+	// Governance (issue 12): every owner proposes, votes and asks; the SK
+	// a proposal needs is a rule the command checks, not a tier.
+	"propose": briefQueries, "vote": briefQueries, "proposals": briefQueries, "proposal": briefQueries,
 }
 
 // briefWorkRooms are the work commands, which issue 9 (§3) puts in a team
 // room, the workplace or a direct chat, never the general forum.
 var briefWorkRooms = map[string]bool{"start_work": true, "stop_work": true, "claim": true, "unclaim": true}
+
+// briefGovernRooms are made where the people they concern see them (issue
+// 12): the general forum (binding) or a team's room (advisory).
+var briefGovernRooms = map[string]bool{"propose": true}
 
 // briefAllows says, from the brief alone, whether s may run the command
 // name of tier tier in room r.
@@ -61,6 +68,9 @@ func briefAllows(name string, tier briefTier, s permSender, r permRoom) bool {
 		default:
 			return false
 		}
+	}
+	if briefGovernRooms[name] && r.room.Kind != toolbox.RoomForum && r.room.Kind != toolbox.RoomTeam {
+		return false
 	}
 	switch tier {
 	case briefQueries:

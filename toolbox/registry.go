@@ -124,6 +124,7 @@ func init() {
 		lookupCommands,
 		[]*Command{cmdStartWork, cmdStopWork},
 		workerCommands,
+		governanceCommands,
 		captainCommands,
 		adminCommands,
 		[]*Command{cmdSetupRooms, cmdPublish},

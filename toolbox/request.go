@@ -77,13 +77,16 @@ type Reply struct {
 	Err error
 }
 
-// Announcement is a message for a team's room, or for the workplace.
+// Announcement is a message for a team's room, the workplace or the forum.
 type Announcement struct {
 	Team string // the team whose room hears it
 	Text string // Markdown
 	// Workplace: the workplace hears it, not the team's room (the bot drops
 	// it when the community has no workplace).
 	Workplace bool
+	// Forum: the general forum hears it, not a team's room (a proposal of
+	// the forum's was decided).
+	Forum bool
 }
 
 // inWorkplace is an announcement for the workplace too: the work every

@@ -28,6 +28,9 @@ const (
 	WhereTeamRoom       // the team's own room; the founder anywhere
 	WhereDirect         // a direct chat with the bot only
 	WhereForum          // the general forum: governance
+	// WhereGovern: the general forum (binding) or a team's room (advisory):
+	// where proposals are made.
+	WhereGovern
 )
 
 // The canonical aliases' local parts: `#1_general_forum:<server>`,
@@ -49,6 +52,8 @@ func (w Where) String() string {
 		return "a direct chat with the bot only"
 	case WhereForum:
 		return "the general forum"
+	case WhereGovern:
+		return "the general forum (binding) or a team's room (advisory)"
 	}
 	return "any room, or a direct chat"
 }
@@ -79,6 +84,8 @@ func (w Where) allows(room Room, founder bool) bool {
 		return room.Kind == RoomDirect
 	case WhereForum:
 		return room.Kind == RoomForum
+	case WhereGovern:
+		return room.Kind == RoomForum || room.Kind == RoomTeam
 	}
 	return true
 }
@@ -114,6 +121,13 @@ func (tb *Toolbox) checkWhere(tx *ledger.Tx, me ledger.Owner, c *call) error {
 			return ledger.Refuse("`!%s` belongs in the general forum, where the whole community sees it: %s.", name, forum)
 		}
 		return ledger.Refuse("`!%s` belongs in the general forum, where the whole community sees it (%s).", name, notSetUp)
+	case WhereGovern:
+		forum := cmp.Or(tb.roomNamed(Room{Kind: RoomForum}), notSetUp)
+		team := "a team's room"
+		if teams := teamsOf(tx, me.Alias); len(teams) > 0 {
+			team = fmt.Sprintf("your team's room (%s)", cmp.Or(joinWords(tb.teamRooms(teams), "or"), notSetUp))
+		}
+		return ledger.Refuse("`!%s` is made where the people it concerns see it: in the general forum (%s) for a binding proposal, or in %s for an advisory one.", name, forum, team)
 	}
 	return ledger.Refuse("`!%s` cannot be used here.", name)
 }

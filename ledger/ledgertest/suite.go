@@ -41,6 +41,8 @@ func Run(t *testing.T, newStore func(t *testing.T) ledger.Store) {
 		{"VerifyRecomputesSC", s.testVerifyRecomputesSC},
 		{"TreasuryJournal", s.testTreasuryJournal},
 		{"VerifyCatchesABrokenTreasuryBalance", s.testVerifyCatchesABrokenTreasuryBalance},
+		{"VotesJournal", s.testVotesJournal},
+		{"VerifyCatchesAForgedVote", s.testVerifyCatchesAForgedVote},
 		{"VerifyHistoryCatchesAHandEdit", s.testVerifyHistoryCatchesAHandEdit},
 		{"TasksOfFollowsChanges", s.testTasksOfFollowsChanges},
 	} {

@@ -1,0 +1,32 @@
+package toolbox
+
+import "testing"
+
+// The quorum at its edges: 20 % of the electorate by head count, rounded
+// up, and never fewer than one vote.
+func TestQuorumEdges(t *testing.T) {
+	for _, c := range []struct {
+		heads, eligible int
+		want            bool
+	}{
+		{2, 10, true}, {1, 10, false}, {3, 11, true}, {2, 11, false},
+		{1, 1, true}, {1, 5, true}, {1, 6, false}, {0, 0, false},
+	} {
+		if got := quorate(c.heads, c.eligible); got != c.want {
+			t.Errorf("%d of %d voters: quorate %v, want %v", c.heads, c.eligible, got, c.want)
+		}
+		if q := quorumOf(c.eligible); (c.heads >= q) != c.want {
+			t.Errorf("%d of %d voters: quorumOf says %d are needed, which disagrees with quorate", c.heads, c.eligible, q)
+		}
+	}
+}
+
+// Weights: 1 + SK/1000 in thousandths, capped at 1.5, never below 1, and
+// the same as VoteWeight.
+func TestVoteWeightEdges(t *testing.T) {
+	for sk, want := range map[int]int64{-20: 1000, 0: 1000, 1: 1001, 499: 1499, 500: 1500, 501: 1500, 5000: 1500} {
+		if got := voteWeight(sk); int64(got) != want || float64(got)/1000 != VoteWeight(sk) {
+			t.Errorf("SK %d weighs %s, want %d thousandths (VoteWeight %.3f)", sk, got, want, VoteWeight(sk))
+		}
+	}
+}

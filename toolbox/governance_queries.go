@@ -1,0 +1,142 @@
+package toolbox
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"smartup0.org/engelbot/ledger"
+)
+
+// While a vote runs, the queries show how many have voted and the asker's
+// own vote, never the running tally: a tally seen early invites tactical
+// voting and pressure on the last voters, and the weights are fixed at the
+// opening anyway, so the result waits for the end. After the end the whole
+// tally is shown, by weight and by head count.
+
+var cmdProposals = &Command{
+	Name: "proposals", Tier: TierQuery, Params: []Param{{Name: "state", Kind: KindWord, Optional: true}},
+	Summary: "the proposals: open ones and those being voted on, or those of a state",
+	Help: "Lists the proposals still to be decided: open ones (lazy consensus, with the time their 48 hours end) and those being voted on " +
+		"(with the end of the vote and how many have voted). `!proposals passed`, `failed`, `open`, `voting` or `all` picks others.",
+	query: queryProposals,
+}
+
+func queryProposals(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
+	want := func(p ledger.Proposal) bool {
+		return p.State == ledger.ProposalOpen || p.State == ledger.ProposalVoting
+	}
+	what := "undecided"
+	if len(c.Args) == 1 {
+		s := strings.ToLower(c.Args[0])
+		switch {
+		case s == "all":
+			want, what = func(ledger.Proposal) bool { return true }, ""
+		case isProposalState(s):
+			want, what = func(p ledger.Proposal) bool { return p.State == s }, s
+		default:
+			return refused(fmt.Sprintf("Say `!proposals` for those still to be decided, or one of `open`, `voting`, `passed`, `failed`, `all`; not %s.", quoteArg(c.Args[0])))
+		}
+	}
+	var ps []ledger.Proposal
+	for p := range tx.Proposals() {
+		if want(p) {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) == 0 {
+		return Reply{Text: strings.TrimSpace(fmt.Sprintf("There are no %s proposals. Owners with %d SK make one with `!propose <title> | <text>` in the general forum or their team's room.", what, proposeMinSK))}
+	}
+	// Newest first: what is being decided now matters most.
+	slices.Reverse(ps)
+	heads := voteCounts(tx)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Proposals (%d):\n", len(ps))
+	for i, p := range ps {
+		if i == maxListLines {
+			fmt.Fprintf(&b, "- …and %d more; `!proposal <id>` shows one\n", len(ps)-i)
+			break
+		}
+		fmt.Fprintf(&b, "- %s — %s\n", proposalWords(p), proposalStatus(p, heads[p.ID]))
+	}
+	return Reply{Text: strings.TrimRight(b.String(), "\n")}
+}
+
+// voteCounts is how many owners have voted on each proposal.
+func voteCounts(tx *ledger.Tx) map[string]int {
+	seen := map[[2]string]bool{}
+	out := map[string]int{}
+	for v := range tx.Votes() {
+		if k := [2]string{v.Proposal, v.Alias}; !seen[k] {
+			seen[k] = true
+			out[v.Proposal]++
+		}
+	}
+	return out
+}
+
+// proposalStatus is a proposal's state in a few words.
+func proposalStatus(p ledger.Proposal, heads int) string {
+	switch p.State {
+	case ledger.ProposalOpen:
+		return "open: passes at " + utc(p.WindowEnds) + " unless someone objects"
+	case ledger.ProposalVoting:
+		return fmt.Sprintf("being voted on until %s; %d of %d owners have voted", utc(p.VoteEnds), heads, p.Eligible)
+	}
+	return p.State + " at " + utc(p.Closed)
+}
+
+var cmdProposal = &Command{
+	Name: "proposal", Tier: TierQuery, Params: []Param{{Name: "proposal", Kind: KindProposal}},
+	Summary: "one proposal: where it stands, your vote, and the result once decided",
+	Help: "Shows a proposal: who made it and where, its window or its vote, the objection that opened the vote, how many have voted and your own vote. " +
+		"While the vote runs the tally stays secret; once it is over this shows it by weight and by head count, and why it passed or failed.",
+	query: queryProposal,
+}
+
+func queryProposal(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
+	p, err := proposalArg(tx, c.Args[0])
+	if err != nil {
+		return refusal(err)
+	}
+	var b strings.Builder
+	kind := "Decision"
+	if p.Kind == ledger.ProposalConstitution {
+		kind = "Constitution change"
+	}
+	where := "the general forum (binding)"
+	if p.Room == ledger.ProposalRoomTeam {
+		where = "the " + teamWords(tx, p.Team) + "'s room (advisory)"
+	}
+	fmt.Fprintf(&b, "**%s** `%s`: %s\n", kind, p.ID, mdText(p.Title))
+	fmt.Fprintf(&b, "- Proposed by %s in %s at %s\n", p.Author, where, utc(p.Created))
+	if !p.WindowEnds.IsZero() {
+		fmt.Fprintf(&b, "- Lazy consensus until %s\n", utc(p.WindowEnds))
+	}
+	if p.ObjectedBy != "" {
+		fmt.Fprintf(&b, "- Objection by %s at %s: %s\n", p.ObjectedBy, utc(p.Objected), mdText(p.Objection))
+	}
+	votes := lastVotes(tx, p.ID)
+	if !p.VoteOpened.IsZero() {
+		fmt.Fprintf(&b, "- Vote from %s to %s; %d owners may vote, a quorum is %d\n", utc(p.VoteOpened), utc(p.VoteEnds), p.Eligible, quorumOf(p.Eligible))
+		fmt.Fprintf(&b, "- Votes cast: %d\n", len(votes))
+		if v, ok := votes[c.alias]; ok {
+			fmt.Fprintf(&b, "- Your vote: %s, weighing %s\n", v.Choice, v.Weight)
+		} else if p.State == ledger.ProposalVoting {
+			fmt.Fprintf(&b, "- You have not voted: `!vote %s yes|no|abstain`\n", p.ID)
+		}
+	}
+	switch p.State {
+	case ledger.ProposalOpen:
+		fmt.Fprintf(&b, "- Open: passes at %s unless someone objects with `!object %s <reason>`\n", utc(p.WindowEnds), p.ID)
+	case ledger.ProposalVoting:
+		b.WriteString("- The tally stays secret until the vote ends\n")
+	default:
+		fmt.Fprintf(&b, "- **%s** at %s: %s\n", mdText(p.State), utc(p.Closed), mdText(p.Result))
+		if !p.VoteOpened.IsZero() {
+			fmt.Fprintf(&b, "- By weight: yes %s, no %s, abstain %s\n", p.YesWeight, p.NoWeight, p.AbstainWeight)
+			fmt.Fprintf(&b, "- By head count: yes %d, no %d, abstain %d\n", p.Yes, p.No, p.Abstain)
+		}
+	}
+	return Reply{Text: strings.TrimRight(b.String(), "\n")}
+}
