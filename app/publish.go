@@ -26,7 +26,7 @@ func OpenSite(cfg *config.Config) (ledger.Store, string, error) {
 	if p.Backend == "forgejo" {
 		where = p.Forgejo.Owner + "/" + p.Forgejo.Repo
 	}
-	store, err := storage.Open(p.Ledger)
+	store, err := storage.OpenSite(p.Ledger)
 	if err != nil {
 		return nil, "", fmt.Errorf("public site repository %s: %w", where, err)
 	}

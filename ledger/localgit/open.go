@@ -29,6 +29,22 @@ const (
 // have a working tree, but the store never updates it: give it a bare one.
 // Close the store when done with it.
 func Open(path, branch string) (*Store, error) {
+	return OpenStarting(path, branch, LedgerStart)
+}
+
+// Start is the first commit of a repository the store creates: a README
+// that says what the repository is, and the commit's message.
+type Start struct {
+	Readme  string
+	Message string
+}
+
+// LedgerStart starts a new ledger, as the forge backend does.
+var LedgerStart = Start{Readme: ledger.Readme, Message: "Start the Engelbot ledger"}
+
+// OpenStarting is Open for a repository that is not a ledger (the public
+// site's): when it creates the repository, its first commit is start's.
+func OpenStarting(path, branch string, start Start) (*Store, error) {
 	ref := plumbing.NewBranchReferenceName(branch)
 	if branch == "" || ref.Validate() != nil {
 		return nil, fmt.Errorf("localgit: invalid branch name %q", branch)
@@ -38,7 +54,7 @@ func Open(path, branch string) (*Store, error) {
 		return nil, fmt.Errorf("localgit: open %s: %w", path, err)
 	}
 	if fresh {
-		if err := createRepo(path, ref); err != nil {
+		if err := createRepo(path, ref, start); err != nil {
 			return nil, fmt.Errorf("localgit: create %s: %w", path, err)
 		}
 	}
@@ -80,10 +96,10 @@ func absentOrEmpty(path string) (bool, error) {
 	return false, err
 }
 
-// createRepo makes a bare repository whose branch holds one commit with the
-// README. Two processes creating the same repository at once both succeed:
+// createRepo makes a bare repository whose branch holds one commit with
+// start's README. Two processes creating the same repository at once both succeed:
 // the ref is only set if it does not exist yet.
-func createRepo(path string, branch plumbing.ReferenceName) error {
+func createRepo(path string, branch plumbing.ReferenceName, start Start) error {
 	_, err := git.PlainInitWithOptions(path, &git.PlainInitOptions{
 		InitOptions: git.InitOptions{DefaultBranch: branch},
 		Bare:        true,
@@ -95,7 +111,7 @@ func createRepo(path string, branch plumbing.ReferenceName) error {
 	defer s.Close()
 	var commit plumbing.Hash
 	err = s.withObjects(func(st objectStorage) error {
-		blob, err := writeBlob(st, []byte(ledger.Readme))
+		blob, err := writeBlob(st, []byte(start.Readme))
 		if err != nil {
 			return err
 		}
@@ -104,7 +120,7 @@ func createRepo(path string, branch plumbing.ReferenceName) error {
 			return err
 		}
 		commit, err = writeCommit(st, treeHash, nil, ledger.Commit{
-			Message: "Start the Engelbot ledger",
+			Message: start.Message,
 			Author:  ledger.Signature{Name: botName, Email: botEmail},
 		})
 		return err
