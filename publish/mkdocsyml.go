@@ -16,8 +16,28 @@ import (
 // says on which lines the nav's entries are, and publish replaces or adds
 // the lines of its own entry, leaving every other byte as it was.
 
-// MkDocsFile is the site configuration's path in the site repository.
-const MkDocsFile = "mkdocs.yml"
+// MkDocsFile is the site configuration's path in the site repository:
+// the name MkDocs reads first, and the one publish writes when there is
+// none. MkDocsYAML is the other name MkDocs reads, when there is no
+// mkdocs.yml.
+const (
+	MkDocsFile = "mkdocs.yml"
+	MkDocsYAML = "mkdocs.yaml"
+)
+
+// ConfigFile is the configuration MkDocs builds a repository holding files
+// with: mkdocs.yml, else mkdocs.yaml, else none yet (MkDocsFile, the one
+// publish would write). Editing another than the one MkDocs reads would
+// change nothing, and writing mkdocs.yml beside a mkdocs.yaml would
+// silently replace a person's configuration.
+func ConfigFile(files map[string]string) string {
+	if _, ok := files[MkDocsFile]; !ok {
+		if _, ok := files[MkDocsYAML]; ok {
+			return MkDocsYAML
+		}
+	}
+	return MkDocsFile
+}
 
 // defaultDocsDir is MkDocs' docs_dir when mkdocs.yml names none.
 const defaultDocsDir = "docs"
@@ -39,12 +59,13 @@ type mkdocs struct {
 	navEnd int
 }
 
-// parseMkDocs reads mkdocs.yml. A file that does not parse, or whose nav
-// is not a block sequence publish can edit line by line, is refused.
-func parseMkDocs(data []byte) (*mkdocs, error) {
+// parseMkDocs reads the site configuration, named name. A file that does
+// not parse, or whose nav is not a block sequence publish can edit line
+// by line, is refused.
+func parseMkDocs(name string, data []byte) (*mkdocs, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%w: %s does not parse: %v", ErrBadMkDocs, MkDocsFile, err)
+		return nil, fmt.Errorf("%w: %s does not parse: %v", ErrBadMkDocs, name, err)
 	}
 	text := string(data)
 	m := &mkdocs{eol: "\n", docsDir: defaultDocsDir}
@@ -59,7 +80,7 @@ func parseMkDocs(data []byte) (*mkdocs, error) {
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%w: %s is not a mapping of settings", ErrBadMkDocs, MkDocsFile)
+		return nil, fmt.Errorf("%w: %s is not a mapping of settings", ErrBadMkDocs, name)
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i], root.Content[i+1]

@@ -21,10 +21,11 @@ type Target struct {
 }
 
 // Repo is what Plan needs to know of the site repository as it is: every
-// file's blob SHA, and mkdocs.yml's content.
+// file's blob SHA, and the content of the configuration MkDocs reads
+// (ConfigFile: mkdocs.yml, else mkdocs.yaml).
 type Repo struct {
 	Files  map[string]string // path → blob SHA; nil for a repository without files
-	MkDocs []byte            // mkdocs.yml; nil when there is none
+	MkDocs []byte            // the ConfigFile's content; nil when there is none
 }
 
 // Plan computes the changes that place site in the repository: it creates
@@ -46,6 +47,7 @@ func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
 		return nil, err
 	}
 
+	confFile := ConfigFile(repo.Files)
 	var conf *mkdocs
 	var newConf []byte
 	if repo.MkDocs == nil {
@@ -54,7 +56,7 @@ func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
 			return nil, err
 		}
 	} else {
-		if conf, err = parseMkDocs(repo.MkDocs); err != nil {
+		if conf, err = parseMkDocs(confFile, repo.MkDocs); err != nil {
 			return nil, err
 		}
 		entry, err := navEntry(nav, folder)
@@ -62,7 +64,7 @@ func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
 			return nil, err
 		}
 		newConf = conf.withEntry(folder, entry)
-		if err := checkNav(newConf, folder, nav); err != nil {
+		if err := checkNav(confFile, newConf, folder, nav); err != nil {
 			return nil, err
 		}
 	}
@@ -89,14 +91,14 @@ func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
 	}
 	switch {
 	case repo.MkDocs == nil:
-		if sha, exists := repo.Files[MkDocsFile]; exists {
+		if sha, exists := repo.Files[confFile]; exists {
 			// Read as absent but listed: a caller's mistake, not a
 			// reason to overwrite a person's file.
-			return nil, fmt.Errorf("%w: %s is listed but was not read (blob %s)", ErrBadMkDocs, MkDocsFile, sha)
+			return nil, fmt.Errorf("%w: %s is listed but was not read (blob %s)", ErrBadMkDocs, confFile, sha)
 		}
-		changes = append(changes, ledger.Change{Op: ledger.OpCreate, Path: MkDocsFile, Content: newConf})
+		changes = append(changes, ledger.Change{Op: ledger.OpCreate, Path: confFile, Content: newConf})
 	case string(newConf) != string(repo.MkDocs):
-		changes = append(changes, ledger.Change{Op: ledger.OpUpdate, Path: MkDocsFile, Content: newConf, SHA: ledger.BlobSHA(repo.MkDocs)})
+		changes = append(changes, ledger.Change{Op: ledger.OpUpdate, Path: confFile, Content: newConf, SHA: ledger.BlobSHA(repo.MkDocs)})
 	}
 	return changes, nil
 }
@@ -137,8 +139,8 @@ func checkSite(site Site, nav NavItem) error {
 // checkNav reads the edited mkdocs.yml back: it must still parse, and hold
 // exactly one entry in the section's folder, the one just written. An
 // edit that came out otherwise is refused rather than committed.
-func checkNav(conf []byte, folder string, nav NavItem) error {
-	m, err := parseMkDocs(conf)
+func checkNav(name string, conf []byte, folder string, nav NavItem) error {
+	m, err := parseMkDocs(name, conf)
 	if err != nil {
 		return fmt.Errorf("%w (after setting the nav entry, which is a bug to report)", err)
 	}

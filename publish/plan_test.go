@@ -57,12 +57,15 @@ func byPath(changes []ledger.Change) map[string]ledger.Change {
 	return m
 }
 
-// repoOf lists files as a repository would, reading mkdocs.yml.
+// repoOf lists files as a repository would, reading the configuration
+// MkDocs reads: mkdocs.yml, else mkdocs.yaml.
 func repoOf(files map[string]string) Repo {
 	r := Repo{Files: map[string]string{}}
 	for p, content := range files {
 		r.Files[p] = ledger.BlobSHA([]byte(content))
-		if p == MkDocsFile {
+	}
+	for _, name := range []string{"mkdocs.yaml", "mkdocs.yml"} {
+		if content, ok := files[name]; ok {
 			r.MkDocs = []byte(content)
 		}
 	}
@@ -241,7 +244,7 @@ func TestPlanWithoutMkDocsWritesMinimalOne(t *testing.T) {
 	if !ok || c.Op != ledger.OpCreate {
 		t.Fatalf("no mkdocs.yml created: %+v", changes)
 	}
-	conf, err := parseMkDocs(c.Content)
+	conf, err := parseMkDocs(MkDocsFile, c.Content)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +299,7 @@ func TestPlanQuotesHostileTitles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conf, err := parseMkDocs(byPath(changes)[MkDocsFile].Content)
+	conf, err := parseMkDocs(MkDocsFile, byPath(changes)[MkDocsFile].Content)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,5 +320,34 @@ func TestPlanKeepsCRLF(t *testing.T) {
 	got := string(byPath(changes)[MkDocsFile].Content)
 	if strings.Count(got, "\n") != strings.Count(got, "\r\n") || !strings.HasPrefix(got, conf) {
 		t.Errorf("line endings changed:\n%q", got)
+	}
+}
+
+// A site configured in mkdocs.yaml gets its nav entry there, not a new
+// mkdocs.yml that MkDocs would read instead. With both, MkDocs reads
+// mkdocs.yml, and so does publish.
+func TestPlanEditsMkDocsYamlInPlace(t *testing.T) {
+	conf := "site_name: S\nnav:\n  - Home: index.md\n"
+	files := map[string]string{"mkdocs.yaml": conf, "docs/index.md": "# Home\n"}
+	changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := apply(t, files, changes)
+	if _, ok := after["mkdocs.yml"]; ok {
+		t.Errorf("a mkdocs.yml was written beside mkdocs.yaml:\n%s", after["mkdocs.yml"])
+	}
+	if got := after["mkdocs.yaml"]; !strings.HasPrefix(got, conf) || !strings.Contains(got, "ledger/index.md") {
+		t.Errorf("mkdocs.yaml did not get the nav entry:\n%s", got)
+	}
+
+	files["mkdocs.yml"] = "site_name: Other\nnav:\n  - Start: index.md\n"
+	changes, err = Plan(repoOf(files), sampleSite(), Target{Folder: "ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after = apply(t, files, changes)
+	if after["mkdocs.yaml"] != conf || !strings.Contains(after["mkdocs.yml"], "ledger/index.md") {
+		t.Errorf("with both files, mkdocs.yml is not the one edited:\nmkdocs.yml:\n%s\nmkdocs.yaml:\n%s", after["mkdocs.yml"], after["mkdocs.yaml"])
 	}
 }

@@ -184,3 +184,22 @@ func TestApplyToFolder(t *testing.T) {
 		t.Errorf("an unchanged publish to a folder: %+v, %v", res, err)
 	}
 }
+
+// Publishing to a folder reads the site's mkdocs.yaml as MkDocs does and
+// edits it, rather than writing a mkdocs.yml that would replace it.
+func TestApplyToFolderWithMkDocsYaml(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "mkdocs.yaml"), []byte(siteConf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := publish.Apply(t.Context(), publish.Dir{Root: dir}, section("index.md"), publish.Target{Folder: "ledger"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "mkdocs.yml")); err == nil {
+		t.Error("a mkdocs.yml was written beside mkdocs.yaml")
+	}
+	conf, err := os.ReadFile(filepath.Join(dir, "mkdocs.yaml"))
+	if err != nil || !strings.HasPrefix(string(conf), siteConf) || !strings.Contains(string(conf), "ledger/index.md") {
+		t.Errorf("mkdocs.yaml did not get the nav entry (%v):\n%s", err, conf)
+	}
+}
