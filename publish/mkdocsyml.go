@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -224,22 +225,35 @@ func (m *mkdocs) bytes(lines []string) []byte {
 	return []byte(s)
 }
 
-// navEntry is the YAML of one nav sequence item for item, its page paths
-// prefixed with the section's folder, as lines without indentation. The
-// YAML encoder quotes titles, so a title cannot change the file's
-// structure.
-func navEntry(item NavItem, folder string) ([]string, error) {
-	seq := &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{navNode(item, folder)}}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(seq); err != nil {
-		return nil, fmt.Errorf("writing the nav entry: %w", err)
+// navEntry is one nav sequence item for item, its page paths prefixed
+// with the section's folder, as lines without the nav's indentation.
+// Every title and path is written double-quoted: MkDocs reads YAML 1.1,
+// where a plain On, No, 12:30 or null is no string (the nav would show
+// "True"), and a quoted title cannot change the file's structure.
+func navEntry(item NavItem, folder string) []string {
+	var lines []string
+	var add func(n NavItem, depth int)
+	add = func(n NavItem, depth int) {
+		line := strings.Repeat("    ", depth) + "- " + yamlString(n.Title) + ":"
+		if n.Path != "" {
+			lines = append(lines, line+" "+yamlString(folder+"/"+n.Path))
+			return
+		}
+		lines = append(lines, line)
+		for _, c := range n.Children {
+			add(c, depth+1)
+		}
 	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("writing the nav entry: %w", err)
-	}
-	return strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n"), nil
+	add(item, 0)
+	return lines
+}
+
+// yamlString is s as a double-quoted YAML scalar on one line. Go's quoting
+// writes only escapes YAML's double-quoted style shares (\", \\, \n, \t,
+// \xNN, \uNNNN, \UNNNNNNNN, …); invalid UTF-8 is replaced first, since
+// YAML reads \xNN as a character, not a byte.
+func yamlString(s string) string {
+	return strconv.Quote(strings.ToValidUTF8(s, "\uFFFD"))
 }
 
 func navNode(item NavItem, folder string) *yaml.Node {

@@ -59,11 +59,7 @@ func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
 		if conf, err = parseMkDocs(confFile, repo.MkDocs); err != nil {
 			return nil, err
 		}
-		entry, err := navEntry(nav, folder)
-		if err != nil {
-			return nil, err
-		}
-		newConf = conf.withEntry(folder, entry)
+		newConf = conf.withEntry(folder, navEntry(nav, folder))
 		if err := checkNav(confFile, newConf, folder, nav); err != nil {
 			return nil, err
 		}

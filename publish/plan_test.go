@@ -109,7 +109,7 @@ func TestPlanKeepsHandWrittenMkDocsButItsNavEntry(t *testing.T) {
 	}
 	after := apply(t, files, changes)
 	want := strings.Replace(handWritten, "  - About: about.md\n", "  - About: about.md\n"+
-		"  - Ledger:\n      - Overview: ledger/index.md\n      - Tasks: ledger/tasks/index.md\n", 1)
+		"  - \"Ledger\":\n      - \"Overview\": \"ledger/index.md\"\n      - \"Tasks\": \"ledger/tasks/index.md\"\n", 1)
 	if after[MkDocsFile] != want {
 		t.Errorf("mkdocs.yml after publishing:\n%s\nwant every other byte kept:\n%s", after[MkDocsFile], want)
 	}
@@ -144,7 +144,7 @@ func TestPlanKeepsHandWrittenMkDocsButItsNavEntry(t *testing.T) {
 		t.Errorf("the nav names the section %d times, want once:\n%s", n, third[MkDocsFile])
 	}
 	want = strings.Replace(handWritten, "  - About: about.md\n", "  - About: about.md\n"+
-		"  - Public ledger:\n      - Overview: ledger/index.md\n      - Tasks: ledger/tasks/index.md\n      - 'Teams: all 7': ledger/teams.md\n", 1)
+		"  - \"Public ledger\":\n      - \"Overview\": \"ledger/index.md\"\n      - \"Tasks\": \"ledger/tasks/index.md\"\n      - \"Teams: all 7\": \"ledger/teams.md\"\n", 1)
 	if third[MkDocsFile] != want {
 		t.Errorf("mkdocs.yml after a second publish:\n%s\nwant:\n%s", third[MkDocsFile], want)
 	}
@@ -158,7 +158,7 @@ func TestPlanReplacesEntryInTheMiddle(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := apply(t, files, changes)
-	want := "site_name: S\nnav:\n- Ledger:\n    - Overview: ledger/index.md\n    - Tasks: ledger/tasks/index.md\n\n# next\n- About: about.md\n"
+	want := "site_name: S\nnav:\n- \"Ledger\":\n    - \"Overview\": \"ledger/index.md\"\n    - \"Tasks\": \"ledger/tasks/index.md\"\n\n# next\n- About: about.md\n"
 	want = strings.Replace(want, "nav:\n", "nav:\n- Home: index.md\n", 1)
 	if after[MkDocsFile] != want {
 		t.Errorf("mkdocs.yml:\n%s\nwant:\n%s", after[MkDocsFile], want)
@@ -229,7 +229,7 @@ func TestPlanHonoursDocsDir(t *testing.T) {
 	if _, ok := got["site_src/public/ledger/index.md"]; !ok {
 		t.Errorf("the section is not under docs_dir: %v", got)
 	}
-	if !strings.Contains(string(got[MkDocsFile].Content), "- Overview: public/ledger/index.md") {
+	if !strings.Contains(string(got[MkDocsFile].Content), `- "Overview": "public/ledger/index.md"`) {
 		t.Errorf("the nav does not point into the folder, relative to docs_dir:\n%s", got[MkDocsFile].Content)
 	}
 }
@@ -349,5 +349,24 @@ func TestPlanEditsMkDocsYamlInPlace(t *testing.T) {
 	after = apply(t, files, changes)
 	if after["mkdocs.yaml"] != conf || !strings.Contains(after["mkdocs.yml"], "ledger/index.md") {
 		t.Errorf("with both files, mkdocs.yml is not the one edited:\nmkdocs.yml:\n%s\nmkdocs.yaml:\n%s", after["mkdocs.yml"], after["mkdocs.yaml"])
+	}
+}
+
+// MkDocs reads mkdocs.yml as YAML 1.1, where On, No, yes, 12:30, null and
+// 1e3 are not strings: every title publish writes is double-quoted, so
+// the nav shows it as it is configured.
+func TestPlanQuotesEveryNavTitle(t *testing.T) {
+	for _, title := range []string{"On", "No", "yes", "12:30", "null", "1e3", `say "hi" \ there`} {
+		site := sampleSite()
+		site.Nav.Children[0].Title = title
+		changes, err := Plan(repoOf(map[string]string{MkDocsFile: "site_name: S\nnav:\n  - Home: index.md\n"}), site, Target{Folder: "ledger", NavTitle: title})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conf := string(byPath(changes)[MkDocsFile].Content)
+		quoted := `"` + strings.ReplaceAll(strings.ReplaceAll(title, `\`, `\\`), `"`, `\"`) + `":`
+		if !strings.Contains(conf, "  - "+quoted) || !strings.Contains(conf, "      - "+quoted) {
+			t.Errorf("the title %q is not written double-quoted (%s):\n%s", title, quoted, conf)
+		}
 	}
 }
