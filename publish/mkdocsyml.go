@@ -148,31 +148,8 @@ func (m *mkdocs) dashIndent() string {
 	return line[:len(line)-len(strings.TrimLeft(line, " "))]
 }
 
-// ownEntry is the index of the nav entry publish owns: the first
-// top-level entry every page of which lies in the section's folder
-// (relative to docs_dir); -1 when there is none.
-func (m *mkdocs) ownEntry(folder string) int {
-	for i, item := range m.nav.Content {
-		pages := navPages(item)
-		if len(pages) == 0 {
-			continue
-		}
-		ours := true
-		for _, p := range pages {
-			if !strings.HasPrefix(path.Clean(p), folder+"/") {
-				ours = false
-				break
-			}
-		}
-		if ours {
-			return i
-		}
-	}
-	return -1
-}
-
-// navPages lists the pages a nav entry points at; links to other sites
-// count, so that an entry with one is never taken for publish's own.
+// navPages lists the pages a nav entry points at, to compare the entry
+// read back with the one written.
 func navPages(n *yaml.Node) []string {
 	switch n.Kind {
 	case yaml.ScalarNode:
@@ -195,11 +172,15 @@ func navPages(n *yaml.Node) []string {
 
 // withEntry returns the file with publish's nav entry set to entry (YAML
 // lines for one sequence item, without indentation): it replaces the
-// entry publish owns, or adds it at the end of the nav. A file without a
-// nav is returned as it is.
-func (m *mkdocs) withEntry(folder string, entry []string) []byte {
+// entry publish owns (the one with its mark), or adds it at the end of
+// the nav. A file without a nav is returned as it is.
+func (m *mkdocs) withEntry(entry []string) ([]byte, error) {
 	if m.nav == nil {
-		return m.bytes(m.lines)
+		return m.bytes(m.lines), nil
+	}
+	own, err := m.ownEntry()
+	if err != nil {
+		return nil, err
 	}
 	indent := m.dashIndent()
 	var block []string
@@ -207,14 +188,14 @@ func (m *mkdocs) withEntry(folder string, entry []string) []byte {
 		block = append(block, indent+l)
 	}
 	var start, end int
-	if i := m.ownEntry(folder); i >= 0 {
-		start, end = m.entryLines(i)
+	if own >= 0 {
+		start, end = m.entryLines(own)
 	} else {
 		_, end = m.entryLines(len(m.nav.Content) - 1)
 		start = end
 	}
 	lines := append(append(append([]string{}, m.lines[:start]...), block...), m.lines[end:]...)
-	return m.bytes(lines)
+	return m.bytes(lines), nil
 }
 
 func (m *mkdocs) bytes(lines []string) []byte {
@@ -226,7 +207,8 @@ func (m *mkdocs) bytes(lines []string) []byte {
 }
 
 // navEntry is one nav sequence item for item, its page paths prefixed
-// with the section's folder, as lines without the nav's indentation.
+// with the section's folder, as lines without the nav's indentation. Its
+// first line carries navMark.
 // Every title and path is written double-quoted: MkDocs reads YAML 1.1,
 // where a plain On, No, 12:30 or null is no string (the nav would show
 // "True"), and a quoted title cannot change the file's structure.
@@ -245,6 +227,7 @@ func navEntry(item NavItem, folder string) []string {
 		}
 	}
 	add(item, 0)
+	lines[0] += " " + navMark
 	return lines
 }
 

@@ -59,8 +59,10 @@ func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
 		if conf, err = parseMkDocs(confFile, repo.MkDocs); err != nil {
 			return nil, err
 		}
-		newConf = conf.withEntry(folder, navEntry(nav, folder))
-		if err := checkNav(confFile, newConf, folder, nav); err != nil {
+		if newConf, err = conf.withEntry(navEntry(nav, folder)); err != nil {
+			return nil, err
+		}
+		if err := checkNav(confFile, newConf, folder, site, nav); err != nil {
 			return nil, err
 		}
 	}
@@ -132,10 +134,12 @@ func checkSite(site Site, nav NavItem) error {
 	return walk(nav)
 }
 
-// checkNav reads the edited mkdocs.yml back: it must still parse, and hold
-// exactly one entry in the section's folder, the one just written. An
-// edit that came out otherwise is refused rather than committed.
-func checkNav(name string, conf []byte, folder string, nav NavItem) error {
+// checkNav reads the edited configuration back: it must still parse, hold
+// exactly one marked entry, the one just written, and no entry anywhere
+// may point into the section's folder at a page the site does not have
+// (see checkNavLinks). An edit that came out otherwise is refused rather
+// than committed.
+func checkNav(name string, conf []byte, folder string, site Site, nav NavItem) error {
 	m, err := parseMkDocs(name, conf)
 	if err != nil {
 		return fmt.Errorf("%w (after setting the nav entry, which is a bug to report)", err)
@@ -143,7 +147,10 @@ func checkNav(name string, conf []byte, folder string, nav NavItem) error {
 	if m.nav == nil {
 		return nil
 	}
-	i := m.ownEntry(folder)
+	i, err := m.ownEntry()
+	if err != nil {
+		return err
+	}
 	if i < 0 {
 		return fmt.Errorf("%w: the nav entry written cannot be found again", ErrBadMkDocs)
 	}
@@ -151,7 +158,7 @@ func checkNav(name string, conf []byte, folder string, nav NavItem) error {
 	if got := navPages(m.nav.Content[i]); !slices.Equal(got, want) {
 		return fmt.Errorf("%w: the nav entry written reads back as %v, not %v", ErrBadMkDocs, got, want)
 	}
-	return nil
+	return checkNavLinks(m.nav, folder, site)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

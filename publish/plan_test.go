@@ -109,7 +109,7 @@ func TestPlanKeepsHandWrittenMkDocsButItsNavEntry(t *testing.T) {
 	}
 	after := apply(t, files, changes)
 	want := strings.Replace(handWritten, "  - About: about.md\n", "  - About: about.md\n"+
-		"  - \"Ledger\":\n      - \"Overview\": \"ledger/index.md\"\n      - \"Tasks\": \"ledger/tasks/index.md\"\n", 1)
+		"  - \"Ledger\": # written by engelbot publish\n      - \"Overview\": \"ledger/index.md\"\n      - \"Tasks\": \"ledger/tasks/index.md\"\n", 1)
 	if after[MkDocsFile] != want {
 		t.Errorf("mkdocs.yml after publishing:\n%s\nwant every other byte kept:\n%s", after[MkDocsFile], want)
 	}
@@ -144,27 +144,77 @@ func TestPlanKeepsHandWrittenMkDocsButItsNavEntry(t *testing.T) {
 		t.Errorf("the nav names the section %d times, want once:\n%s", n, third[MkDocsFile])
 	}
 	want = strings.Replace(handWritten, "  - About: about.md\n", "  - About: about.md\n"+
-		"  - \"Public ledger\":\n      - \"Overview\": \"ledger/index.md\"\n      - \"Tasks\": \"ledger/tasks/index.md\"\n      - \"Teams: all 7\": \"ledger/teams.md\"\n", 1)
+		"  - \"Public ledger\": # written by engelbot publish\n      - \"Overview\": \"ledger/index.md\"\n      - \"Tasks\": \"ledger/tasks/index.md\"\n      - \"Teams: all 7\": \"ledger/teams.md\"\n", 1)
 	if third[MkDocsFile] != want {
 		t.Errorf("mkdocs.yml after a second publish:\n%s\nwant:\n%s", third[MkDocsFile], want)
 	}
 }
 
 func TestPlanReplacesEntryInTheMiddle(t *testing.T) {
-	conf := "site_name: S\nnav:\n- Home: index.md\n- Old ledger:\n  - ledger/index.md\n  - Gone: ledger/gone.md\n\n# next\n- About: about.md\n"
-	files := map[string]string{MkDocsFile: conf, "docs/ledger/index.md": "old", "docs/ledger/gone.md": "old"}
+	conf := "site_name: S\nnav:\n- Home: index.md\n- Old ledger:   # written by engelbot publish\n  - ledger/index.md\n  - Gone: ledger/gone.md\n\n# next\n- About: about.md\n"
+	files := map[string]string{MkDocsFile: conf, "docs/ledger/index.md": "old", "docs/ledger/gone.md": "old", "docs/ledger/.engelbot-publish": ""}
 	changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	after := apply(t, files, changes)
-	want := "site_name: S\nnav:\n- \"Ledger\":\n    - \"Overview\": \"ledger/index.md\"\n    - \"Tasks\": \"ledger/tasks/index.md\"\n\n# next\n- About: about.md\n"
-	want = strings.Replace(want, "nav:\n", "nav:\n- Home: index.md\n", 1)
+	want := "site_name: S\nnav:\n- Home: index.md\n- \"Ledger\": # written by engelbot publish\n    - \"Overview\": \"ledger/index.md\"\n    - \"Tasks\": \"ledger/tasks/index.md\"\n\n# next\n- About: about.md\n"
 	if after[MkDocsFile] != want {
 		t.Errorf("mkdocs.yml:\n%s\nwant:\n%s", after[MkDocsFile], want)
 	}
 	if _, ok := after["docs/ledger/gone.md"]; ok {
 		t.Error("a page the site no longer has was not deleted")
+	}
+}
+
+// A person's shortcut into the section, above publish's entry, stays as
+// it is: publish knows its entry by its mark, not by where its pages are.
+// And the page the marked entry stops listing is deleted with no entry
+// left pointing at it.
+func TestPlanKeepsShortcutsIntoTheSection(t *testing.T) {
+	conf := "site_name: S\nnav:\n  - Our books: ledger/index.md\n  - \"Ledger\": # written by engelbot publish\n      - \"Overview\": \"ledger/index.md\"\n      - \"Gone\": \"ledger/gone.md\"\n  - About: about.md\n"
+	files := map[string]string{MkDocsFile: conf, "docs/ledger/index.md": "# Ledger\n", "docs/ledger/gone.md": "old", "docs/ledger/.engelbot-publish": ""}
+	changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := apply(t, files, changes)
+	want := "site_name: S\nnav:\n  - Our books: ledger/index.md\n  - \"Ledger\": # written by engelbot publish\n      - \"Overview\": \"ledger/index.md\"\n      - \"Tasks\": \"ledger/tasks/index.md\"\n  - About: about.md\n"
+	if after[MkDocsFile] != want {
+		t.Errorf("mkdocs.yml:\n%s\nwant the shortcut kept and the marked entry replaced:\n%s", after[MkDocsFile], want)
+	}
+	if _, ok := after["docs/ledger/gone.md"]; ok {
+		t.Error("the page the section no longer has was not deleted")
+	}
+
+	// Without a mark, even an entry listing only the section's pages is a
+	// person's: publish adds its own after it.
+	conf = "site_name: S\nnav:\n  - Books:\n      - ledger/index.md\n"
+	changes, err = Plan(repoOf(map[string]string{MkDocsFile: conf}), sampleSite(), Target{Folder: "ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(byPath(changes)[MkDocsFile].Content); !strings.HasPrefix(got, conf+"  - \"Ledger\": # written by engelbot publish\n") {
+		t.Errorf("an unmarked entry was taken for publish's own:\n%s", got)
+	}
+}
+
+// An entry anywhere in the nav (a person's, nested in a section) that
+// points at a page of the section the site no longer has would fail
+// MkDocs' strict build once publish deletes the page: publish refuses,
+// naming the entry, and writes nothing. So do two marked entries.
+func TestPlanRefusesNavLinksToPagesItDrops(t *testing.T) {
+	conf := "site_name: S\nnav:\n  - Guide:\n      - Intro: guide.md\n      - Last month: ledger/gone.md\n  - \"Ledger\": # written by engelbot publish\n      - \"Gone\": \"ledger/gone.md\"\n"
+	files := map[string]string{MkDocsFile: conf, "docs/ledger/gone.md": "old", "docs/ledger/.engelbot-publish": ""}
+	changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger"})
+	if !errors.Is(err, ErrBadMkDocs) || changes != nil || !strings.Contains(err.Error(), `"Last month"`) {
+		t.Errorf("%d changes, err %v; want ErrBadMkDocs naming the entry \"Last month\"", len(changes), err)
+	}
+
+	conf = "site_name: S\nnav:\n  - \"A\": \"ledger/index.md\" # written by engelbot publish\n  - \"B\": # written by engelbot publish\n      - \"X\": \"ledger/index.md\"\n"
+	changes, err = Plan(repoOf(map[string]string{MkDocsFile: conf}), sampleSite(), Target{Folder: "ledger"})
+	if !errors.Is(err, ErrBadMkDocs) || changes != nil {
+		t.Errorf("two marked entries: %d changes, err %v; want ErrBadMkDocs", len(changes), err)
 	}
 }
 
