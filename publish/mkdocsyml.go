@@ -49,9 +49,12 @@ var ErrBadMkDocs = errors.New("the site's mkdocs.yml cannot be edited safely")
 
 // mkdocs is a parsed mkdocs.yml: its text and where its nav is.
 type mkdocs struct {
-	lines   []string // the file's lines, each without its line ending
-	eol     string   // the file's line ending ("\n" or "\r\n")
-	final   bool     // the file ends with a line ending
+	lines []string // the file's lines, each without its line ending
+	// ends holds each line's own ending ("\n", "\r\n", or "" for a last
+	// line without one): a file may mix them, and publish keeps every
+	// line it does not write as it was.
+	ends    []string
+	eol     string // the ending of the lines publish writes: the file's usual one
 	docsDir string
 	// nav is the nav sequence; nil when the file has no nav, in which
 	// case MkDocs lists every page by itself.
@@ -68,14 +71,10 @@ func parseMkDocs(name string, data []byte) (*mkdocs, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%w: %s does not parse: %v", ErrBadMkDocs, name, err)
 	}
-	text := string(data)
-	m := &mkdocs{eol: "\n", docsDir: defaultDocsDir}
-	if strings.Contains(text, "\r\n") {
-		m.eol = "\r\n"
-		text = strings.ReplaceAll(text, "\r\n", "\n")
+	m := &mkdocs{docsDir: defaultDocsDir}
+	if err := m.splitLines(string(data)); err != nil {
+		return nil, fmt.Errorf("%w: %s %v", ErrBadMkDocs, name, err)
 	}
-	m.final = strings.HasSuffix(text, "\n")
-	m.lines = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	if len(doc.Content) == 0 {
 		return m, nil // an empty file: no nav, the default docs_dir
 	}
@@ -176,7 +175,7 @@ func navPages(n *yaml.Node) []string {
 // the nav. A file without a nav is returned as it is.
 func (m *mkdocs) withEntry(entry []string) ([]byte, error) {
 	if m.nav == nil {
-		return m.bytes(m.lines), nil
+		return m.spliced(0, 0, nil), nil
 	}
 	own, err := m.ownEntry()
 	if err != nil {
@@ -194,16 +193,60 @@ func (m *mkdocs) withEntry(entry []string) ([]byte, error) {
 		_, end = m.entryLines(len(m.nav.Content) - 1)
 		start = end
 	}
-	lines := append(append(append([]string{}, m.lines[:start]...), block...), m.lines[end:]...)
-	return m.bytes(lines), nil
+	return m.spliced(start, end, block), nil
 }
 
-func (m *mkdocs) bytes(lines []string) []byte {
-	s := strings.Join(lines, m.eol)
-	if m.final {
-		s += m.eol
+// splitLines cuts text into lines as the YAML parser counts them, each
+// with its own ending. A lone carriage return is a line break to YAML but
+// not to the line-by-line edit, which would then miss its lines: refused.
+func (m *mkdocs) splitLines(text string) error {
+	if strings.Contains(strings.ReplaceAll(text, "\r\n", ""), "\r") {
+		return errors.New("has a line ending publish cannot edit (a carriage return alone)")
 	}
-	return []byte(s)
+	crlf := 0
+	for text != "" {
+		line, rest, found := strings.Cut(text, "\n")
+		end := ""
+		if found {
+			end = "\n"
+			if l, ok := strings.CutSuffix(line, "\r"); ok {
+				line, end = l, "\r\n"
+				crlf++
+			}
+		}
+		m.lines, m.ends = append(m.lines, line), append(m.ends, end)
+		text = rest
+	}
+	m.eol = "\n"
+	if 2*crlf > len(m.lines) {
+		m.eol = "\r\n"
+	}
+	return nil
+}
+
+// spliced is the file with lines [start, end) replaced by block, each line
+// of block ending as the file's usual line does; every other byte is
+// kept.
+func (m *mkdocs) spliced(start, end int, block []string) []byte {
+	var b strings.Builder
+	for i := 0; i < start; i++ {
+		b.WriteString(m.lines[i])
+		if m.ends[i] == "" {
+			b.WriteString(m.eol) // the old last line, now followed by the block
+		} else {
+			b.WriteString(m.ends[i])
+		}
+	}
+	for i, l := range block {
+		b.WriteString(l)
+		if i < len(block)-1 || end < len(m.lines) || len(m.lines) == 0 || m.ends[len(m.lines)-1] != "" {
+			b.WriteString(m.eol)
+		}
+	}
+	for i := end; i < len(m.lines); i++ {
+		b.WriteString(m.lines[i] + m.ends[i])
+	}
+	return []byte(b.String())
 }
 
 // navEntry is one nav sequence item for item, its page paths prefixed

@@ -317,6 +317,7 @@ func TestPlanRefusesWhatItCannotEditSafely(t *testing.T) {
 		"flow nav":     "site_name: S\nnav: [index.md, {About: about.md}]\n",
 		"outside dir":  "site_name: S\ndocs_dir: ../elsewhere\n",
 		"nav a string": "site_name: S\nnav: index.md\n",
+		"lone CR":      "site_name: S\rnav:\r  - Home: index.md\r",
 	} {
 		changes, err := Plan(repoOf(map[string]string{MkDocsFile: conf}), sampleSite(), Target{Folder: "ledger"})
 		if !errors.Is(err, ErrBadMkDocs) || changes != nil {
@@ -418,5 +419,40 @@ func TestPlanQuotesEveryNavTitle(t *testing.T) {
 		if !strings.Contains(conf, "  - "+quoted) || !strings.Contains(conf, "      - "+quoted) {
 			t.Errorf("the title %q is not written double-quoted (%s):\n%s", title, quoted, conf)
 		}
+	}
+}
+
+// A file with both line endings keeps every byte publish does not write:
+// the entry's lines take the file's usual ending (here CRLF), the other
+// lines keep their own, and an entry already as it should be changes
+// nothing at all.
+func TestPlanKeepsMixedLineEndings(t *testing.T) {
+	head := "site_name: S\r\ntheme: material\n# tail comment\r\nnav:\r\n  - Home: index.md\n"
+	changes, err := Plan(repoOf(map[string]string{MkDocsFile: head}), sampleSite(), Target{Folder: "ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(byPath(changes)[MkDocsFile].Content)
+	want := head + "  - \"Ledger\": # written by engelbot publish\r\n" +
+		"      - \"Overview\": \"ledger/index.md\"\r\n      - \"Tasks\": \"ledger/tasks/index.md\"\r\n"
+	if got != want {
+		t.Errorf("mkdocs.yml:\n%q\nwant:\n%q", got, want)
+	}
+
+	files := map[string]string{MkDocsFile: want, "docs/ledger/index.md": "# Ledger\n", "docs/ledger/tasks/index.md": "# Tasks\n"}
+	if changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger"}); err != nil || len(changes) != 0 {
+		t.Errorf("an unchanged site in a file with both line endings: %v, changes %v; want nothing", err, byPath(changes))
+	}
+
+	// Without a final line ending, the file still ends without one.
+	head = "site_name: S\nnav:\n  - Home: index.md"
+	changes, err = Plan(repoOf(map[string]string{MkDocsFile: head}), sampleSite(), Target{Folder: "ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = head + "\n  - \"Ledger\": # written by engelbot publish\n" +
+		"      - \"Overview\": \"ledger/index.md\"\n      - \"Tasks\": \"ledger/tasks/index.md\""
+	if got := string(byPath(changes)[MkDocsFile].Content); got != want {
+		t.Errorf("mkdocs.yml:\n%q\nwant:\n%q", got, want)
 	}
 }
