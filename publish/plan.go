@@ -3,6 +3,7 @@ package publish
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -29,13 +30,14 @@ type Repo struct {
 }
 
 // Plan computes the changes that place site in the repository: it creates
-// and updates the section's files, deletes the files in the section's
-// folder that site no longer has, and sets the section's nav entry in
-// mkdocs.yml (or writes a minimal mkdocs.yml where there is none). It
-// changes nothing else. Nothing to change is an empty plan. A mkdocs.yml
-// that publish cannot edit safely is an error wrapping ErrBadMkDocs.
+// and updates the section's files and its MarkerFile, deletes the files in
+// the section's folder that site no longer has, and sets the section's nav
+// entry in mkdocs.yml (or writes a minimal mkdocs.yml where there is
+// none). It changes nothing else. Nothing to change is an empty plan. A
+// mkdocs.yml that publish cannot edit safely is an error wrapping
+// ErrBadMkDocs; a folder holding files but no marker, ErrFolderNotOwned.
 func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
-	folder, err := cleanRelative(t.Folder)
+	folder, err := checkFolder(t.Folder)
 	if err != nil {
 		return nil, fmt.Errorf("the publish folder: %w", err)
 	}
@@ -67,11 +69,16 @@ func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
 		}
 	}
 	dir := path.Join(conf.docsDir, folder) + "/"
+	if err := checkFolderOwned(repo.Files, dir); err != nil {
+		return nil, err
+	}
+	files := maps.Clone(site.Files)
+	files[MarkerFile] = []byte(markerText)
 
 	var changes []ledger.Change
-	for _, name := range sortedKeys(site.Files) {
+	for _, name := range sortedKeys(files) {
 		p := dir + name
-		content := site.Files[name]
+		content := files[name]
 		old, exists := repo.Files[p]
 		switch {
 		case !exists:
@@ -82,7 +89,7 @@ func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
 	}
 	for _, p := range sortedKeys(repo.Files) {
 		if name, ok := strings.CutPrefix(p, dir); ok {
-			if _, kept := site.Files[name]; !kept {
+			if _, kept := files[name]; !kept {
 				changes = append(changes, ledger.Change{Op: ledger.OpDelete, Path: p, SHA: repo.Files[p]})
 			}
 		}
@@ -108,6 +115,9 @@ func checkSite(site Site, nav NavItem) error {
 	for name := range site.Files {
 		if c, err := cleanRelative(name); err != nil || c != name {
 			return fmt.Errorf("the rendered site has a file %q outside its folder", name)
+		}
+		if name == MarkerFile {
+			return fmt.Errorf("the rendered site has a file named as publish's marker, %s", MarkerFile)
 		}
 	}
 	var walk func(NavItem) error

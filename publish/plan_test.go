@@ -152,7 +152,7 @@ func TestPlanKeepsHandWrittenMkDocsButItsNavEntry(t *testing.T) {
 
 func TestPlanReplacesEntryInTheMiddle(t *testing.T) {
 	conf := "site_name: S\nnav:\n- Home: index.md\n- Old ledger:   # written by engelbot publish\n  - ledger/index.md\n  - Gone: ledger/gone.md\n\n# next\n- About: about.md\n"
-	files := map[string]string{MkDocsFile: conf, "docs/ledger/index.md": "old", "docs/ledger/gone.md": "old", "docs/ledger/.engelbot-publish": ""}
+	files := map[string]string{MkDocsFile: conf, "docs/ledger/index.md": "old", "docs/ledger/gone.md": "old", "docs/ledger/" + MarkerFile: markerText}
 	changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger"})
 	if err != nil {
 		t.Fatal(err)
@@ -173,7 +173,7 @@ func TestPlanReplacesEntryInTheMiddle(t *testing.T) {
 // left pointing at it.
 func TestPlanKeepsShortcutsIntoTheSection(t *testing.T) {
 	conf := "site_name: S\nnav:\n  - Our books: ledger/index.md\n  - \"Ledger\": # written by engelbot publish\n      - \"Overview\": \"ledger/index.md\"\n      - \"Gone\": \"ledger/gone.md\"\n  - About: about.md\n"
-	files := map[string]string{MkDocsFile: conf, "docs/ledger/index.md": "# Ledger\n", "docs/ledger/gone.md": "old", "docs/ledger/.engelbot-publish": ""}
+	files := map[string]string{MkDocsFile: conf, "docs/ledger/index.md": "# Ledger\n", "docs/ledger/gone.md": "old", "docs/ledger/" + MarkerFile: markerText}
 	changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger"})
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +205,7 @@ func TestPlanKeepsShortcutsIntoTheSection(t *testing.T) {
 // naming the entry, and writes nothing. So do two marked entries.
 func TestPlanRefusesNavLinksToPagesItDrops(t *testing.T) {
 	conf := "site_name: S\nnav:\n  - Guide:\n      - Intro: guide.md\n      - Last month: ledger/gone.md\n  - \"Ledger\": # written by engelbot publish\n      - \"Gone\": \"ledger/gone.md\"\n"
-	files := map[string]string{MkDocsFile: conf, "docs/ledger/gone.md": "old", "docs/ledger/.engelbot-publish": ""}
+	files := map[string]string{MkDocsFile: conf, "docs/ledger/gone.md": "old", "docs/ledger/" + MarkerFile: markerText}
 	changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger"})
 	if !errors.Is(err, ErrBadMkDocs) || changes != nil || !strings.Contains(err.Error(), `"Last month"`) {
 		t.Errorf("%d changes, err %v; want ErrBadMkDocs naming the entry \"Last month\"", len(changes), err)
@@ -220,14 +220,15 @@ func TestPlanRefusesNavLinksToPagesItDrops(t *testing.T) {
 
 func TestPlanDeletesOnlyStaleFilesInItsFolder(t *testing.T) {
 	files := map[string]string{
-		MkDocsFile:               "site_name: S\n",
-		"docs/ledger/index.md":   "# Ledger\n",
-		"docs/ledger/old.md":     "stale",
-		"docs/ledger/x/old.svg":  "stale",
-		"docs/ledgerish/keep.md": "not ours",
-		"docs/other.md":          "not ours",
-		"ledger/keep.md":         "not ours",
-		"README.md":              "not ours",
+		MkDocsFile:                  "site_name: S\n",
+		"docs/ledger/index.md":      "# Ledger\n",
+		"docs/ledger/" + MarkerFile: markerText,
+		"docs/ledger/old.md":        "stale",
+		"docs/ledger/x/old.svg":     "stale",
+		"docs/ledgerish/keep.md":    "not ours",
+		"docs/other.md":             "not ours",
+		"ledger/keep.md":            "not ours",
+		"README.md":                 "not ours",
 	}
 	changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger/"})
 	if err != nil {
@@ -263,8 +264,8 @@ func TestPlanWithoutNavAddsNone(t *testing.T) {
 				t.Errorf("%q: mkdocs.yml without a nav was changed to:\n%s", conf, c.Content)
 			}
 		}
-		if len(changes) != 2 {
-			t.Errorf("%q: %d changes, want the 2 pages", conf, len(changes))
+		if len(changes) != 3 {
+			t.Errorf("%q: %d changes, want the 2 pages and the marker", conf, len(changes))
 		}
 	}
 }
@@ -305,8 +306,8 @@ func TestPlanWithoutMkDocsWritesMinimalOne(t *testing.T) {
 		t.Error("the section is not in docs/ledger/")
 	}
 	// The empty repository (no commit) gets the same.
-	if changes, err := Plan(Repo{}, sampleSite(), Target{Folder: "ledger"}); err != nil || len(changes) != 3 {
-		t.Errorf("an empty repository: %d changes, %v; want 2 pages and mkdocs.yml", len(changes), err)
+	if changes, err := Plan(Repo{}, sampleSite(), Target{Folder: "ledger"}); err != nil || len(changes) != 4 {
+		t.Errorf("an empty repository: %d changes, %v; want 2 pages, the marker and mkdocs.yml", len(changes), err)
 	}
 }
 
@@ -439,7 +440,7 @@ func TestPlanKeepsMixedLineEndings(t *testing.T) {
 		t.Errorf("mkdocs.yml:\n%q\nwant:\n%q", got, want)
 	}
 
-	files := map[string]string{MkDocsFile: want, "docs/ledger/index.md": "# Ledger\n", "docs/ledger/tasks/index.md": "# Tasks\n"}
+	files := map[string]string{MkDocsFile: want, "docs/ledger/index.md": "# Ledger\n", "docs/ledger/tasks/index.md": "# Tasks\n", "docs/ledger/" + MarkerFile: markerText}
 	if changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger"}); err != nil || len(changes) != 0 {
 		t.Errorf("an unchanged site in a file with both line endings: %v, changes %v; want nothing", err, byPath(changes))
 	}
@@ -454,5 +455,45 @@ func TestPlanKeepsMixedLineEndings(t *testing.T) {
 		"      - \"Overview\": \"ledger/index.md\"\n      - \"Tasks\": \"ledger/tasks/index.md\""
 	if got := string(byPath(changes)[MkDocsFile].Content); got != want {
 		t.Errorf("mkdocs.yml:\n%q\nwant:\n%q", got, want)
+	}
+}
+
+// Publish owns its folder only once it has written its marker there: a
+// first publish into a folder that already holds files (a person's
+// images, a hand-written section) refuses and deletes nothing. An empty
+// folder gets the marker with the section; a marked folder is publish's.
+func TestPlanRefusesAFolderItDidNotWrite(t *testing.T) {
+	files := map[string]string{
+		MkDocsFile:           "site_name: S\n",
+		"docs/img/logo.png":  "a person's image",
+		"docs/img/photo.jpg": "another",
+	}
+	changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "img"})
+	if !errors.Is(err, ErrFolderNotOwned) || changes != nil || !strings.Contains(err.Error(), "docs/img/") {
+		t.Errorf("publishing into a folder of a person's files: %d changes, err %v; want ErrFolderNotOwned and nothing", len(changes), err)
+	}
+
+	changes, err = Plan(repoOf(map[string]string{MkDocsFile: "site_name: S\n"}), sampleSite(), Target{Folder: "ledger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := apply(t, map[string]string{MkDocsFile: "site_name: S\n"}, changes)
+	if _, ok := after["docs/ledger/"+MarkerFile]; !ok {
+		t.Fatalf("the first publish wrote no %s: %v", MarkerFile, byPath(changes))
+	}
+	after["docs/ledger/stale.md"] = "written by an older publish"
+	changes, err = Plan(repoOf(after), sampleSite(), Target{Folder: "ledger"})
+	if err != nil || byPath(changes)["docs/ledger/stale.md"].Op != ledger.OpDelete {
+		t.Errorf("a marked folder: %v, %v; want its stale page deleted", err, byPath(changes))
+	}
+}
+
+// Folders that are not a folder inside docs_dir, or that MkDocs would
+// not build (a name starting with a dot), are refused.
+func TestPlanRefusesFoldersOutsideDocsDir(t *testing.T) {
+	for _, folder := range []string{"", ".", "./", "..", "../x", "a/../..", "a/../../x", "/abs", `a\b`, ".hidden", "a/.b"} {
+		if changes, err := Plan(Repo{}, sampleSite(), Target{Folder: folder}); err == nil || changes != nil {
+			t.Errorf("folder %q was accepted: %d changes", folder, len(changes))
+		}
 	}
 }

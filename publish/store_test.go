@@ -66,7 +66,7 @@ func TestApplyOnGitMakesOneCommitAndNoneWhenUnchanged(t *testing.T) {
 		t.Fatalf("history after the first publish: %+v", log)
 	}
 	slices.Sort(log[0].Files)
-	if want := []string{"docs/ledger/index.md", "docs/ledger/tasks.md", "mkdocs.yml"}; !slices.Equal(log[0].Files, want) {
+	if want := []string{"docs/ledger/" + publish.MarkerFile, "docs/ledger/index.md", "docs/ledger/tasks.md", "mkdocs.yml"}; !slices.Equal(log[0].Files, want) {
 		t.Errorf("the commit changed %v, want %v", log[0].Files, want)
 	}
 
@@ -156,8 +156,8 @@ func TestApplyToFolder(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "site")
 	d := publish.Dir{Root: root}
 	res, err := publish.Apply(t.Context(), d, section("index.md", "old.md"), publish.Target{Folder: "ledger"})
-	if err != nil || len(res.Changes) != 3 {
-		t.Fatalf("first publish to a new folder: %+v, %v; want 2 pages and mkdocs.yml", res, err)
+	if err != nil || len(res.Changes) != 4 {
+		t.Fatalf("first publish to a new folder: %d changes, %v; want 2 pages, the marker and mkdocs.yml", len(res.Changes), err)
 	}
 	conf, err := os.ReadFile(filepath.Join(root, "mkdocs.yml"))
 	if err != nil || !strings.Contains(string(conf), "material") {
