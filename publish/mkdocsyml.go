@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -297,27 +296,23 @@ func navNode(item NavItem, folder string) *yaml.Node {
 }
 
 // minimalMkDocs is the mkdocs.yml of a site repository that had none: a
-// site name and the Material theme. It has no nav, so MkDocs lists every
-// page, the hand-written ones and the section's alike.
-func minimalMkDocs(siteName string) ([]byte, error) {
-	doc := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
-		{Kind: yaml.ScalarNode, Value: "site_name"}, {Kind: yaml.ScalarNode, Tag: "!!str", Value: siteName},
-		{Kind: yaml.ScalarNode, Value: "theme"}, {Kind: yaml.MappingNode, Content: []*yaml.Node{
-			{Kind: yaml.ScalarNode, Value: "name"}, {Kind: yaml.ScalarNode, Value: "material"},
-		}},
-	}}
-	var buf bytes.Buffer
-	buf.WriteString("# The public site's MkDocs configuration. Engelbot wrote this first\n" +
-		"# version; edit it freely: publishing changes only its own nav entry.\n")
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		return nil, err
+// site name, the Material theme, and a nav of the home page (index.md,
+// when the repository has one) and entry, the section's nav entry.
+// Without a nav MkDocs would list every page of the section, thousands of
+// task and owner pages; pages a person adds later need their own entry.
+func minimalMkDocs(siteName string, home bool, entry []string) []byte {
+	var b strings.Builder
+	b.WriteString("# The public site's MkDocs configuration. Engelbot wrote this first\n" +
+		"# version; edit it freely: publishing changes only its own nav entry,\n" +
+		"# the one marked \"" + strings.TrimPrefix(navMark, "# ") + "\".\n")
+	b.WriteString("site_name: " + yamlString(siteName) + "\ntheme:\n  name: material\nnav:\n")
+	if home {
+		b.WriteString("  - " + yamlString("Home") + ": " + yamlString("index.md") + "\n")
 	}
-	if err := enc.Close(); err != nil {
-		return nil, err
+	for _, l := range entry {
+		b.WriteString("  " + l + "\n")
 	}
-	return buf.Bytes(), nil
+	return []byte(b.String())
 }
 
 // cleanRelative checks that p is a relative path inside the repository

@@ -52,21 +52,21 @@ func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
 	confFile := ConfigFile(repo.Files)
 	var conf *mkdocs
 	var newConf []byte
+	entry := navEntry(nav, folder)
 	if repo.MkDocs == nil {
 		conf = &mkdocs{docsDir: defaultDocsDir}
-		if newConf, err = minimalMkDocs(nav.Title); err != nil {
-			return nil, err
-		}
+		_, home := repo.Files[defaultDocsDir+"/index.md"]
+		newConf = minimalMkDocs(nav.Title, home, entry)
 	} else {
 		if conf, err = parseMkDocs(confFile, repo.MkDocs); err != nil {
 			return nil, err
 		}
-		if newConf, err = conf.withEntry(navEntry(nav, folder)); err != nil {
+		if newConf, err = conf.withEntry(entry); err != nil {
 			return nil, err
 		}
-		if err := checkNav(confFile, newConf, folder, site, nav); err != nil {
-			return nil, err
-		}
+	}
+	if err := checkNav(confFile, newConf, folder, site, nav); err != nil {
+		return nil, err
 	}
 	dir := path.Join(conf.docsDir, folder) + "/"
 	if err := checkFolderOwned(repo.Files, dir); err != nil {

@@ -285,29 +285,56 @@ func TestPlanHonoursDocsDir(t *testing.T) {
 	}
 }
 
+// A repository without mkdocs.yml gets a minimal one: a site name, the
+// Material theme and a nav of the home page (when there is one) and the
+// section's entry. Without a nav MkDocs would list every task and owner
+// page by itself.
 func TestPlanWithoutMkDocsWritesMinimalOne(t *testing.T) {
-	files := map[string]string{"README.md": "# Forum\n"}
-	changes, err := Plan(repoOf(files), sampleSite(), Target{Folder: "ledger"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, ok := byPath(changes)[MkDocsFile]
-	if !ok || c.Op != ledger.OpCreate {
-		t.Fatalf("no mkdocs.yml created: %+v", changes)
-	}
-	conf, err := parseMkDocs(MkDocsFile, c.Content)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if conf.nav != nil || conf.docsDir != "docs" || !strings.Contains(string(c.Content), "name: material") || !strings.Contains(string(c.Content), "site_name: Ledger") {
-		t.Errorf("the minimal mkdocs.yml is not a site name and the Material theme:\n%s", c.Content)
-	}
-	if _, ok := byPath(changes)["docs/ledger/index.md"]; !ok {
-		t.Error("the section is not in docs/ledger/")
-	}
-	// The empty repository (no commit) gets the same.
-	if changes, err := Plan(Repo{}, sampleSite(), Target{Folder: "ledger"}); err != nil || len(changes) != 4 {
-		t.Errorf("an empty repository: %d changes, %v; want 2 pages, the marker and mkdocs.yml", len(changes), err)
+	for _, tc := range []struct {
+		files map[string]string
+		home  bool
+	}{
+		{map[string]string{"README.md": "# Forum\n"}, false},
+		{map[string]string{"docs/index.md": "# Home\n", "docs/about.md": "# About\n"}, true},
+		{nil, false}, // an empty repository (no commit)
+	} {
+		repo := repoOf(tc.files)
+		if tc.files == nil {
+			repo = Repo{}
+		}
+		changes, err := Plan(repo, sampleSite(), Target{Folder: "ledger", NavTitle: "On"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(changes) != 4 {
+			t.Errorf("%v: %d changes, want 2 pages, the marker and mkdocs.yml", tc.files, len(changes))
+		}
+		c, ok := byPath(changes)[MkDocsFile]
+		if !ok || c.Op != ledger.OpCreate {
+			t.Fatalf("no mkdocs.yml created: %+v", changes)
+		}
+		conf, err := parseMkDocs(MkDocsFile, c.Content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(c.Content)
+		if conf.docsDir != "docs" || !strings.Contains(text, "\n  name: material\n") || !strings.Contains(text, `site_name: "On"`) {
+			t.Errorf("the minimal mkdocs.yml is not a site name and the Material theme:\n%s", text)
+		}
+		if conf.nav == nil {
+			t.Fatalf("the minimal mkdocs.yml has no nav, so MkDocs lists every page:\n%s", text)
+		}
+		own, err := conf.ownEntry()
+		wantOwn, wantLen := 0, 1
+		if tc.home {
+			wantOwn, wantLen = 1, 2
+		}
+		if err != nil || own != wantOwn || len(conf.nav.Content) != wantLen || tc.home != strings.Contains(text, `- "Home": "index.md"`) {
+			t.Errorf("%v: the nav is not the home page (if any) and the marked section:\n%s", tc.files, text)
+		}
+		if _, ok := byPath(changes)["docs/ledger/index.md"]; !ok {
+			t.Error("the section is not in docs/ledger/")
+		}
 	}
 }
 
