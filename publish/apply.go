@@ -75,7 +75,7 @@ func Apply(ctx context.Context, store ledger.Store, site Site, t Target) (Result
 }
 
 // readRepo reads what Plan needs: the branch's listing and the
-// configuration MkDocs reads (ConfigFile).
+// configuration MkDocs reads (configFile).
 func readRepo(ctx context.Context, store ledger.Store) (Repo, error) {
 	tree, err := store.Tree(ctx, "")
 	if err != nil {
@@ -87,7 +87,7 @@ func readRepo(ctx context.Context, store ledger.Store) (Repo, error) {
 		return Repo{}, err
 	}
 	repo := Repo{Files: tree.Files}
-	name := ConfigFile(tree.Files)
+	name := configFile(tree.Files)
 	if _, ok := tree.Files[name]; ok {
 		f, err := store.ReadFile(ctx, name)
 		if err != nil {

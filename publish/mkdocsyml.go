@@ -18,22 +18,22 @@ import (
 
 // MkDocsFile is the site configuration's path in the site repository:
 // the name MkDocs reads first, and the one publish writes when there is
-// none. MkDocsYAML is the other name MkDocs reads, when there is no
+// none. mkdocsYAML is the other name MkDocs reads, when there is no
 // mkdocs.yml.
 const (
 	MkDocsFile = "mkdocs.yml"
-	MkDocsYAML = "mkdocs.yaml"
+	mkdocsYAML = "mkdocs.yaml"
 )
 
-// ConfigFile is the configuration MkDocs builds a repository holding files
+// configFile is the configuration MkDocs builds a repository holding files
 // with: mkdocs.yml, else mkdocs.yaml, else none yet (MkDocsFile, the one
 // publish would write). Editing another than the one MkDocs reads would
 // change nothing, and writing mkdocs.yml beside a mkdocs.yaml would
 // silently replace a person's configuration.
-func ConfigFile(files map[string]string) string {
+func configFile(files map[string]string) string {
 	if _, ok := files[MkDocsFile]; !ok {
-		if _, ok := files[MkDocsYAML]; ok {
-			return MkDocsYAML
+		if _, ok := files[mkdocsYAML]; ok {
+			return mkdocsYAML
 		}
 	}
 	return MkDocsFile

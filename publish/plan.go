@@ -22,11 +22,11 @@ type Target struct {
 }
 
 // Repo is what Plan needs to know of the site repository as it is: every
-// file's blob SHA, and the content of the configuration MkDocs reads
-// (ConfigFile: mkdocs.yml, else mkdocs.yaml).
+// file's blob SHA, and the content of the configuration MkDocs reads:
+// mkdocs.yml, else mkdocs.yaml.
 type Repo struct {
 	Files  map[string]string // path → blob SHA; nil for a repository without files
-	MkDocs []byte            // the ConfigFile's content; nil when there is none
+	MkDocs []byte            // that configuration; nil when there is none
 }
 
 // Plan computes the changes that place site in the repository: it creates
@@ -49,7 +49,7 @@ func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
 		return nil, err
 	}
 
-	confFile := ConfigFile(repo.Files)
+	confFile := configFile(repo.Files)
 	var conf *mkdocs
 	var newConf []byte
 	entry := navEntry(nav, folder)
