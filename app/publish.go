@@ -68,7 +68,8 @@ type sitePublisher struct {
 // Publish implements toolbox.Publisher.
 func (p *sitePublisher) Publish(ctx context.Context) (toolbox.PublishResult, error) {
 	res, err := p.publish(ctx)
-	if errors.Is(err, publish.ErrBadMkDocs) {
+	// Both are the site's to fix, by whoever keeps it.
+	if errors.Is(err, publish.ErrBadMkDocs) || errors.Is(err, publish.ErrFolderNotOwned) {
 		err = fmt.Errorf("%w: %w", toolbox.ErrSiteConfig, err)
 	}
 	if err != nil {

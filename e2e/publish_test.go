@@ -290,7 +290,7 @@ func TestPublishToAnEmptySiteRepository(t *testing.T) {
 		t.Fatalf("the empty repository has %d commits, want the publish's one", len(history))
 	}
 	slices.Sort(history[0].Files)
-	if want := []string{"docs/ledger/index.md", "mkdocs.yml"}; !slices.Equal(history[0].Files, want) {
+	if want := []string{"docs/ledger/" + publish.MarkerFile, "docs/ledger/index.md", "mkdocs.yml"}; !slices.Equal(history[0].Files, want) {
 		t.Errorf("the first commit holds %v, want %v", history[0].Files, want)
 	}
 	mkdocsBuild(t, checkout(t, site))

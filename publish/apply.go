@@ -74,7 +74,8 @@ func Apply(ctx context.Context, store ledger.Store, site Site, t Target) (Result
 	}
 }
 
-// readRepo reads what Plan needs: the branch's listing and mkdocs.yml.
+// readRepo reads what Plan needs: the branch's listing and the
+// configuration MkDocs reads (configFile).
 func readRepo(ctx context.Context, store ledger.Store) (Repo, error) {
 	tree, err := store.Tree(ctx, "")
 	if err != nil {
@@ -86,8 +87,9 @@ func readRepo(ctx context.Context, store ledger.Store) (Repo, error) {
 		return Repo{}, err
 	}
 	repo := Repo{Files: tree.Files}
-	if _, ok := tree.Files[MkDocsFile]; ok {
-		f, err := store.ReadFile(ctx, MkDocsFile)
+	name := configFile(tree.Files)
+	if _, ok := tree.Files[name]; ok {
+		f, err := store.ReadFile(ctx, name)
 		if err != nil {
 			return Repo{}, err
 		}

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"smartup0.org/engelbot/publish"
 )
 
 // siteConfig is a hand-written mkdocs.yml of the kind a community writes:
@@ -324,4 +326,57 @@ func textOf(n *html.Node) string {
 		}
 	})
 	return strings.TrimSpace(b.String())
+}
+
+// The minimal mkdocs.yml publish writes for a site without one builds
+// strictly, and its nav holds the home page and the section's entry only:
+// a page of the section reached by links (a task page) is not listed in
+// the site's navigation, as it would be with no nav at all.
+func TestMkDocsBuildsTheMinimalConfig(t *testing.T) {
+	mkdocs := needMkDocs(t)
+	root := filepath.Join(t.TempDir(), "site")
+	if err := os.MkdirAll(filepath.Join(root, "docs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "docs", "index.md"), []byte("# Home\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	site := publish.Site{
+		Files: map[string][]byte{
+			"index.md":         []byte("# Ledger\n\nSee [a task](tasks/t-001.md).\n"),
+			"tasks/t-001.md":   []byte("# Task one\n"),
+			"activity.md":      []byte("# Activity\n"),
+			"charts/chart.svg": []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`),
+		},
+		Nav: publish.NavItem{Title: "On", Children: []publish.NavItem{
+			{Title: "Overview", Path: "index.md"}, {Title: "Activity", Path: "activity.md"},
+		}},
+	}
+	if _, err := publish.Apply(t.Context(), publish.Dir{Root: root}, site, publish.Target{Folder: "ledger"}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "built")
+	cmd := exec.Command(mkdocs, "build", "--strict", "--site-dir", out)
+	cmd.Dir = root
+	logs, err := cmd.CombinedOutput()
+	conf, _ := os.ReadFile(filepath.Join(root, "mkdocs.yml"))
+	if err != nil || bytes.Contains(logs, []byte("WARNING")) {
+		t.Fatalf("mkdocs build --strict: %v\n%s\nmkdocs.yml:\n%s", err, logs, conf)
+	}
+	pages := readBuilt(t, out)
+	var nav []string
+	walk(pages["index.html"].doc, func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "a" && strings.Contains(attr(n, "class"), "md-nav__link") {
+			nav = append(nav, attr(n, "href"))
+		}
+	})
+	if !slices.Contains(nav, "ledger/activity/") || slices.Contains(nav, "ledger/tasks/t-001/") {
+		t.Errorf("the site's navigation links %q; want the section's nav entry and no task page\nmkdocs.yml:\n%s", nav, conf)
+	}
+	if pages["ledger/tasks/t-001/index.html"] == nil {
+		t.Error("the task page was not built")
+	}
+	if _, err := os.Stat(filepath.Join(out, "ledger", publish.MarkerFile)); err == nil {
+		t.Errorf("the built site holds %s", publish.MarkerFile)
+	}
 }

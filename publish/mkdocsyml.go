@@ -1,10 +1,10 @@
 package publish
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -16,8 +16,28 @@ import (
 // says on which lines the nav's entries are, and publish replaces or adds
 // the lines of its own entry, leaving every other byte as it was.
 
-// MkDocsFile is the site configuration's path in the site repository.
-const MkDocsFile = "mkdocs.yml"
+// MkDocsFile is the site configuration's path in the site repository:
+// the name MkDocs reads first, and the one publish writes when there is
+// none. mkdocsYAML is the other name MkDocs reads, when there is no
+// mkdocs.yml.
+const (
+	MkDocsFile = "mkdocs.yml"
+	mkdocsYAML = "mkdocs.yaml"
+)
+
+// configFile is the configuration MkDocs builds a repository holding files
+// with: mkdocs.yml, else mkdocs.yaml, else none yet (MkDocsFile, the one
+// publish would write). Editing another than the one MkDocs reads would
+// change nothing, and writing mkdocs.yml beside a mkdocs.yaml would
+// silently replace a person's configuration.
+func configFile(files map[string]string) string {
+	if _, ok := files[MkDocsFile]; !ok {
+		if _, ok := files[mkdocsYAML]; ok {
+			return mkdocsYAML
+		}
+	}
+	return MkDocsFile
+}
 
 // defaultDocsDir is MkDocs' docs_dir when mkdocs.yml names none.
 const defaultDocsDir = "docs"
@@ -28,9 +48,12 @@ var ErrBadMkDocs = errors.New("the site's mkdocs.yml cannot be edited safely")
 
 // mkdocs is a parsed mkdocs.yml: its text and where its nav is.
 type mkdocs struct {
-	lines   []string // the file's lines, each without its line ending
-	eol     string   // the file's line ending ("\n" or "\r\n")
-	final   bool     // the file ends with a line ending
+	lines []string // the file's lines, each without its line ending
+	// ends holds each line's own ending ("\n", "\r\n", or "" for a last
+	// line without one): a file may mix them, and publish keeps every
+	// line it does not write as it was.
+	ends    []string
+	eol     string // the ending of the lines publish writes: the file's usual one
 	docsDir string
 	// nav is the nav sequence; nil when the file has no nav, in which
 	// case MkDocs lists every page by itself.
@@ -39,27 +62,24 @@ type mkdocs struct {
 	navEnd int
 }
 
-// parseMkDocs reads mkdocs.yml. A file that does not parse, or whose nav
-// is not a block sequence publish can edit line by line, is refused.
-func parseMkDocs(data []byte) (*mkdocs, error) {
+// parseMkDocs reads the site configuration, named name. A file that does
+// not parse, or whose nav is not a block sequence publish can edit line
+// by line, is refused.
+func parseMkDocs(name string, data []byte) (*mkdocs, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%w: %s does not parse: %v", ErrBadMkDocs, MkDocsFile, err)
+		return nil, fmt.Errorf("%w: %s does not parse: %v", ErrBadMkDocs, name, err)
 	}
-	text := string(data)
-	m := &mkdocs{eol: "\n", docsDir: defaultDocsDir}
-	if strings.Contains(text, "\r\n") {
-		m.eol = "\r\n"
-		text = strings.ReplaceAll(text, "\r\n", "\n")
+	m := &mkdocs{docsDir: defaultDocsDir}
+	if err := m.splitLines(string(data)); err != nil {
+		return nil, fmt.Errorf("%w: %s %v", ErrBadMkDocs, name, err)
 	}
-	m.final = strings.HasSuffix(text, "\n")
-	m.lines = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	if len(doc.Content) == 0 {
 		return m, nil // an empty file: no nav, the default docs_dir
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%w: %s is not a mapping of settings", ErrBadMkDocs, MkDocsFile)
+		return nil, fmt.Errorf("%w: %s is not a mapping of settings", ErrBadMkDocs, name)
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i], root.Content[i+1]
@@ -126,31 +146,8 @@ func (m *mkdocs) dashIndent() string {
 	return line[:len(line)-len(strings.TrimLeft(line, " "))]
 }
 
-// ownEntry is the index of the nav entry publish owns: the first
-// top-level entry every page of which lies in the section's folder
-// (relative to docs_dir); -1 when there is none.
-func (m *mkdocs) ownEntry(folder string) int {
-	for i, item := range m.nav.Content {
-		pages := navPages(item)
-		if len(pages) == 0 {
-			continue
-		}
-		ours := true
-		for _, p := range pages {
-			if !strings.HasPrefix(path.Clean(p), folder+"/") {
-				ours = false
-				break
-			}
-		}
-		if ours {
-			return i
-		}
-	}
-	return -1
-}
-
-// navPages lists the pages a nav entry points at; links to other sites
-// count, so that an entry with one is never taken for publish's own.
+// navPages lists the pages a nav entry points at, to compare the entry
+// read back with the one written.
 func navPages(n *yaml.Node) []string {
 	switch n.Kind {
 	case yaml.ScalarNode:
@@ -173,11 +170,15 @@ func navPages(n *yaml.Node) []string {
 
 // withEntry returns the file with publish's nav entry set to entry (YAML
 // lines for one sequence item, without indentation): it replaces the
-// entry publish owns, or adds it at the end of the nav. A file without a
-// nav is returned as it is.
-func (m *mkdocs) withEntry(folder string, entry []string) []byte {
+// entry publish owns (the one with its mark), or adds it at the end of
+// the nav. A file without a nav is returned as it is.
+func (m *mkdocs) withEntry(entry []string) ([]byte, error) {
 	if m.nav == nil {
-		return m.bytes(m.lines)
+		return m.spliced(0, 0, nil), nil
+	}
+	own, err := m.ownEntry()
+	if err != nil {
+		return nil, err
 	}
 	indent := m.dashIndent()
 	var block []string
@@ -185,40 +186,99 @@ func (m *mkdocs) withEntry(folder string, entry []string) []byte {
 		block = append(block, indent+l)
 	}
 	var start, end int
-	if i := m.ownEntry(folder); i >= 0 {
-		start, end = m.entryLines(i)
+	if own >= 0 {
+		start, end = m.entryLines(own)
 	} else {
 		_, end = m.entryLines(len(m.nav.Content) - 1)
 		start = end
 	}
-	lines := append(append(append([]string{}, m.lines[:start]...), block...), m.lines[end:]...)
-	return m.bytes(lines)
+	return m.spliced(start, end, block), nil
 }
 
-func (m *mkdocs) bytes(lines []string) []byte {
-	s := strings.Join(lines, m.eol)
-	if m.final {
-		s += m.eol
+// splitLines cuts text into lines as the YAML parser counts them, each
+// with its own ending. A lone carriage return is a line break to YAML but
+// not to the line-by-line edit, which would then miss its lines: refused.
+func (m *mkdocs) splitLines(text string) error {
+	if strings.Contains(strings.ReplaceAll(text, "\r\n", ""), "\r") {
+		return errors.New("has a line ending publish cannot edit (a carriage return alone)")
 	}
-	return []byte(s)
+	crlf := 0
+	for text != "" {
+		line, rest, found := strings.Cut(text, "\n")
+		end := ""
+		if found {
+			end = "\n"
+			if l, ok := strings.CutSuffix(line, "\r"); ok {
+				line, end = l, "\r\n"
+				crlf++
+			}
+		}
+		m.lines, m.ends = append(m.lines, line), append(m.ends, end)
+		text = rest
+	}
+	m.eol = "\n"
+	if 2*crlf > len(m.lines) {
+		m.eol = "\r\n"
+	}
+	return nil
 }
 
-// navEntry is the YAML of one nav sequence item for item, its page paths
-// prefixed with the section's folder, as lines without indentation. The
-// YAML encoder quotes titles, so a title cannot change the file's
-// structure.
-func navEntry(item NavItem, folder string) ([]string, error) {
-	seq := &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{navNode(item, folder)}}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(seq); err != nil {
-		return nil, fmt.Errorf("writing the nav entry: %w", err)
+// spliced is the file with lines [start, end) replaced by block, each line
+// of block ending as the file's usual line does; every other byte is
+// kept.
+func (m *mkdocs) spliced(start, end int, block []string) []byte {
+	var b strings.Builder
+	for i := 0; i < start; i++ {
+		b.WriteString(m.lines[i])
+		if m.ends[i] == "" {
+			b.WriteString(m.eol) // the old last line, now followed by the block
+		} else {
+			b.WriteString(m.ends[i])
+		}
 	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("writing the nav entry: %w", err)
+	for i, l := range block {
+		b.WriteString(l)
+		if i < len(block)-1 || end < len(m.lines) || len(m.lines) == 0 || m.ends[len(m.lines)-1] != "" {
+			b.WriteString(m.eol)
+		}
 	}
-	return strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n"), nil
+	for i := end; i < len(m.lines); i++ {
+		b.WriteString(m.lines[i] + m.ends[i])
+	}
+	return []byte(b.String())
+}
+
+// navEntry is one nav sequence item for item, its page paths prefixed
+// with the section's folder, as lines without the nav's indentation. Its
+// first line carries navMark.
+// Every title and path is written double-quoted: MkDocs reads YAML 1.1,
+// where a plain On, No, 12:30 or null is no string (the nav would show
+// "True"), and a quoted title cannot change the file's structure.
+func navEntry(item NavItem, folder string) []string {
+	var lines []string
+	var add func(n NavItem, depth int)
+	add = func(n NavItem, depth int) {
+		line := strings.Repeat("    ", depth) + "- " + yamlString(n.Title) + ":"
+		if n.Path != "" {
+			lines = append(lines, line+" "+yamlString(folder+"/"+n.Path))
+			return
+		}
+		lines = append(lines, line)
+		for _, c := range n.Children {
+			add(c, depth+1)
+		}
+	}
+	add(item, 0)
+	lines[0] += " " + navMark
+	return lines
+}
+
+// yamlString is s as a double-quoted YAML scalar on one line. Go's quoting
+// writes only escapes YAML's double-quoted style shares (\", \\, \n, \t,
+// \xNN, \uNNNN, \UNNNNNNNN, …); invalid UTF-8 is replaced first, since
+// YAML reads \xNN as a character, not a byte.
+func yamlString(s string) string {
+	return strconv.Quote(strings.ToValidUTF8(s, "\uFFFD"))
 }
 
 func navNode(item NavItem, folder string) *yaml.Node {
@@ -236,27 +296,23 @@ func navNode(item NavItem, folder string) *yaml.Node {
 }
 
 // minimalMkDocs is the mkdocs.yml of a site repository that had none: a
-// site name and the Material theme. It has no nav, so MkDocs lists every
-// page, the hand-written ones and the section's alike.
-func minimalMkDocs(siteName string) ([]byte, error) {
-	doc := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
-		{Kind: yaml.ScalarNode, Value: "site_name"}, {Kind: yaml.ScalarNode, Tag: "!!str", Value: siteName},
-		{Kind: yaml.ScalarNode, Value: "theme"}, {Kind: yaml.MappingNode, Content: []*yaml.Node{
-			{Kind: yaml.ScalarNode, Value: "name"}, {Kind: yaml.ScalarNode, Value: "material"},
-		}},
-	}}
-	var buf bytes.Buffer
-	buf.WriteString("# The public site's MkDocs configuration. Engelbot wrote this first\n" +
-		"# version; edit it freely: publishing changes only its own nav entry.\n")
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		return nil, err
+// site name, the Material theme, and a nav of the home page (index.md,
+// when the repository has one) and entry, the section's nav entry.
+// Without a nav MkDocs would list every page of the section, thousands of
+// task and owner pages; pages a person adds later need their own entry.
+func minimalMkDocs(siteName string, home bool, entry []string) []byte {
+	var b strings.Builder
+	b.WriteString("# The public site's MkDocs configuration. Engelbot wrote this first\n" +
+		"# version; edit it freely: publishing changes only its own nav entry,\n" +
+		"# the one marked \"" + strings.TrimPrefix(navMark, "# ") + "\".\n")
+	b.WriteString("site_name: " + yamlString(siteName) + "\ntheme:\n  name: material\nnav:\n")
+	if home {
+		b.WriteString("  - " + yamlString("Home") + ": " + yamlString("index.md") + "\n")
 	}
-	if err := enc.Close(); err != nil {
-		return nil, err
+	for _, l := range entry {
+		b.WriteString("  " + l + "\n")
 	}
-	return buf.Bytes(), nil
+	return []byte(b.String())
 }
 
 // cleanRelative checks that p is a relative path inside the repository

@@ -3,6 +3,7 @@ package publish
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -21,20 +22,22 @@ type Target struct {
 }
 
 // Repo is what Plan needs to know of the site repository as it is: every
-// file's blob SHA, and mkdocs.yml's content.
+// file's blob SHA, and the content of the configuration MkDocs reads:
+// mkdocs.yml, else mkdocs.yaml.
 type Repo struct {
 	Files  map[string]string // path → blob SHA; nil for a repository without files
-	MkDocs []byte            // mkdocs.yml; nil when there is none
+	MkDocs []byte            // that configuration; nil when there is none
 }
 
 // Plan computes the changes that place site in the repository: it creates
-// and updates the section's files, deletes the files in the section's
-// folder that site no longer has, and sets the section's nav entry in
-// mkdocs.yml (or writes a minimal mkdocs.yml where there is none). It
-// changes nothing else. Nothing to change is an empty plan. A mkdocs.yml
-// that publish cannot edit safely is an error wrapping ErrBadMkDocs.
+// and updates the section's files and its MarkerFile, deletes the files in
+// the section's folder that site no longer has, and sets the section's nav
+// entry in mkdocs.yml (or writes a minimal mkdocs.yml where there is
+// none). It changes nothing else. Nothing to change is an empty plan. A
+// mkdocs.yml that publish cannot edit safely is an error wrapping
+// ErrBadMkDocs; a folder holding files but no marker, ErrFolderNotOwned.
 func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
-	folder, err := cleanRelative(t.Folder)
+	folder, err := checkFolder(t.Folder)
 	if err != nil {
 		return nil, fmt.Errorf("the publish folder: %w", err)
 	}
@@ -46,32 +49,36 @@ func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
 		return nil, err
 	}
 
+	confFile := configFile(repo.Files)
 	var conf *mkdocs
 	var newConf []byte
+	entry := navEntry(nav, folder)
 	if repo.MkDocs == nil {
 		conf = &mkdocs{docsDir: defaultDocsDir}
-		if newConf, err = minimalMkDocs(nav.Title); err != nil {
-			return nil, err
-		}
+		_, home := repo.Files[defaultDocsDir+"/index.md"]
+		newConf = minimalMkDocs(nav.Title, home, entry)
 	} else {
-		if conf, err = parseMkDocs(repo.MkDocs); err != nil {
+		if conf, err = parseMkDocs(confFile, repo.MkDocs); err != nil {
 			return nil, err
 		}
-		entry, err := navEntry(nav, folder)
-		if err != nil {
-			return nil, err
-		}
-		newConf = conf.withEntry(folder, entry)
-		if err := checkNav(newConf, folder, nav); err != nil {
+		if newConf, err = conf.withEntry(entry); err != nil {
 			return nil, err
 		}
 	}
+	if err := checkNav(confFile, newConf, folder, site, nav); err != nil {
+		return nil, err
+	}
 	dir := path.Join(conf.docsDir, folder) + "/"
+	if err := checkFolderOwned(repo.Files, dir); err != nil {
+		return nil, err
+	}
+	files := maps.Clone(site.Files)
+	files[MarkerFile] = []byte(markerText)
 
 	var changes []ledger.Change
-	for _, name := range sortedKeys(site.Files) {
+	for _, name := range sortedKeys(files) {
 		p := dir + name
-		content := site.Files[name]
+		content := files[name]
 		old, exists := repo.Files[p]
 		switch {
 		case !exists:
@@ -82,21 +89,21 @@ func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
 	}
 	for _, p := range sortedKeys(repo.Files) {
 		if name, ok := strings.CutPrefix(p, dir); ok {
-			if _, kept := site.Files[name]; !kept {
+			if _, kept := files[name]; !kept {
 				changes = append(changes, ledger.Change{Op: ledger.OpDelete, Path: p, SHA: repo.Files[p]})
 			}
 		}
 	}
 	switch {
 	case repo.MkDocs == nil:
-		if sha, exists := repo.Files[MkDocsFile]; exists {
+		if sha, exists := repo.Files[confFile]; exists {
 			// Read as absent but listed: a caller's mistake, not a
 			// reason to overwrite a person's file.
-			return nil, fmt.Errorf("%w: %s is listed but was not read (blob %s)", ErrBadMkDocs, MkDocsFile, sha)
+			return nil, fmt.Errorf("%w: %s is listed but was not read (blob %s)", ErrBadMkDocs, confFile, sha)
 		}
-		changes = append(changes, ledger.Change{Op: ledger.OpCreate, Path: MkDocsFile, Content: newConf})
+		changes = append(changes, ledger.Change{Op: ledger.OpCreate, Path: confFile, Content: newConf})
 	case string(newConf) != string(repo.MkDocs):
-		changes = append(changes, ledger.Change{Op: ledger.OpUpdate, Path: MkDocsFile, Content: newConf, SHA: ledger.BlobSHA(repo.MkDocs)})
+		changes = append(changes, ledger.Change{Op: ledger.OpUpdate, Path: confFile, Content: newConf, SHA: ledger.BlobSHA(repo.MkDocs)})
 	}
 	return changes, nil
 }
@@ -108,6 +115,9 @@ func checkSite(site Site, nav NavItem) error {
 	for name := range site.Files {
 		if c, err := cleanRelative(name); err != nil || c != name {
 			return fmt.Errorf("the rendered site has a file %q outside its folder", name)
+		}
+		if name == MarkerFile {
+			return fmt.Errorf("the rendered site has a file named as publish's marker, %s", MarkerFile)
 		}
 	}
 	var walk func(NavItem) error
@@ -134,18 +144,23 @@ func checkSite(site Site, nav NavItem) error {
 	return walk(nav)
 }
 
-// checkNav reads the edited mkdocs.yml back: it must still parse, and hold
-// exactly one entry in the section's folder, the one just written. An
-// edit that came out otherwise is refused rather than committed.
-func checkNav(conf []byte, folder string, nav NavItem) error {
-	m, err := parseMkDocs(conf)
+// checkNav reads the edited configuration back: it must still parse, hold
+// exactly one marked entry, the one just written, and no entry anywhere
+// may point into the section's folder at a page the site does not have
+// (see checkNavLinks). An edit that came out otherwise is refused rather
+// than committed.
+func checkNav(name string, conf []byte, folder string, site Site, nav NavItem) error {
+	m, err := parseMkDocs(name, conf)
 	if err != nil {
 		return fmt.Errorf("%w (after setting the nav entry, which is a bug to report)", err)
 	}
 	if m.nav == nil {
 		return nil
 	}
-	i := m.ownEntry(folder)
+	i, err := m.ownEntry()
+	if err != nil {
+		return err
+	}
 	if i < 0 {
 		return fmt.Errorf("%w: the nav entry written cannot be found again", ErrBadMkDocs)
 	}
@@ -153,7 +168,7 @@ func checkNav(conf []byte, folder string, nav NavItem) error {
 	if got := navPages(m.nav.Content[i]); !slices.Equal(got, want) {
 		return fmt.Errorf("%w: the nav entry written reads back as %v, not %v", ErrBadMkDocs, got, want)
 	}
-	return nil
+	return checkNavLinks(m.nav, folder, site)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -66,7 +66,7 @@ func TestApplyOnGitMakesOneCommitAndNoneWhenUnchanged(t *testing.T) {
 		t.Fatalf("history after the first publish: %+v", log)
 	}
 	slices.Sort(log[0].Files)
-	if want := []string{"docs/ledger/index.md", "docs/ledger/tasks.md", "mkdocs.yml"}; !slices.Equal(log[0].Files, want) {
+	if want := []string{"docs/ledger/" + publish.MarkerFile, "docs/ledger/index.md", "docs/ledger/tasks.md", "mkdocs.yml"}; !slices.Equal(log[0].Files, want) {
 		t.Errorf("the commit changed %v, want %v", log[0].Files, want)
 	}
 
@@ -156,8 +156,8 @@ func TestApplyToFolder(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "site")
 	d := publish.Dir{Root: root}
 	res, err := publish.Apply(t.Context(), d, section("index.md", "old.md"), publish.Target{Folder: "ledger"})
-	if err != nil || len(res.Changes) != 3 {
-		t.Fatalf("first publish to a new folder: %+v, %v; want 2 pages and mkdocs.yml", res, err)
+	if err != nil || len(res.Changes) != 4 {
+		t.Fatalf("first publish to a new folder: %d changes, %v; want 2 pages, the marker and mkdocs.yml", len(res.Changes), err)
 	}
 	conf, err := os.ReadFile(filepath.Join(root, "mkdocs.yml"))
 	if err != nil || !strings.Contains(string(conf), "material") {
@@ -182,5 +182,24 @@ func TestApplyToFolder(t *testing.T) {
 	}
 	if res, err := publish.Apply(t.Context(), d, section("index.md"), publish.Target{Folder: "ledger"}); err != nil || res.Changed() {
 		t.Errorf("an unchanged publish to a folder: %+v, %v", res, err)
+	}
+}
+
+// Publishing to a folder reads the site's mkdocs.yaml as MkDocs does and
+// edits it, rather than writing a mkdocs.yml that would replace it.
+func TestApplyToFolderWithMkDocsYaml(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "mkdocs.yaml"), []byte(siteConf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := publish.Apply(t.Context(), publish.Dir{Root: dir}, section("index.md"), publish.Target{Folder: "ledger"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "mkdocs.yml")); err == nil {
+		t.Error("a mkdocs.yml was written beside mkdocs.yaml")
+	}
+	conf, err := os.ReadFile(filepath.Join(dir, "mkdocs.yaml"))
+	if err != nil || !strings.HasPrefix(string(conf), siteConf) || !strings.Contains(string(conf), "ledger/index.md") {
+		t.Errorf("mkdocs.yaml did not get the nav entry (%v):\n%s", err, conf)
 	}
 }
