@@ -44,6 +44,11 @@ type Proposal struct {
 	VoteOpened time.Time `csv:"vote_opened_at"` // weights and the electorate are taken as of this moment
 	VoteEnds   time.Time `csv:"vote_ends_at"`
 	Eligible   int       `csv:"eligible"` // owners who could vote when it opened: the quorum's base
+	// SKRows is how many rows the SK journal held when the vote opened:
+	// the weights count those rows only. A position, not a time, because
+	// rows written in the same second as the opening (one commit's rows
+	// share a time) may come before or after it.
+	SKRows int `csv:"sk_rows_at_opening"`
 	// The tally, written when the vote is closed: head counts and
 	// weights of the last vote of each owner.
 	Yes           int       `csv:"votes_yes"`
@@ -101,7 +106,7 @@ type Vote struct {
 	Proposal string    `csv:"proposal_id"`
 	Alias    string    `csv:"alias"`
 	Choice   string    `csv:"choice"`        // yes, no, abstain
-	SK       int       `csv:"sk_at_opening"` // the owner's SK when the vote opened
+	SK       int       `csv:"sk_at_opening"` // the owner's SK in the SK journal's first sk_rows_at_opening rows
 	Weight   Weight    `csv:"weight"`
 	EventID  string    `csv:"event_id"`
 }
@@ -180,7 +185,7 @@ func (tx *Tx) AppendVote(v Vote) string {
 func (s *Snapshot) verifyVotes() []Problem {
 	var ps []Problem
 	last := map[string]map[string]Vote{} // proposal → alias → last vote
-	skAt := map[[2]string]int{}          // (alias, opening) → SK then, computed once
+	skAt := map[[2]string]int{}          // (alias, proposal) → SK at its opening, computed once
 	for _, sh := range s.votes.shards {
 		for i, v := range sh.rows {
 			where := fmt.Sprintf("%s row %d (%s)", sh.path, i+1, v.ID)
@@ -201,10 +206,10 @@ func (s *Snapshot) verifyVotes() []Problem {
 			default:
 				bad("unknown choice %q", v.Choice)
 			}
-			k := [2]string{v.Alias, p.VoteOpened.Format(time.RFC3339)}
+			k := [2]string{v.Alias, p.ID}
 			sk, done := skAt[k]
 			if !done {
-				sk = s.skAt(v.Alias, p.VoteOpened)
+				sk = s.skAt(v.Alias, p.SKRows)
 				skAt[k] = sk
 			}
 			if v.SK != sk {
@@ -220,6 +225,10 @@ func (s *Snapshot) verifyVotes() []Problem {
 		}
 	}
 	for _, p := range s.proposals.rows {
+		if !p.VoteOpened.IsZero() && (p.SKRows < 0 || p.SKRows > s.sk.count()) {
+			ps = append(ps, Problem{Where: ProposalsFile + " " + p.ID, What: fmt.Sprintf(
+				"sk_rows_at_opening %d, but the SK journal holds %d rows", p.SKRows, s.sk.count())})
+		}
 		if p.State != ProposalPassed && p.State != ProposalFailed || p.VoteOpened.IsZero() {
 			continue
 		}
@@ -245,14 +254,26 @@ func (s *Snapshot) verifyVotes() []Problem {
 	return ps
 }
 
-// skAt is alias's SK as the SK journal stood at t: every row written at or
-// before it.
-func (s *Snapshot) skAt(alias string, t time.Time) int {
-	sk := 0
-	for r := range s.sk.all() {
-		if r.Alias == alias && !r.Time.After(t) {
+// skAt is alias's SK as the SK journal stood when it held its first rows
+// rows.
+func (s *Snapshot) skAt(alias string, rows int) int { return SKAt(s.sk.all(), alias, rows) }
+
+// SKAt is alias's SK in the first rows rows of an SK journal: the SK an
+// owner had when a vote opened, given the journal's length then.
+func SKAt(journal iter.Seq[SKTx], alias string, rows int) int {
+	sk, i := 0, 0
+	for r := range journal {
+		if i >= rows {
+			break
+		}
+		if r.Alias == alias {
 			sk += r.Amount
 		}
+		i++
 	}
 	return sk
 }
+
+// SKRows is how many rows the SK journal holds, those of this commit
+// included: a vote records it when it opens.
+func (tx *Tx) SKRows() int { return tx.snap.sk.count() + tx.sk.pending() }

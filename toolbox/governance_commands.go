@@ -169,7 +169,7 @@ func castVote(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 	if voted && prev.Choice == choice {
 		return ledger.Outcome{}, ledger.Refuse("Your vote on %s is %s already; nothing changed.", proposalWords(p), choice)
 	}
-	sk := skAt(tx, me.Alias, p.VoteOpened)
+	sk := skAt(tx, me.Alias, p.SKRows)
 	w := voteWeight(sk)
 	tx.AppendVote(ledger.Vote{Proposal: p.ID, Alias: me.Alias, Choice: choice, SK: sk, Weight: w})
 	what := "recorded"

@@ -27,7 +27,9 @@ var govStart = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
 func newGovScene(t *testing.T) *govScene {
 	t.Helper()
-	g := &govScene{scene: newScene(t, govStart)}
+	// The owners join a minute before the proposals start: who joins in
+	// the very second a vote opens waits for the next one.
+	g := &govScene{scene: newScene(t, govStart.Add(-time.Minute))}
 	g.mutate("owners", func(tx *ledger.Tx) {
 		tx.PutTeam(ledger.Team{ID: govTeam, Name: "Operational team", Status: ledger.StatusActive})
 		tx.PutRole(ledger.Role{ID: "4_2_7_lead", Team: govTeam, Type: ledger.RoleSenior, Title: "Lead", Status: ledger.StatusActive, Recruitment: "closed"})
@@ -42,6 +44,7 @@ func newGovScene(t *testing.T) *govScene {
 		}
 	})
 	g.tb = toolbox.New(g.l, toolbox.Config{Founder: "@fay:s.test"})
+	g.clock = govStart
 	return g
 }
 
@@ -366,4 +369,41 @@ func TestProposalTextIsShownAsText(t *testing.T) {
 			g.verified()
 		})
 	}
+}
+
+// Karma written in the same second as a vote's opening, after it, does not
+// change a weight: the opening is a position in the SK journal, not a
+// second. o3 votes, earns 400 SK and votes again, all in the second the
+// objection opened the vote; both votes weigh 1.100 and verify agrees.
+func TestKarmaInTheOpeningSecondDoesNotCount(t *testing.T) {
+	g := newGovScene(t)
+	g.ok("o1", forumRoom, "!propose Meet on Fridays | We meet every Friday.")
+	g.clock = g.clock.Add(time.Hour)
+	g.ok("o2", forumRoom, "!object prop_1 Fridays are busy")
+	if r := g.ok("o3", forumRoom, "!vote prop_1 yes"); !strings.Contains(r.Text, "weighing 1.100") {
+		t.Fatalf("the first vote does not weigh 1.100: %s", r.Text)
+	}
+	g.mutate("karma in the opening second", func(tx *ledger.Tx) {
+		tx.AppendSK(ledger.SKTx{Alias: "o3", Category: "conflict_resolution", Amount: 400, By: "fay"})
+	})
+	if r := g.ok("o3", forumRoom, "!vote prop_1 no"); !strings.Contains(r.Text, "weighing 1.100") {
+		t.Fatalf("karma earned after the opening, in its second, changed the weight: %s", r.Text)
+	}
+	g.verified()
+}
+
+// The electorate is those who joined before the second a vote opened: an
+// owner added in that very second, after the opening, cannot vote, as
+// the eligible count taken at the opening left them out.
+func TestOwnerJoinedInTheOpeningSecondCannotVote(t *testing.T) {
+	g := newGovScene(t)
+	g.ok("o1", forumRoom, "!propose constitution One owner one vote | Every owner votes once.")
+	g.mutate("a newcomer in the opening second", func(tx *ledger.Tx) {
+		tx.PutOwner(ledger.Owner{Alias: "new", MatrixID: "@new:s.test", License: ledger.LicenseWork, Status: ledger.StatusActive, Joined: tx.Now()})
+	})
+	if p := g.proposal("prop_1"); p.Eligible != 11 {
+		t.Fatalf("the electorate at the opening is %d, want 11", p.Eligible)
+	}
+	g.refused("new", forumRoom, "!vote prop_1 yes", "joined after the vote opened")
+	g.verified()
 }

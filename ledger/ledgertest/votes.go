@@ -31,7 +31,7 @@ func (s suite) votesLedger(t *testing.T) (ledger.Store, *ledger.Ledger) {
 	applyFunc(t, l, "$open", func(tx *ledger.Tx) {
 		opened = tx.Now()
 		tx.PutProposal(ledger.Proposal{ID: "prop_1", Kind: ledger.ProposalDecision, Scope: ledger.ScopeBinding, Room: ledger.ProposalRoomForum,
-			Title: "=Fridays", Author: "ann", State: ledger.ProposalVoting, Created: opened, VoteOpened: opened, VoteEnds: opened.Add(24 * time.Hour), Eligible: 2})
+			Title: "=Fridays", Author: "ann", State: ledger.ProposalVoting, Created: opened, VoteOpened: opened, VoteEnds: opened.Add(24 * time.Hour), Eligible: 2, SKRows: 1})
 	})
 	applyFunc(t, l, "$late-sk", func(tx *ledger.Tx) {
 		tx.AppendSK(ledger.SKTx{Alias: "bob", Category: "documentation", Amount: 300, By: "fay"})
