@@ -101,8 +101,12 @@ func (p Proposal) wikiPath() string { return p.WikiPath }
 // one their SK gave them when the vote opened, written with the row so
 // that the tally is a sum anyone can redo.
 type Vote struct {
-	ID       string    `csv:"vote_id"` // v_<n>
-	Time     time.Time `csv:"timestamp"`
+	ID   string    `csv:"vote_id"` // v_<n>
+	Time time.Time `csv:"timestamp"`
+	// Sent is when the vote was sent (the homeserver's time, never later
+	// than Time): a vote sent before the end counts though its turn in the
+	// queue came after it, so the end is checked against Sent, not Time.
+	Sent     time.Time `csv:"sent_at"`
 	Proposal string    `csv:"proposal_id"`
 	Alias    string    `csv:"alias"`
 	Choice   string    `csv:"choice"`        // yes, no, abstain
@@ -168,17 +172,23 @@ func (tx *Tx) PutProposal(p Proposal) { tx.proposals.put(p) }
 // Votes lists every vote cast, those of this commit last.
 func (tx *Tx) Votes() iter.Seq[Vote] { return concat(tx.snap.votes.all(), tx.votes.all()) }
 
-// AppendVote records a vote. Its ID, time and event ID are filled in; the
-// ID is returned.
+// AppendVote records a vote. Its ID, time and event ID are filled in, and
+// its sent time when it has none or one later than now; the ID is
+// returned.
 func (tx *Tx) AppendVote(v Vote) string {
 	v.ID = fmt.Sprintf("v_%d", tx.snap.votes.count()+tx.votes.pending()+1)
 	v.Time, v.EventID = tx.now, tx.eventID
+	if v.Sent.IsZero() || v.Sent.After(tx.now) {
+		v.Sent = tx.now
+	}
+	v.Sent = v.Sent.UTC().Truncate(time.Second)
 	tx.votes.add(v)
 	return v.ID
 }
 
 // verifyVotes checks each vote against its proposal and the SK journal:
-// the proposal exists and was being voted on at the vote's time, the
+// the proposal exists, the vote was sent before its end and written
+// between its opening and its close, the
 // choice is one of three, the SK is the owner's SK as of the opening, and
 // the weight lies in 1.000–1.500. Each closed proposal's tally is redone
 // from the last vote of each owner.
@@ -197,9 +207,18 @@ func (s *Snapshot) verifyVotes() []Problem {
 				bad("a vote on %q, which is not in %s", v.Proposal, ProposalsFile)
 				continue
 			}
-			if p.VoteOpened.IsZero() || v.Time.Before(p.VoteOpened) || !v.Time.Before(p.VoteEnds) {
-				bad("cast at %s, outside the vote on %s (%s to %s)", v.Time.Format(time.RFC3339), p.ID,
+			// Sent before the end, written after the opening and not after
+			// the close: a vote queued at the end is written after it.
+			// The close may share the last vote's second, hence "not after".
+			if p.VoteOpened.IsZero() || v.Time.Before(p.VoteOpened) || !v.Sent.Before(p.VoteEnds) {
+				bad("sent at %s and written at %s, outside the vote on %s (%s to %s)", v.Sent.Format(time.RFC3339), v.Time.Format(time.RFC3339), p.ID,
 					p.VoteOpened.Format(time.RFC3339), p.VoteEnds.Format(time.RFC3339))
+			}
+			if v.Sent.After(v.Time) {
+				bad("sent at %s, after it was written (%s)", v.Sent.Format(time.RFC3339), v.Time.Format(time.RFC3339))
+			}
+			if !p.Closed.IsZero() && v.Time.After(p.Closed) {
+				bad("written at %s, after %s was closed (%s)", v.Time.Format(time.RFC3339), p.ID, p.Closed.Format(time.RFC3339))
 			}
 			switch v.Choice {
 			case VoteYes, VoteNo, VoteAbstain:

@@ -171,7 +171,7 @@ func castVote(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 	}
 	sk := skAt(tx, me.Alias, p.SKRows)
 	w := voteWeight(sk)
-	tx.AppendVote(ledger.Vote{Proposal: p.ID, Alias: me.Alias, Choice: choice, SK: sk, Weight: w})
+	tx.AppendVote(ledger.Vote{Proposal: p.ID, Alias: me.Alias, Choice: choice, SK: sk, Weight: w, Sent: sentAt(tx, c)})
 	what := "recorded"
 	if voted {
 		what = "changed from " + prev.Choice + " to " + choice

@@ -407,3 +407,26 @@ func TestOwnerJoinedInTheOpeningSecondCannotVote(t *testing.T) {
 	g.refused("new", forumRoom, "!vote prop_1 yes", "joined after the vote opened")
 	g.verified()
 }
+
+// A vote sent a second before the end but handled after it (it waited in
+// the queue) counts, and verify judges it by when it was sent: the ledger
+// stays sound before and after the vote is closed.
+func TestAVoteQueuedAtTheEndCounts(t *testing.T) {
+	g := newGovScene(t)
+	g.ok("o1", forumRoom, "!propose constitution One owner one vote | Every owner votes once.")
+	end := g.proposal("prop_1").VoteEnds
+	g.clock = end.Add(5 * time.Second)
+	r := g.request(g.tb, toolbox.Request{Sender: "@o3:s.test", Room: forumRoom, Command: "vote", Args: []string{"prop_1", "yes"}, Sent: end.Add(-time.Second)})
+	if r.Refused || r.Err != nil {
+		t.Fatalf("a vote sent before the end was not taken: %+v", r)
+	}
+	g.verified()
+	g.clock = end.Add(time.Hour)
+	if rs := g.jobs(); len(rs) != 1 {
+		t.Fatalf("the vote was not closed: %+v", rs)
+	}
+	if p := g.proposal("prop_1"); p.Yes != 1 {
+		t.Fatalf("the queued vote was not counted: %+v", p)
+	}
+	g.verified()
+}

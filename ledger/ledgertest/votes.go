@@ -64,7 +64,7 @@ func (s suite) testVotesJournal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "vote_id,timestamp,proposal_id,alias,choice,sk_at_opening,weight,event_id\n"
+	want := "vote_id,timestamp,sent_at,proposal_id,alias,choice,sk_at_opening,weight,event_id\n"
 	if !strings.HasPrefix(string(f.Content), want) || !strings.Contains(string(f.Content), ",prop_1,ann,yes,120,1.120,$votec\n") {
 		t.Fatalf("the votes shard reads:\n%s", f.Content)
 	}
