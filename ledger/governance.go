@@ -160,6 +160,37 @@ func (w *Weight) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// The rules that decide a closed vote, kept here so that verify can redo
+// the decision from a proposal's row; the toolbox says them in words.
+const (
+	// QuorumPct: a vote counts only if at least this share of the owners
+	// who could vote when it opened cast a vote (abstaining counts), by
+	// head count: turnout is about people.
+	QuorumPct = 20
+	// A constitution change needs at least two thirds of the weight of the
+	// yes and no votes.
+	ConstitutionNum, ConstitutionDen = 2, 3
+)
+
+// WeightFor is the weight SK gives a vote: 1.000 plus one thousandth per
+// SK, at most 1.500, never less than 1.000.
+func WeightFor(sk int) Weight { return Weight(1000 + min(max(sk, 0), 500)) }
+
+// VotePasses reports whether a vote's tally, as written in its row, passes
+// it: a quorum of QuorumPct of the eligible by head count, then more
+// weight for than against (a tie fails), or two thirds of the weight of
+// yes and no for a constitution change.
+func VotePasses(p Proposal) bool {
+	heads := p.Yes + p.No + p.Abstain
+	if heads == 0 || heads*100 < QuorumPct*p.Eligible {
+		return false
+	}
+	if p.Kind == ProposalConstitution {
+		return p.YesWeight > 0 && int64(p.YesWeight)*ConstitutionDen >= int64(p.YesWeight+p.NoWeight)*ConstitutionNum
+	}
+	return p.YesWeight > p.NoWeight
+}
+
 // Proposal returns a proposal by ID.
 func (tx *Tx) Proposal(id string) (Proposal, bool) { return tx.proposals.get(id) }
 
@@ -234,8 +265,11 @@ func (s *Snapshot) verifyVotes() []Problem {
 			if v.SK != sk {
 				bad("sk_at_opening %d, but %s had %d SK when the vote opened", v.SK, v.Alias, sk)
 			}
-			if v.Weight < 1000 || v.Weight > 1500 {
-				bad("weight %s is outside 1.000–1.500", v.Weight)
+			if w := WeightFor(v.SK); v.Weight != w {
+				bad("weight %s, but sk_at_opening %d gives %s", v.Weight, v.SK, w)
+			}
+			if why := s.couldNotVote(v.Alias, *p); why != "" {
+				bad("%s voted on %s, but %s", v.Alias, p.ID, why)
 			}
 			if last[p.ID] == nil {
 				last[p.ID] = map[string]Vote{}
@@ -248,8 +282,19 @@ func (s *Snapshot) verifyVotes() []Problem {
 			ps = append(ps, Problem{Where: ProposalsFile + " " + p.ID, What: fmt.Sprintf(
 				"sk_rows_at_opening %d, but the SK journal holds %d rows", p.SKRows, s.sk.count())})
 		}
-		if p.State != ProposalPassed && p.State != ProposalFailed || p.VoteOpened.IsZero() {
+		if p.State != ProposalPassed && p.State != ProposalFailed {
 			continue
+		}
+		if p.VoteOpened.IsZero() {
+			if p.State != ProposalPassed {
+				ps = append(ps, Problem{Where: ProposalsFile + " " + p.ID, What: "failed without a vote: only a vote fails a proposal"})
+			}
+			continue
+		}
+		if passes := VotePasses(*p); passes != (p.State == ProposalPassed) {
+			ps = append(ps, Problem{Where: ProposalsFile + " " + p.ID, What: fmt.Sprintf(
+				"%s, but its tally (yes %s, no %s, %d of %d voting) says it %s", p.State, p.YesWeight, p.NoWeight,
+				p.Yes+p.No+p.Abstain, p.Eligible, map[bool]string{true: ProposalPassed, false: ProposalFailed}[passes])})
 		}
 		var t Proposal
 		for _, v := range last[p.ID] {
@@ -271,6 +316,34 @@ func (s *Snapshot) verifyVotes() []Problem {
 		}
 	}
 	return ps
+}
+
+// couldNotVote says why alias was not in p's electorate when its vote
+// opened, or "" if they were: an owner who joined before the opening's
+// second and, for a team's proposal, held a role in the team then (the
+// toolbox's mayVote). Whether they were active then is not in the ledger
+// (the Book keeps the status of now), so it is not checked.
+func (s *Snapshot) couldNotVote(alias string, p Proposal) string {
+	o, ok := s.owners.get(alias)
+	if !ok {
+		return "they are not in " + OwnersFile
+	}
+	if !o.Joined.Before(p.VoteOpened) {
+		return fmt.Sprintf("they joined at %s, not before the vote opened", o.Joined.Format(time.RFC3339))
+	}
+	if p.Room != ProposalRoomTeam {
+		return ""
+	}
+	for _, a := range s.assignments.rows {
+		r, ok := s.roles.get(a.Role)
+		if a.Alias != alias || !ok || r.Team != p.Team || !a.Since.Before(p.VoteOpened) {
+			continue
+		}
+		if a.Status == StatusActive || a.Until.After(p.VoteOpened) {
+			return ""
+		}
+	}
+	return "they held no role in " + p.Team + " when the vote opened"
 }
 
 // skAt is alias's SK as the SK journal stood when it held its first rows

@@ -29,10 +29,10 @@ const (
 	// quorumPct: a vote counts only if at least this share of the owners
 	// who could vote when it opened cast a vote (abstaining counts), by
 	// head count, not by weight: turnout is about people.
-	quorumPct = 20
+	quorumPct = ledger.QuorumPct
 	// A constitution change needs a qualified majority: at least two
 	// thirds of the weight of the yes and no votes.
-	constitutionNum, constitutionDen = 2, 3
+	constitutionNum, constitutionDen = ledger.ConstitutionNum, ledger.ConstitutionDen
 
 	maxProposalTitle = 200
 	maxProposalText  = 8000
@@ -63,7 +63,7 @@ func nextProposalID(tx *ledger.Tx) (string, error) {
 
 // voteWeight is VoteWeight in the ledger's exact thousandths: 1.000 plus
 // one thousandth per SK, at most 1.500.
-func voteWeight(sk int) ledger.Weight { return ledger.Weight(1000 + min(max(sk, 0), 500)) }
+func voteWeight(sk int) ledger.Weight { return ledger.WeightFor(sk) }
 
 // skAt is alias's SK as the SK journal stood when it held its first rows
 // rows (a vote's sk_rows_at_opening): every award and decay row written
