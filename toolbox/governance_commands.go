@@ -27,12 +27,13 @@ var cmdPropose = &Command{
 }
 
 func propose(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
-	words := c.Args
+	// The text as typed: its line breaks and quotes are the author's.
+	line := c.rawRest(0)
 	kind := ledger.ProposalDecision
-	if len(words) > 1 && strings.EqualFold(words[0], ledger.ProposalConstitution) {
-		kind, words = ledger.ProposalConstitution, words[1:]
+	if first, rest, ok := strings.Cut(line, " "); ok && strings.EqualFold(first, ledger.ProposalConstitution) {
+		kind, line = ledger.ProposalConstitution, rest
 	}
-	title, text, _ := strings.Cut(strings.Join(words, " "), "|")
+	title, text, _ := strings.Cut(line, "|")
 	title, err := oneLine("The title", title, maxProposalTitle)
 	if err != nil {
 		return ledger.Outcome{}, err

@@ -430,3 +430,23 @@ func TestAVoteQueuedAtTheEndCounts(t *testing.T) {
 	}
 	g.verified()
 }
+
+// A proposal's text keeps its line breaks and double quotes as typed: the
+// bot passes the message's text along with its split words.
+func TestProposalTextKeepsLinesAndQuotes(t *testing.T) {
+	g := newGovScene(t)
+	typed := "Meet on Fridays | We meet every \"Friday\".\n\nSay \"no\" if you can't.\n- bring food"
+	r := g.request(g.tb, toolbox.Request{Sender: "@o1:s.test", Room: forumRoom, Command: "propose",
+		Args: strings.Fields(strings.ReplaceAll(typed, `"`, "")), Text: typed})
+	if r.Refused || r.Err != nil {
+		t.Fatalf("!propose: %+v", r)
+	}
+	f, err := g.store.ReadFile(t.Context(), g.proposal("prop_1").WikiPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "We meet every \"Friday\".\n\nSay \"no\" if you can't.\n- bring food\n"; !strings.HasSuffix(string(f.Content), want) {
+		t.Fatalf("the page does not end with the text as typed, %q:\n%s", want, f.Content)
+	}
+	g.verified()
+}
