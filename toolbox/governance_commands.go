@@ -15,23 +15,28 @@ var governanceCommands = []*Command{cmdPropose, cmdVote, cmdProposals, cmdPropos
 var cmdPropose = &Command{
 	// Any owner may propose: the SK threshold is a rule the command checks.
 	Name: "propose", Tier: TierQuery, Where: WhereGovern,
-	Params:  []Param{{Name: "title", Kind: KindText, Rest: true, Shown: "[constitution] <title> | <text>"}},
+	Params:  []Param{{Name: "title", Kind: KindText, Rest: true, Shown: "[constitution:] <title> | <text>"}},
 	Summary: "propose a decision (or a constitution change) to the forum, or to your team",
 	Help: fmt.Sprintf("Makes a proposal: in the general forum it binds the community, in a team's room it advises the team (and only "+
 		"those holding a role in the team take part). It needs %d SK (after decay). The title comes first, the text after a `|`. "+
 		"A decision passes after 48 hours unless someone objects with `!object <proposal> <reason>`; an objection opens a %d-day vote. "+
-		"Start with the word `constitution` for a change to the constitution: it goes to a vote at once and needs two thirds of the "+
+		"Start with `constitution:` for a change to the constitution: it goes to a vote at once and needs two thirds of the "+
 		"weight of the yes and no votes. Every vote needs %d %% of those who may vote to take part. Nobody can close a proposal "+
 		"early: the result comes when its time is up, and this room hears it.", proposeMinSK, int(votingPeriod.Hours()/24), quorumPct),
 	write: propose,
 }
 
+// constitutionMark starts a constitution change: a word with a colon, so
+// that a title beginning with the word ("Constitution day is a holiday")
+// stays a decision's title.
+const constitutionMark = "constitution:"
+
 func propose(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 	// The text as typed: its line breaks and quotes are the author's.
 	line := c.rawRest(0)
 	kind := ledger.ProposalDecision
-	if first, rest, ok := strings.Cut(line, " "); ok && strings.EqualFold(first, ledger.ProposalConstitution) {
-		kind, line = ledger.ProposalConstitution, rest
+	if len(line) >= len(constitutionMark) && strings.EqualFold(line[:len(constitutionMark)], constitutionMark) {
+		kind, line = ledger.ProposalConstitution, line[len(constitutionMark):]
 	}
 	title, text, _ := strings.Cut(line, "|")
 	title, err := oneLine("The title", title, maxProposalTitle)
@@ -43,7 +48,7 @@ func propose(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 		return ledger.Outcome{}, err
 	}
 	if title == "" || text == "" {
-		return ledger.Outcome{}, ledger.Refuse("A proposal needs a title and its text, split by a `|`: `!propose [constitution] <title> | <text>`.")
+		return ledger.Outcome{}, ledger.Refuse("A proposal needs a title and its text, split by a `|`: `!propose <title> | <text>`, or `!propose constitution: <title> | <text>` for a change to the constitution.")
 	}
 	p := ledger.Proposal{Kind: kind, Title: title, Author: me.Alias, Created: tx.Now()}
 	if c.Room.Kind == RoomForum {
@@ -62,13 +67,16 @@ func propose(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 		return ledger.Outcome{}, err
 	}
 	var next string
+	if kind == ledger.ProposalDecision && strings.HasPrefix(strings.ToLower(title), ledger.ProposalConstitution) {
+		next = "It is a decision, not a change to the constitution: for that, start with `constitution:`. "
+	}
 	if kind == ledger.ProposalConstitution {
 		openVote(tx, &p)
-		next = fmt.Sprintf("A constitution change goes to a vote at once: it runs until %s and needs two thirds of the weight of the yes and no votes, "+
+		next += fmt.Sprintf("A constitution change goes to a vote at once: it runs until %s and needs two thirds of the weight of the yes and no votes, "+
 			"with at least %d of the %d owners who may vote taking part. Vote with `!vote %s yes|no|abstain`.", utc(p.VoteEnds), quorumOf(p.Eligible), p.Eligible, p.ID)
 	} else {
 		p.State, p.WindowEnds = ledger.ProposalOpen, tx.Now().Add(consensusWindow)
-		next = fmt.Sprintf("It passes at %s unless someone objects with `!object %s <reason>`; an objection opens a %d-day vote.",
+		next += fmt.Sprintf("It passes at %s unless someone objects with `!object %s <reason>`; an objection opens a %d-day vote.",
 			utc(p.WindowEnds), p.ID, int(votingPeriod.Hours()/24))
 	}
 	p.WikiPath = path.Join(ledger.ProposalPagesDir, p.ID+".md")

@@ -276,7 +276,7 @@ func TestWhoMayProposeAndVote(t *testing.T) {
 	}
 	g.refused("o3", forumRoom, "!vote prop_1 yes", "advisory proposals are for those holding a role in the team")
 
-	g.ok("o1", forumRoom, "!propose constitution One owner one vote | Every owner votes once.")
+	g.ok("o1", forumRoom, "!propose constitution: One owner one vote | Every owner votes once.")
 	c := g.proposal("prop_2")
 	if c.State != ledger.ProposalVoting || !c.WindowEnds.IsZero() || c.Eligible != 11 {
 		t.Fatalf("a constitution change does not go to a vote at once: %+v", c)
@@ -301,8 +301,8 @@ func TestWhoMayProposeAndVote(t *testing.T) {
 // one more no fails.
 func TestConstitutionNeedsTwoThirds(t *testing.T) {
 	g := newGovScene(t)
-	g.ok("o1", forumRoom, "!propose constitution Rule A | Text A.")
-	g.ok("o1", forumRoom, "!propose constitution Rule B | Text B.")
+	g.ok("o1", forumRoom, "!propose constitution: Rule A | Text A.")
+	g.ok("o1", forumRoom, "!propose constitution: Rule B | Text B.")
 	for _, v := range []string{"o1 prop_1 yes", "o2 prop_1 yes", "o3 prop_1 no", "o1 prop_2 yes", "o2 prop_2 yes", "o3 prop_2 no", "o4 prop_2 no"} {
 		f := strings.Fields(v)
 		g.ok(f[0], forumRoom, "!vote "+f[1]+" "+f[2])
@@ -397,7 +397,7 @@ func TestKarmaInTheOpeningSecondDoesNotCount(t *testing.T) {
 // the eligible count taken at the opening left them out.
 func TestOwnerJoinedInTheOpeningSecondCannotVote(t *testing.T) {
 	g := newGovScene(t)
-	g.ok("o1", forumRoom, "!propose constitution One owner one vote | Every owner votes once.")
+	g.ok("o1", forumRoom, "!propose constitution: One owner one vote | Every owner votes once.")
 	g.mutate("a newcomer in the opening second", func(tx *ledger.Tx) {
 		tx.PutOwner(ledger.Owner{Alias: "new", MatrixID: "@new:s.test", License: ledger.LicenseWork, Status: ledger.StatusActive, Joined: tx.Now()})
 	})
@@ -413,7 +413,7 @@ func TestOwnerJoinedInTheOpeningSecondCannotVote(t *testing.T) {
 // stays sound before and after the vote is closed.
 func TestAVoteQueuedAtTheEndCounts(t *testing.T) {
 	g := newGovScene(t)
-	g.ok("o1", forumRoom, "!propose constitution One owner one vote | Every owner votes once.")
+	g.ok("o1", forumRoom, "!propose constitution: One owner one vote | Every owner votes once.")
 	end := g.proposal("prop_1").VoteEnds
 	g.clock = end.Add(5 * time.Second)
 	r := g.request(g.tb, toolbox.Request{Sender: "@o3:s.test", Room: forumRoom, Command: "vote", Args: []string{"prop_1", "yes"}, Sent: end.Add(-time.Second)})
@@ -449,4 +449,26 @@ func TestProposalTextKeepsLinesAndQuotes(t *testing.T) {
 		t.Fatalf("the page does not end with the text as typed, %q:\n%s", want, f.Content)
 	}
 	g.verified()
+}
+
+// A constitution change is asked for with `constitution:`; a title that
+// merely starts with the word stays a decision's, and the answer says
+// which kind was made and how to make the other.
+func TestConstitutionNeedsItsMark(t *testing.T) {
+	g := newGovScene(t)
+	r := g.ok("o1", forumRoom, "!propose Constitution day is a holiday | We rest on the founding day.")
+	p := g.proposal("prop_1")
+	if p.Kind != ledger.ProposalDecision || p.Title != "Constitution day is a holiday" || p.State != ledger.ProposalOpen {
+		t.Fatalf("a title starting with Constitution made %+v", p)
+	}
+	if !strings.Contains(r.Text, "binding decision: Constitution day is a holiday") || !strings.Contains(r.Text, "start with `constitution:`") {
+		t.Fatalf("the answer does not say it is a decision: %s", r.Text)
+	}
+	r = g.ok("o1", forumRoom, "!propose Constitution: One owner one vote | Every owner votes once.")
+	if c := g.proposal("prop_2"); c.Kind != ledger.ProposalConstitution || c.Title != "One owner one vote" || c.State != ledger.ProposalVoting {
+		t.Fatalf("constitution: made %+v", c)
+	}
+	if !strings.Contains(r.Text, "binding constitution change: One owner one vote") {
+		t.Fatalf("the answer does not say it is a constitution change: %s", r.Text)
+	}
 }
