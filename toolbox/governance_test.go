@@ -1,8 +1,10 @@
 package toolbox_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -172,6 +174,100 @@ func TestLazyConsensusPassesAProposalOnce(t *testing.T) {
 	}
 	g.refused("o2", forumRoom, "!object prop_1 too late", "was decided already")
 	g.verified()
+}
+
+// Two processes on the same ledger run the job, both seeing the proposal
+// due: the second writes only once the first has read the ledger, and the
+// first writes only once the second has written, so the first's write
+// lands on a ledger that already holds the result. The result is written
+// and announced once.
+func TestTwoProcessesCloseAProposalOnce(t *testing.T) {
+	g := newGovScene(t)
+	g.ok("o1", forumRoom, "!propose Meet on Fridays | We meet every Friday.")
+	g.clock = g.proposal("prop_1").WindowEnds.Add(time.Hour)
+	before := g.l.Current().EventCount()
+	read, second := make(chan struct{}), make(chan struct{})
+	var readOnce, secondOnce sync.Once
+	firstRead := func() { readOnce.Do(func() { close(read) }) }
+	secondDone := func() { secondOnce.Do(func() { close(second) }) }
+	open := func(st ledger.Store) *toolbox.Toolbox {
+		l, err := ledger.Open(t.Context(), st, ledger.Options{Clock: func() time.Time { return g.clock }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(l.Close)
+		return toolbox.New(l, toolbox.Config{Founder: "@fay:s.test"})
+	}
+	first := open(gatedStore{Store: g.store, read: firstRead, before: func() { <-second }})
+	other := open(gatedStore{Store: g.store, before: func() { <-read }, after: secondDone})
+	var results [2][]toolbox.JobResult
+	var wg sync.WaitGroup
+	wg.Go(func() { defer firstRead(); results[0] = first.RunJobs(t.Context()) })
+	wg.Go(func() { defer secondDone(); results[1] = other.RunJobs(t.Context()) })
+	wg.Wait()
+	written, announced, writes := 0, 0, 0
+	for i, rs := range results {
+		due := false
+		for _, r := range rs {
+			if r.Err != nil {
+				t.Fatalf("job %s %s: %v", r.Job, r.Key, r.Err)
+			}
+			if !r.Duplicate {
+				writes++
+			}
+			if r.Job == "proposal" {
+				due = true
+				if !r.Duplicate {
+					written++
+				}
+			}
+			announced += len(r.Announce)
+		}
+		if !due {
+			t.Fatalf("process %d did not see the proposal due, so the test proves nothing: %+v", i+1, rs)
+		}
+	}
+	if written != 1 || announced != 1 {
+		t.Fatalf("two processes wrote the result %d times and announced it %d times, want once each: %+v", written, announced, results)
+	}
+	// Every write is an audit row: as many rows as results not duplicate.
+	snap, err := g.l.Snapshot(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := snap.EventCount() - before; got != writes {
+		t.Fatalf("%d audit rows were added for %d writes reported", got, writes)
+	}
+	if p := g.proposal("prop_1"); p.State != ledger.ProposalPassed {
+		t.Fatalf("after both runs: %+v", p)
+	}
+	g.verified()
+}
+
+// gatedStore runs read after each look at the head, before ahead of each
+// commit and after behind it: a test orders two processes with it.
+type gatedStore struct {
+	ledger.Store
+	read, before, after func()
+}
+
+func (s gatedStore) Head(ctx context.Context) (string, error) {
+	h, err := s.Store.Head(ctx)
+	if s.read != nil {
+		s.read()
+	}
+	return h, err
+}
+
+func (s gatedStore) Commit(ctx context.Context, c ledger.Commit) (ledger.CommitResult, error) {
+	if s.before != nil {
+		s.before()
+	}
+	r, err := s.Store.Commit(ctx, c)
+	if s.after != nil {
+		s.after()
+	}
+	return r, err
 }
 
 // An objection turns a decision into a vote whose weights are the SK as of
@@ -361,11 +457,11 @@ func TestProposalTextIsShownAsText(t *testing.T) {
 			checkRendered(t, "the objection's announcement", r.Announce[0].Text, title)
 			shown("!proposal", g.ok("o3", forumRoom, "!proposal prop_1"), strings.Join(strings.Fields(h), " "))
 			g.clock = g.proposal("prop_1").VoteEnds.Add(time.Hour)
-			for _, j := range g.jobs() {
-				for _, a := range j.Announce {
-					checkRendered(t, "the result", a.Text, title)
-				}
+			js := g.jobs()
+			if len(js) != 1 || len(js[0].Announce) != 1 {
+				t.Fatalf("the result is not announced once: %+v", js)
 			}
+			checkRendered(t, "the result", js[0].Announce[0].Text, title)
 			g.verified()
 		})
 	}
