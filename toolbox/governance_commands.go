@@ -146,8 +146,9 @@ var cmdVote = &Command{
 	Summary: "vote on a proposal; you can change your vote until the vote ends",
 	Help: fmt.Sprintf("Votes on a proposal that is being voted on (`!proposals voting` lists them). Your vote weighs %s, from your SK "+
 		"when the vote opened, so karma earned during the vote does not change it. You can vote again until the end; your last vote counts. "+
-		"The tally stays secret until the end (`!proposal <id>` shows how many have voted and your own vote); a direct chat with me keeps "+
-		"your vote to yourself. A decision passes with more weight for than against (a tie fails); a constitution change needs two thirds; "+
+		"Votes are open, as every action in SmartupOS is: who voted what is in the ledger, which every owner can read, during the vote too. "+
+		"While a vote runs I show only how many have voted, never the running tally, so that early numbers do not pull the later votes; "+
+		"the tally comes at the end. A decision passes with more weight for than against (a tie fails); a constitution change needs two thirds; "+
 		"either needs %d %% of those who may vote to take part.", "1 + SK/1000, at most 1.5", quorumPct),
 	write: castVote,
 }
@@ -187,7 +188,8 @@ func castVote(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 	}
 	return ledger.Outcome{
 		Action: "proposal.vote", Target: p.ID,
-		Reply: fmt.Sprintf("Your vote on %s is %s: %s, weighing %s (your SK when the vote opened: %d). You can change it until %s; the last one counts.",
+		Reply: fmt.Sprintf("Your vote on %s is %s: %s, weighing %s (your SK when the vote opened: %d). You can change it until %s; the last one counts. "+
+			"Votes are public in the ledger; I show only their number until the end.",
 			proposalWords(p), what, choice, w, sk, utc(p.VoteEnds)),
 	}, nil
 }

@@ -293,8 +293,8 @@ func TestObjectionOpensAVoteWeightedAsOfTheOpening(t *testing.T) {
 		tx.AppendSK(ledger.SKTx{Alias: "o3", Category: "conflict_resolution", Amount: 400, By: "fay"})
 	})
 	r = g.ok("o3", forumRoom, "!vote prop_1 yes")
-	if !strings.Contains(r.Text, "weighing 1.100") {
-		t.Fatalf("the vote does not weigh 1.100: %s", r.Text)
+	if !strings.Contains(r.Text, "weighing 1.100") || !strings.Contains(r.Text, "Votes are public in the ledger") {
+		t.Fatalf("the vote does not weigh 1.100, or the answer hides that votes are public: %s", r.Text)
 	}
 	g.refused("o1", forumRoom, "!close prop_1", "I don't know the command")
 	for i := 1; i <= 10; i++ {
@@ -307,10 +307,15 @@ func TestObjectionOpensAVoteWeightedAsOfTheOpening(t *testing.T) {
 		}
 	}
 	g.ok("fay", forumRoom, "!vote prop_1 abstain")
-	// While it runs, only the count of votes and one's own vote show.
+	// While it runs, only the count of votes shows, and one's own vote
+	// only in a direct chat: asked in the forum, it would tell the room.
 	q := g.ok("o4", forumRoom, "!proposal prop_1")
-	if !strings.Contains(q.Text, "Votes cast: 11") || !strings.Contains(q.Text, "Your vote: yes") || strings.Contains(q.Text, "By weight") {
-		t.Fatalf("during the vote !proposal shows:\n%s", q.Text)
+	if !strings.Contains(q.Text, "Votes cast: 11") || strings.Contains(q.Text, "Your vote:") || !strings.Contains(q.Text, "in a direct chat") ||
+		!strings.Contains(q.Text, "public in the ledger") || strings.Contains(q.Text, "By weight") {
+		t.Fatalf("during the vote !proposal in the forum shows:\n%s", q.Text)
+	}
+	if q := g.ok("o4", toolbox.Room{Kind: toolbox.RoomDirect}, "!proposal prop_1"); !strings.Contains(q.Text, "Your vote: yes") {
+		t.Fatalf("during the vote !proposal in a direct chat shows:\n%s", q.Text)
 	}
 	g.clock = p.VoteEnds.Add(9 * time.Minute)
 	if rs := g.jobs(); len(rs) != 0 {
