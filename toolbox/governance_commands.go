@@ -18,7 +18,7 @@ var cmdPropose = &Command{
 	Params:  []Param{{Name: "title", Kind: KindText, Rest: true, Shown: "[constitution:] <title> | <text>"}},
 	Summary: "propose a decision (or a constitution change) to the forum, or to your team",
 	Help: fmt.Sprintf("Makes a proposal: in the general forum it binds the community, in a team's room it advises the team (and only "+
-		"those holding a role in the team take part). It needs %d SK (after decay). The title comes first, the text after a `|`. "+
+		"those holding a role in the team take part). It needs %d SK (after decay). The title comes first, the text after a `|`, kept as typed (line breaks and quotes included). "+
 		"A decision passes after 48 hours unless someone objects with `!object <proposal> <reason>`; an objection opens a %d-day vote. "+
 		"Start with `constitution:` for a change to the constitution: it goes to a vote at once and needs two thirds of the "+
 		"weight of the yes and no votes. Every vote needs %d %% of those who may vote to take part. Nobody can close a proposal "+
