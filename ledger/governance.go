@@ -217,16 +217,21 @@ func (tx *Tx) AppendVote(v Vote) string {
 	return v.ID
 }
 
-// verifyVotes checks each vote against its proposal and the SK journal:
-// the proposal exists, the vote was sent before its end and written
-// between its opening and its close, the
-// choice is one of three, the SK is the owner's SK as of the opening, and
-// the weight lies in 1.000–1.500. Each closed proposal's tally is redone
-// from the last vote of each owner.
+// verifyVotes checks each vote against its proposal, the SK journal and
+// the Book of Owners: the proposal exists, the vote was sent before its end
+// and written between its opening and its close, the choice is one of
+// three, the SK is the owner's SK as of the opening and the weight the one
+// it gives, and the voter could vote when it opened. Each closed
+// proposal's tally is redone from the last vote of each owner, and its
+// result from its tally.
 func (s *Snapshot) verifyVotes() []Problem {
 	var ps []Problem
 	last := map[string]map[string]Vote{} // proposal → alias → last vote
-	skAt := map[[2]string]int{}          // (alias, proposal) → SK at its opening, computed once
+	type voter struct {
+		sk  int    // SK at the opening
+		why string // why they could not vote, or ""
+	}
+	voters := map[[2]string]voter{} // (alias, proposal) → what the opening says of them, computed once
 	for _, sh := range s.votes.shards {
 		for i, v := range sh.rows {
 			where := fmt.Sprintf("%s row %d (%s)", sh.path, i+1, v.ID)
@@ -257,19 +262,19 @@ func (s *Snapshot) verifyVotes() []Problem {
 				bad("unknown choice %q", v.Choice)
 			}
 			k := [2]string{v.Alias, p.ID}
-			sk, done := skAt[k]
+			who, done := voters[k]
 			if !done {
-				sk = s.skAt(v.Alias, p.SKRows)
-				skAt[k] = sk
+				who = voter{sk: s.skAt(v.Alias, p.SKRows), why: s.couldNotVote(v.Alias, *p)}
+				voters[k] = who
 			}
-			if v.SK != sk {
-				bad("sk_at_opening %d, but %s had %d SK when the vote opened", v.SK, v.Alias, sk)
+			if v.SK != who.sk {
+				bad("sk_at_opening %d, but %s had %d SK when the vote opened", v.SK, v.Alias, who.sk)
 			}
 			if w := WeightFor(v.SK); v.Weight != w {
 				bad("weight %s, but sk_at_opening %d gives %s", v.Weight, v.SK, w)
 			}
-			if why := s.couldNotVote(v.Alias, *p); why != "" {
-				bad("%s voted on %s, but %s", v.Alias, p.ID, why)
+			if who.why != "" {
+				bad("%s voted on %s, but %s", v.Alias, p.ID, who.why)
 			}
 			if last[p.ID] == nil {
 				last[p.ID] = map[string]Vote{}
