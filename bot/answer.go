@@ -193,7 +193,14 @@ func (b *Bot) Announce(ctx context.Context, as []toolbox.Announcement) {
 func (b *Bot) announce(ctx context.Context, a toolbox.Announcement, txnID string) {
 	roomID, ok := b.rooms.announcedIn(a)
 	if !ok {
-		b.log.Debug().Str("team", a.Team).Bool("workplace", a.Workplace).Msg("no such room known; announcement dropped")
+		// A community without a workplace is normal; a result that the
+		// forum or a team's room never hears is lost (nothing records its
+		// delivery), so that is a warning an operator should see.
+		l := b.log.Warn()
+		if a.Workplace {
+			l = b.log.Debug()
+		}
+		l.Str("team", a.Team).Bool("workplace", a.Workplace).Bool("forum", a.Forum).Msg("no such room known; announcement dropped")
 		return
 	}
 	if err := b.knowRoom(ctx, roomID); err != nil {

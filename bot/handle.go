@@ -137,6 +137,6 @@ func (b *Bot) run(ctx context.Context, ev state.Event) toolbox.Reply {
 			Forget: toolbox.MayBePrivate(name)}
 	}
 	return b.tb.Run(ctx, toolbox.Request{
-		Sender: ev.Sender, EventID: ev.ID, Room: room, Command: name, Args: args, Sent: ev.Timestamp,
+		Sender: ev.Sender, EventID: ev.ID, Room: room, Command: name, Args: args, Text: rawArgs(ev.Body), Sent: ev.Timestamp,
 	})
 }

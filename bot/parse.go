@@ -41,6 +41,20 @@ func parseCommand(body string) (name string, args []string, ok bool, err error) 
 	return strings.ToLower(words[0]), words[1:], true, nil
 }
 
+// rawArgs is what follows a command's name as typed, trimmed: free text
+// keeps its line breaks and quotes there, which splitting drops.
+func rawArgs(body string) string {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(body), Prefix)
+	if !ok {
+		return ""
+	}
+	i := strings.IndexFunc(rest, unicode.IsSpace)
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(rest[i:])
+}
+
 func splitArgs(s string) ([]string, error) {
 	var (
 		words   []string

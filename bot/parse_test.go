@@ -40,3 +40,18 @@ func TestParseCommand(t *testing.T) {
 		})
 	}
 }
+
+// rawArgs keeps what splitting drops: line breaks and quotes.
+func TestRawArgs(t *testing.T) {
+	for body, want := range map[string]string{
+		"!propose Fridays | We \"meet\".\n\nTwice.  ": "Fridays | We \"meet\".\n\nTwice.",
+		"  !help":                     "",
+		"!vote\nprop_1 yes":           "prop_1 yes",
+		"hello":                       "",
+		"!stop_work \u201cdone\u201d": "\u201cdone\u201d",
+	} {
+		if got := rawArgs(body); got != want {
+			t.Errorf("rawArgs(%q) = %q, want %q", body, got, want)
+		}
+	}
+}

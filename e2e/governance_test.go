@@ -106,7 +106,7 @@ func TestProposalObjectedVotedAndAnnounced(t *testing.T) {
 		t.Errorf("dave's vote reads %+v, want no with 15 SK weighing 1.015", v)
 	}
 
-	// While the vote runs, the tally is secret.
+	// While the vote runs, the rooms see only how many have voted.
 	if _, r := e.askIn(carol, forum, "!proposal prop_1"); !strings.Contains(r.Body, fmt.Sprintf("Votes cast: %d", voters+1)) || strings.Contains(r.Body, "By weight") {
 		t.Errorf("!proposal during the vote answered %q", r.Body)
 	}

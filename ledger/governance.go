@@ -44,6 +44,11 @@ type Proposal struct {
 	VoteOpened time.Time `csv:"vote_opened_at"` // weights and the electorate are taken as of this moment
 	VoteEnds   time.Time `csv:"vote_ends_at"`
 	Eligible   int       `csv:"eligible"` // owners who could vote when it opened: the quorum's base
+	// SKRows is how many rows the SK journal held when the vote opened:
+	// the weights count those rows only. A position, not a time, because
+	// rows written in the same second as the opening (one commit's rows
+	// share a time) may come before or after it.
+	SKRows int `csv:"sk_rows_at_opening"`
 	// The tally, written when the vote is closed: head counts and
 	// weights of the last vote of each owner.
 	Yes           int       `csv:"votes_yes"`
@@ -96,12 +101,16 @@ func (p Proposal) wikiPath() string { return p.WikiPath }
 // one their SK gave them when the vote opened, written with the row so
 // that the tally is a sum anyone can redo.
 type Vote struct {
-	ID       string    `csv:"vote_id"` // v_<n>
-	Time     time.Time `csv:"timestamp"`
+	ID   string    `csv:"vote_id"` // v_<n>
+	Time time.Time `csv:"timestamp"`
+	// Sent is when the vote was sent (the homeserver's time, never later
+	// than Time): a vote sent before the end counts though its turn in the
+	// queue came after it, so the end is checked against Sent, not Time.
+	Sent     time.Time `csv:"sent_at"`
 	Proposal string    `csv:"proposal_id"`
 	Alias    string    `csv:"alias"`
 	Choice   string    `csv:"choice"`        // yes, no, abstain
-	SK       int       `csv:"sk_at_opening"` // the owner's SK when the vote opened
+	SK       int       `csv:"sk_at_opening"` // the owner's SK in the SK journal's first sk_rows_at_opening rows
 	Weight   Weight    `csv:"weight"`
 	EventID  string    `csv:"event_id"`
 }
@@ -151,6 +160,37 @@ func (w *Weight) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// The rules that decide a closed vote, kept here so that verify can redo
+// the decision from a proposal's row; the toolbox says them in words.
+const (
+	// QuorumPct: a vote counts only if at least this share of the owners
+	// who could vote when it opened cast a vote (abstaining counts), by
+	// head count: turnout is about people.
+	QuorumPct = 20
+	// A constitution change needs at least two thirds of the weight of the
+	// yes and no votes.
+	ConstitutionNum, ConstitutionDen = 2, 3
+)
+
+// WeightFor is the weight SK gives a vote: 1.000 plus one thousandth per
+// SK, at most 1.500, never less than 1.000.
+func WeightFor(sk int) Weight { return Weight(1000 + min(max(sk, 0), 500)) }
+
+// VotePasses reports whether a vote's tally, as written in its row, passes
+// it: a quorum of QuorumPct of the eligible by head count, then more
+// weight for than against (a tie fails), or two thirds of the weight of
+// yes and no for a constitution change.
+func VotePasses(p Proposal) bool {
+	heads := p.Yes + p.No + p.Abstain
+	if heads == 0 || heads*100 < QuorumPct*p.Eligible {
+		return false
+	}
+	if p.Kind == ProposalConstitution {
+		return p.YesWeight > 0 && int64(p.YesWeight)*ConstitutionDen >= int64(p.YesWeight+p.NoWeight)*ConstitutionNum
+	}
+	return p.YesWeight > p.NoWeight
+}
+
 // Proposal returns a proposal by ID.
 func (tx *Tx) Proposal(id string) (Proposal, bool) { return tx.proposals.get(id) }
 
@@ -163,24 +203,35 @@ func (tx *Tx) PutProposal(p Proposal) { tx.proposals.put(p) }
 // Votes lists every vote cast, those of this commit last.
 func (tx *Tx) Votes() iter.Seq[Vote] { return concat(tx.snap.votes.all(), tx.votes.all()) }
 
-// AppendVote records a vote. Its ID, time and event ID are filled in; the
-// ID is returned.
+// AppendVote records a vote. Its ID, time and event ID are filled in, and
+// its sent time when it has none or one later than now; the ID is
+// returned.
 func (tx *Tx) AppendVote(v Vote) string {
 	v.ID = fmt.Sprintf("v_%d", tx.snap.votes.count()+tx.votes.pending()+1)
 	v.Time, v.EventID = tx.now, tx.eventID
+	if v.Sent.IsZero() || v.Sent.After(tx.now) {
+		v.Sent = tx.now
+	}
+	v.Sent = v.Sent.UTC().Truncate(time.Second)
 	tx.votes.add(v)
 	return v.ID
 }
 
-// verifyVotes checks each vote against its proposal and the SK journal:
-// the proposal exists and was being voted on at the vote's time, the
-// choice is one of three, the SK is the owner's SK as of the opening, and
-// the weight lies in 1.000–1.500. Each closed proposal's tally is redone
-// from the last vote of each owner.
+// verifyVotes checks each vote against its proposal, the SK journal and
+// the Book of Owners: the proposal exists, the vote was sent before its end
+// and written between its opening and its close, the choice is one of
+// three, the SK is the owner's SK as of the opening and the weight the one
+// it gives, and the voter could vote when it opened. Each closed
+// proposal's tally is redone from the last vote of each owner, and its
+// result from its tally.
 func (s *Snapshot) verifyVotes() []Problem {
 	var ps []Problem
 	last := map[string]map[string]Vote{} // proposal → alias → last vote
-	skAt := map[[2]string]int{}          // (alias, opening) → SK then, computed once
+	type voter struct {
+		sk  int    // SK at the opening
+		why string // why they could not vote, or ""
+	}
+	voters := map[[2]string]voter{} // (alias, proposal) → what the opening says of them, computed once
 	for _, sh := range s.votes.shards {
 		for i, v := range sh.rows {
 			where := fmt.Sprintf("%s row %d (%s)", sh.path, i+1, v.ID)
@@ -192,26 +243,38 @@ func (s *Snapshot) verifyVotes() []Problem {
 				bad("a vote on %q, which is not in %s", v.Proposal, ProposalsFile)
 				continue
 			}
-			if p.VoteOpened.IsZero() || v.Time.Before(p.VoteOpened) || !v.Time.Before(p.VoteEnds) {
-				bad("cast at %s, outside the vote on %s (%s to %s)", v.Time.Format(time.RFC3339), p.ID,
+			// Sent before the end, written after the opening and not after
+			// the close: a vote queued at the end is written after it.
+			// The close may share the last vote's second, hence "not after".
+			if p.VoteOpened.IsZero() || v.Time.Before(p.VoteOpened) || !v.Sent.Before(p.VoteEnds) {
+				bad("sent at %s and written at %s, outside the vote on %s (%s to %s)", v.Sent.Format(time.RFC3339), v.Time.Format(time.RFC3339), p.ID,
 					p.VoteOpened.Format(time.RFC3339), p.VoteEnds.Format(time.RFC3339))
+			}
+			if v.Sent.After(v.Time) {
+				bad("sent at %s, after it was written (%s)", v.Sent.Format(time.RFC3339), v.Time.Format(time.RFC3339))
+			}
+			if !p.Closed.IsZero() && v.Time.After(p.Closed) {
+				bad("written at %s, after %s was closed (%s)", v.Time.Format(time.RFC3339), p.ID, p.Closed.Format(time.RFC3339))
 			}
 			switch v.Choice {
 			case VoteYes, VoteNo, VoteAbstain:
 			default:
 				bad("unknown choice %q", v.Choice)
 			}
-			k := [2]string{v.Alias, p.VoteOpened.Format(time.RFC3339)}
-			sk, done := skAt[k]
+			k := [2]string{v.Alias, p.ID}
+			who, done := voters[k]
 			if !done {
-				sk = s.skAt(v.Alias, p.VoteOpened)
-				skAt[k] = sk
+				who = voter{sk: s.skAt(v.Alias, p.SKRows), why: s.couldNotVote(v.Alias, *p)}
+				voters[k] = who
 			}
-			if v.SK != sk {
-				bad("sk_at_opening %d, but %s had %d SK when the vote opened", v.SK, v.Alias, sk)
+			if v.SK != who.sk {
+				bad("sk_at_opening %d, but %s had %d SK when the vote opened", v.SK, v.Alias, who.sk)
 			}
-			if v.Weight < 1000 || v.Weight > 1500 {
-				bad("weight %s is outside 1.000–1.500", v.Weight)
+			if w := WeightFor(v.SK); v.Weight != w {
+				bad("weight %s, but sk_at_opening %d gives %s", v.Weight, v.SK, w)
+			}
+			if who.why != "" {
+				bad("%s voted on %s, but %s", v.Alias, p.ID, who.why)
 			}
 			if last[p.ID] == nil {
 				last[p.ID] = map[string]Vote{}
@@ -220,8 +283,23 @@ func (s *Snapshot) verifyVotes() []Problem {
 		}
 	}
 	for _, p := range s.proposals.rows {
-		if p.State != ProposalPassed && p.State != ProposalFailed || p.VoteOpened.IsZero() {
+		if !p.VoteOpened.IsZero() && (p.SKRows < 0 || p.SKRows > s.sk.count()) {
+			ps = append(ps, Problem{Where: ProposalsFile + " " + p.ID, What: fmt.Sprintf(
+				"sk_rows_at_opening %d, but the SK journal holds %d rows", p.SKRows, s.sk.count())})
+		}
+		if p.State != ProposalPassed && p.State != ProposalFailed {
 			continue
+		}
+		if p.VoteOpened.IsZero() {
+			if p.State != ProposalPassed {
+				ps = append(ps, Problem{Where: ProposalsFile + " " + p.ID, What: "failed without a vote: only a vote fails a proposal"})
+			}
+			continue
+		}
+		if passes := VotePasses(*p); passes != (p.State == ProposalPassed) {
+			ps = append(ps, Problem{Where: ProposalsFile + " " + p.ID, What: fmt.Sprintf(
+				"%s, but its tally (yes %s, no %s, %d of %d voting) says it %s", p.State, p.YesWeight, p.NoWeight,
+				p.Yes+p.No+p.Abstain, p.Eligible, map[bool]string{true: ProposalPassed, false: ProposalFailed}[passes])})
 		}
 		var t Proposal
 		for _, v := range last[p.ID] {
@@ -245,14 +323,54 @@ func (s *Snapshot) verifyVotes() []Problem {
 	return ps
 }
 
-// skAt is alias's SK as the SK journal stood at t: every row written at or
-// before it.
-func (s *Snapshot) skAt(alias string, t time.Time) int {
-	sk := 0
-	for r := range s.sk.all() {
-		if r.Alias == alias && !r.Time.After(t) {
+// couldNotVote says why alias was not in p's electorate when its vote
+// opened, or "" if they were: an owner who joined before the opening's
+// second and, for a team's proposal, held a role in the team then (the
+// toolbox's mayVote). Whether they were active then is not in the ledger
+// (the Book keeps the status of now), so it is not checked.
+func (s *Snapshot) couldNotVote(alias string, p Proposal) string {
+	o, ok := s.owners.get(alias)
+	if !ok {
+		return "they are not in " + OwnersFile
+	}
+	if !o.Joined.Before(p.VoteOpened) {
+		return fmt.Sprintf("they joined at %s, not before the vote opened", o.Joined.Format(time.RFC3339))
+	}
+	if p.Room != ProposalRoomTeam {
+		return ""
+	}
+	for _, a := range s.assignments.rows {
+		r, ok := s.roles.get(a.Role)
+		if a.Alias != alias || !ok || r.Team != p.Team || !a.Since.Before(p.VoteOpened) {
+			continue
+		}
+		if a.Status == StatusActive || a.Until.After(p.VoteOpened) {
+			return ""
+		}
+	}
+	return "they held no role in " + p.Team + " when the vote opened"
+}
+
+// skAt is alias's SK as the SK journal stood when it held its first rows
+// rows.
+func (s *Snapshot) skAt(alias string, rows int) int { return SKAt(s.sk.all(), alias, rows) }
+
+// SKAt is alias's SK in the first rows rows of an SK journal: the SK an
+// owner had when a vote opened, given the journal's length then.
+func SKAt(journal iter.Seq[SKTx], alias string, rows int) int {
+	sk, i := 0, 0
+	for r := range journal {
+		if i >= rows {
+			break
+		}
+		if r.Alias == alias {
 			sk += r.Amount
 		}
+		i++
 	}
 	return sk
 }
+
+// SKRows is how many rows the SK journal holds, those of this commit
+// included: a vote records it when it opens.
+func (tx *Tx) SKRows() int { return tx.snap.sk.count() + tx.sk.pending() }

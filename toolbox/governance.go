@@ -29,10 +29,10 @@ const (
 	// quorumPct: a vote counts only if at least this share of the owners
 	// who could vote when it opened cast a vote (abstaining counts), by
 	// head count, not by weight: turnout is about people.
-	quorumPct = 20
+	quorumPct = ledger.QuorumPct
 	// A constitution change needs a qualified majority: at least two
 	// thirds of the weight of the yes and no votes.
-	constitutionNum, constitutionDen = 2, 3
+	constitutionNum, constitutionDen = ledger.ConstitutionNum, ledger.ConstitutionDen
 
 	maxProposalTitle = 200
 	maxProposalText  = 8000
@@ -63,33 +63,33 @@ func nextProposalID(tx *ledger.Tx) (string, error) {
 
 // voteWeight is VoteWeight in the ledger's exact thousandths: 1.000 plus
 // one thousandth per SK, at most 1.500.
-func voteWeight(sk int) ledger.Weight { return ledger.Weight(1000 + min(max(sk, 0), 500)) }
+func voteWeight(sk int) ledger.Weight { return ledger.WeightFor(sk) }
 
-// skAt is alias's SK as the SK journal stood at t: every award and decay
-// row written at or before it. Karma earned after a vote opened does not
-// change that vote's weight.
-func skAt(tx *ledger.Tx, alias string, t time.Time) int {
-	sk := 0
-	for r := range tx.SKTxs() {
-		if r.Alias == alias && !r.Time.After(t) {
-			sk += r.Amount
-		}
-	}
-	return sk
-}
+// skAt is alias's SK as the SK journal stood when it held its first rows
+// rows (a vote's sk_rows_at_opening): every award and decay row written
+// before the vote opened. Karma earned after, even in the same second,
+// does not change that vote's weight.
+func skAt(tx *ledger.Tx, alias string, rows int) int { return ledger.SKAt(tx.SKTxs(), alias, rows) }
 
 // mayVote reports whether o belongs to p's electorate as it stood at t,
 // and if not, why. One owner, one vote, whatever the license (domain.md):
-// every active owner of the Book of Owners who had joined by then votes on
-// the forum's proposals; on a team's advisory proposals, those who held a
-// role in the team then. Fixing the electorate at the opening keeps owners
-// added during a vote from swinging it.
+// every active owner of the Book of Owners who had joined before then
+// votes on the forum's proposals; on a team's advisory proposals, those
+// who held a role in the team then. Fixing the electorate at the opening
+// keeps owners added during a vote from swinging it.
+//
+// "Before" is strict, to the second: an owner or a role added in the very
+// second a vote opens waits for the next vote. Unlike the SK journal, the
+// Book of Owners and the assignments are tables changed in place, so no
+// row count marks the moment of the opening; a joined time strictly before
+// it is a rule anyone can check from the rows alone, whichever of two
+// commits of the same second came first.
 func mayVote(tx *ledger.Tx, o ledger.Owner, p ledger.Proposal, t time.Time) (bool, string) {
 	if o.Status != ledger.StatusActive {
 		return false, "your ownership is not active"
 	}
-	if o.Joined.After(t) {
-		return false, fmt.Sprintf("you joined after the vote opened (%s UTC); the electorate is fixed then", t.Format("2006-01-02 15:04"))
+	if !o.Joined.Before(t) {
+		return false, fmt.Sprintf("you joined after the vote opened (%s UTC); the electorate is fixed then", t.Format("2006-01-02 15:04:05"))
 	}
 	if p.Room == ledger.ProposalRoomTeam && !inTeamAt(tx, o.Alias, p.Team, t) {
 		return false, fmt.Sprintf("the %s's advisory proposals are for those holding a role in the team", teamWords(tx, p.Team))
@@ -101,7 +101,7 @@ func mayVote(tx *ledger.Tx, o ledger.Owner, p ledger.Proposal, t time.Time) (boo
 func inTeamAt(tx *ledger.Tx, alias, team string, t time.Time) bool {
 	for _, a := range tx.AssignmentsOf(alias) {
 		r, ok := tx.Role(a.Role)
-		if !ok || r.Team != team || a.Since.After(t) {
+		if !ok || r.Team != team || !a.Since.Before(t) {
 			continue
 		}
 		if a.Status == ledger.StatusActive || a.Until.After(t) {
@@ -128,7 +128,7 @@ func electorate(tx *ledger.Tx, p ledger.Proposal, t time.Time) int {
 func openVote(tx *ledger.Tx, p *ledger.Proposal) {
 	now := tx.Now()
 	p.State, p.VoteOpened, p.VoteEnds = ledger.ProposalVoting, now, now.Add(votingPeriod)
-	p.Eligible = electorate(tx, *p, now)
+	p.Eligible, p.SKRows = electorate(tx, *p, now), tx.SKRows()
 }
 
 // lastVotes is each owner's last vote on a proposal: the one that counts.

@@ -15,24 +15,30 @@ var governanceCommands = []*Command{cmdPropose, cmdVote, cmdProposals, cmdPropos
 var cmdPropose = &Command{
 	// Any owner may propose: the SK threshold is a rule the command checks.
 	Name: "propose", Tier: TierQuery, Where: WhereGovern,
-	Params:  []Param{{Name: "title", Kind: KindText, Rest: true, Shown: "[constitution] <title> | <text>"}},
+	Params:  []Param{{Name: "title", Kind: KindText, Rest: true, Shown: "[constitution:] <title> | <text>"}},
 	Summary: "propose a decision (or a constitution change) to the forum, or to your team",
 	Help: fmt.Sprintf("Makes a proposal: in the general forum it binds the community, in a team's room it advises the team (and only "+
-		"those holding a role in the team take part). It needs %d SK (after decay). The title comes first, the text after a `|`. "+
+		"those holding a role in the team take part). It needs %d SK (after decay). The title comes first, the text after a `|`, kept as typed (line breaks and quotes included). "+
 		"A decision passes after 48 hours unless someone objects with `!object <proposal> <reason>`; an objection opens a %d-day vote. "+
-		"Start with the word `constitution` for a change to the constitution: it goes to a vote at once and needs two thirds of the "+
+		"Start with `constitution:` for a change to the constitution: it goes to a vote at once and needs two thirds of the "+
 		"weight of the yes and no votes. Every vote needs %d %% of those who may vote to take part. Nobody can close a proposal "+
 		"early: the result comes when its time is up, and this room hears it.", proposeMinSK, int(votingPeriod.Hours()/24), quorumPct),
 	write: propose,
 }
 
+// constitutionMark starts a constitution change: a word with a colon, so
+// that a title beginning with the word ("Constitution day is a holiday")
+// stays a decision's title.
+const constitutionMark = "constitution:"
+
 func propose(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
-	words := c.Args
+	// The text as typed: its line breaks and quotes are the author's.
+	line := c.rawRest(0)
 	kind := ledger.ProposalDecision
-	if len(words) > 1 && strings.EqualFold(words[0], ledger.ProposalConstitution) {
-		kind, words = ledger.ProposalConstitution, words[1:]
+	if len(line) >= len(constitutionMark) && strings.EqualFold(line[:len(constitutionMark)], constitutionMark) {
+		kind, line = ledger.ProposalConstitution, line[len(constitutionMark):]
 	}
-	title, text, _ := strings.Cut(strings.Join(words, " "), "|")
+	title, text, _ := strings.Cut(line, "|")
 	title, err := oneLine("The title", title, maxProposalTitle)
 	if err != nil {
 		return ledger.Outcome{}, err
@@ -42,7 +48,7 @@ func propose(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 		return ledger.Outcome{}, err
 	}
 	if title == "" || text == "" {
-		return ledger.Outcome{}, ledger.Refuse("A proposal needs a title and its text, split by a `|`: `!propose [constitution] <title> | <text>`.")
+		return ledger.Outcome{}, ledger.Refuse("A proposal needs a title and its text, split by a `|`: `!propose <title> | <text>`, or `!propose constitution: <title> | <text>` for a change to the constitution.")
 	}
 	p := ledger.Proposal{Kind: kind, Title: title, Author: me.Alias, Created: tx.Now()}
 	if c.Room.Kind == RoomForum {
@@ -61,13 +67,16 @@ func propose(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 		return ledger.Outcome{}, err
 	}
 	var next string
+	if kind == ledger.ProposalDecision && strings.HasPrefix(strings.ToLower(title), ledger.ProposalConstitution) {
+		next = "It is a decision, not a change to the constitution: for that, start with `constitution:`. "
+	}
 	if kind == ledger.ProposalConstitution {
 		openVote(tx, &p)
-		next = fmt.Sprintf("A constitution change goes to a vote at once: it runs until %s and needs two thirds of the weight of the yes and no votes, "+
+		next += fmt.Sprintf("A constitution change goes to a vote at once: it runs until %s and needs two thirds of the weight of the yes and no votes, "+
 			"with at least %d of the %d owners who may vote taking part. Vote with `!vote %s yes|no|abstain`.", utc(p.VoteEnds), quorumOf(p.Eligible), p.Eligible, p.ID)
 	} else {
 		p.State, p.WindowEnds = ledger.ProposalOpen, tx.Now().Add(consensusWindow)
-		next = fmt.Sprintf("It passes at %s unless someone objects with `!object %s <reason>`; an objection opens a %d-day vote.",
+		next += fmt.Sprintf("It passes at %s unless someone objects with `!object %s <reason>`; an objection opens a %d-day vote.",
 			utc(p.WindowEnds), p.ID, int(votingPeriod.Hours()/24))
 	}
 	p.WikiPath = path.Join(ledger.ProposalPagesDir, p.ID+".md")
@@ -137,8 +146,9 @@ var cmdVote = &Command{
 	Summary: "vote on a proposal; you can change your vote until the vote ends",
 	Help: fmt.Sprintf("Votes on a proposal that is being voted on (`!proposals voting` lists them). Your vote weighs %s, from your SK "+
 		"when the vote opened, so karma earned during the vote does not change it. You can vote again until the end; your last vote counts. "+
-		"The tally stays secret until the end (`!proposal <id>` shows how many have voted and your own vote); a direct chat with me keeps "+
-		"your vote to yourself. A decision passes with more weight for than against (a tie fails); a constitution change needs two thirds; "+
+		"Votes are open, as every action in SmartupOS is: who voted what is in the ledger, which every owner can read, during the vote too. "+
+		"While a vote runs I show only how many have voted, never the running tally, so that early numbers do not pull the later votes; "+
+		"the tally comes at the end. A decision passes with more weight for than against (a tie fails); a constitution change needs two thirds; "+
 		"either needs %d %% of those who may vote to take part.", "1 + SK/1000, at most 1.5", quorumPct),
 	write: castVote,
 }
@@ -169,16 +179,17 @@ func castVote(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 	if voted && prev.Choice == choice {
 		return ledger.Outcome{}, ledger.Refuse("Your vote on %s is %s already; nothing changed.", proposalWords(p), choice)
 	}
-	sk := skAt(tx, me.Alias, p.VoteOpened)
+	sk := skAt(tx, me.Alias, p.SKRows)
 	w := voteWeight(sk)
-	tx.AppendVote(ledger.Vote{Proposal: p.ID, Alias: me.Alias, Choice: choice, SK: sk, Weight: w})
+	tx.AppendVote(ledger.Vote{Proposal: p.ID, Alias: me.Alias, Choice: choice, SK: sk, Weight: w, Sent: sentAt(tx, c)})
 	what := "recorded"
 	if voted {
 		what = "changed from " + prev.Choice + " to " + choice
 	}
 	return ledger.Outcome{
 		Action: "proposal.vote", Target: p.ID,
-		Reply: fmt.Sprintf("Your vote on %s is %s: %s, weighing %s (your SK when the vote opened: %d). You can change it until %s; the last one counts.",
+		Reply: fmt.Sprintf("Your vote on %s is %s: %s, weighing %s (your SK when the vote opened: %d). You can change it until %s; the last one counts. "+
+			"Votes are public in the ledger; I show only their number until the end.",
 			proposalWords(p), what, choice, w, sk, utc(p.VoteEnds)),
 	}, nil
 }

@@ -8,11 +8,13 @@ import (
 	"smartup0.org/engelbot/ledger"
 )
 
-// While a vote runs, the queries show how many have voted and the asker's
-// own vote, never the running tally: a tally seen early invites tactical
-// voting and pressure on the last voters, and the weights are fixed at the
-// opening anyway, so the result waits for the end. After the end the whole
-// tally is shown, by weight and by head count.
+// Votes are open: each is a row of the ledger, which every owner reads,
+// and the queries do not pretend otherwise. While a vote runs they show
+// how many have voted, never the running tally: numbers shown in the
+// rooms early pull the later votes (bandwagoning) and press the last
+// voters. After the end the whole tally is shown, by weight and by head
+// count. One's own vote shows only in a direct chat, so that asking in a
+// room does not announce it there.
 
 var cmdProposals = &Command{
 	Name: "proposals", Tier: TierQuery, Params: []Param{{Name: "state", Kind: KindWord, Optional: true}},
@@ -88,9 +90,11 @@ func proposalStatus(p ledger.Proposal, heads int) string {
 
 var cmdProposal = &Command{
 	Name: "proposal", Tier: TierQuery, Params: []Param{{Name: "proposal", Kind: KindProposal}},
-	Summary: "one proposal: where it stands, your vote, and the result once decided",
-	Help: "Shows a proposal: who made it and where, its window or its vote, the objection that opened the vote, how many have voted and your own vote. " +
-		"While the vote runs the tally stays secret; once it is over this shows it by weight and by head count, and why it passed or failed.",
+	Summary: "one proposal: where it stands, your own vote (in a direct chat), and the result once decided",
+	Help: "Shows a proposal: who made it and where, its window or its vote, the objection that opened the vote, and how many have voted. " +
+		"Your own vote shows in a direct chat with me only. While the vote runs I show how many have voted, not the tally (the votes themselves " +
+		"are public in the ledger; a running tally in the rooms would pull the later votes); once it is over this shows it by weight and by head count, " +
+		"and why it passed or failed.",
 	query: queryProposal,
 }
 
@@ -120,9 +124,13 @@ func queryProposal(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 	if !p.VoteOpened.IsZero() {
 		fmt.Fprintf(&b, "- Vote from %s to %s; %d owners may vote, a quorum is %d\n", utc(p.VoteOpened), utc(p.VoteEnds), p.Eligible, quorumOf(p.Eligible))
 		fmt.Fprintf(&b, "- Votes cast: %d\n", len(votes))
-		if v, ok := votes[c.alias]; ok {
+		v, voted := votes[c.alias]
+		switch {
+		case c.Room.Kind != RoomDirect:
+			fmt.Fprintf(&b, "- Your own vote: ask `!proposal %s` in a direct chat with me\n", p.ID)
+		case voted:
 			fmt.Fprintf(&b, "- Your vote: %s, weighing %s\n", v.Choice, v.Weight)
-		} else if p.State == ledger.ProposalVoting {
+		case p.State == ledger.ProposalVoting:
 			fmt.Fprintf(&b, "- You have not voted: `!vote %s yes|no|abstain`\n", p.ID)
 		}
 	}
@@ -130,7 +138,7 @@ func queryProposal(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 	case ledger.ProposalOpen:
 		fmt.Fprintf(&b, "- Open: passes at %s unless someone objects with `!object %s <reason>`\n", utc(p.WindowEnds), p.ID)
 	case ledger.ProposalVoting:
-		b.WriteString("- The tally stays secret until the vote ends\n")
+		b.WriteString("- The tally shows when the vote ends; until then only the number of votes, so that it does not pull the later ones (the votes are public in the ledger)\n")
 	default:
 		fmt.Fprintf(&b, "- **%s** at %s: %s\n", mdText(p.State), utc(p.Closed), mdText(p.Result))
 		if !p.VoteOpened.IsZero() {

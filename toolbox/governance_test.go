@@ -1,8 +1,10 @@
 package toolbox_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,7 +29,9 @@ var govStart = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 
 func newGovScene(t *testing.T) *govScene {
 	t.Helper()
-	g := &govScene{scene: newScene(t, govStart)}
+	// The owners join a minute before the proposals start: who joins in
+	// the very second a vote opens waits for the next one.
+	g := &govScene{scene: newScene(t, govStart.Add(-time.Minute))}
 	g.mutate("owners", func(tx *ledger.Tx) {
 		tx.PutTeam(ledger.Team{ID: govTeam, Name: "Operational team", Status: ledger.StatusActive})
 		tx.PutRole(ledger.Role{ID: "4_2_7_lead", Team: govTeam, Type: ledger.RoleSenior, Title: "Lead", Status: ledger.StatusActive, Recruitment: "closed"})
@@ -42,6 +46,7 @@ func newGovScene(t *testing.T) *govScene {
 		}
 	})
 	g.tb = toolbox.New(g.l, toolbox.Config{Founder: "@fay:s.test"})
+	g.clock = govStart
 	return g
 }
 
@@ -171,6 +176,100 @@ func TestLazyConsensusPassesAProposalOnce(t *testing.T) {
 	g.verified()
 }
 
+// Two processes on the same ledger run the job, both seeing the proposal
+// due: the second writes only once the first has read the ledger, and the
+// first writes only once the second has written, so the first's write
+// lands on a ledger that already holds the result. The result is written
+// and announced once.
+func TestTwoProcessesCloseAProposalOnce(t *testing.T) {
+	g := newGovScene(t)
+	g.ok("o1", forumRoom, "!propose Meet on Fridays | We meet every Friday.")
+	g.clock = g.proposal("prop_1").WindowEnds.Add(time.Hour)
+	before := g.l.Current().EventCount()
+	read, second := make(chan struct{}), make(chan struct{})
+	var readOnce, secondOnce sync.Once
+	firstRead := func() { readOnce.Do(func() { close(read) }) }
+	secondDone := func() { secondOnce.Do(func() { close(second) }) }
+	open := func(st ledger.Store) *toolbox.Toolbox {
+		l, err := ledger.Open(t.Context(), st, ledger.Options{Clock: func() time.Time { return g.clock }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(l.Close)
+		return toolbox.New(l, toolbox.Config{Founder: "@fay:s.test"})
+	}
+	first := open(gatedStore{Store: g.store, read: firstRead, before: func() { <-second }})
+	other := open(gatedStore{Store: g.store, before: func() { <-read }, after: secondDone})
+	var results [2][]toolbox.JobResult
+	var wg sync.WaitGroup
+	wg.Go(func() { defer firstRead(); results[0] = first.RunJobs(t.Context()) })
+	wg.Go(func() { defer secondDone(); results[1] = other.RunJobs(t.Context()) })
+	wg.Wait()
+	written, announced, writes := 0, 0, 0
+	for i, rs := range results {
+		due := false
+		for _, r := range rs {
+			if r.Err != nil {
+				t.Fatalf("job %s %s: %v", r.Job, r.Key, r.Err)
+			}
+			if !r.Duplicate {
+				writes++
+			}
+			if r.Job == "proposal" {
+				due = true
+				if !r.Duplicate {
+					written++
+				}
+			}
+			announced += len(r.Announce)
+		}
+		if !due {
+			t.Fatalf("process %d did not see the proposal due, so the test proves nothing: %+v", i+1, rs)
+		}
+	}
+	if written != 1 || announced != 1 {
+		t.Fatalf("two processes wrote the result %d times and announced it %d times, want once each: %+v", written, announced, results)
+	}
+	// Every write is an audit row: as many rows as results not duplicate.
+	snap, err := g.l.Snapshot(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := snap.EventCount() - before; got != writes {
+		t.Fatalf("%d audit rows were added for %d writes reported", got, writes)
+	}
+	if p := g.proposal("prop_1"); p.State != ledger.ProposalPassed {
+		t.Fatalf("after both runs: %+v", p)
+	}
+	g.verified()
+}
+
+// gatedStore runs read after each look at the head, before ahead of each
+// commit and after behind it: a test orders two processes with it.
+type gatedStore struct {
+	ledger.Store
+	read, before, after func()
+}
+
+func (s gatedStore) Head(ctx context.Context) (string, error) {
+	h, err := s.Store.Head(ctx)
+	if s.read != nil {
+		s.read()
+	}
+	return h, err
+}
+
+func (s gatedStore) Commit(ctx context.Context, c ledger.Commit) (ledger.CommitResult, error) {
+	if s.before != nil {
+		s.before()
+	}
+	r, err := s.Store.Commit(ctx, c)
+	if s.after != nil {
+		s.after()
+	}
+	return r, err
+}
+
 // An objection turns a decision into a vote whose weights are the SK as of
 // the opening: karma earned during the vote does not count. The author
 // cannot close it early — there is no command for it, and the job waits
@@ -194,8 +293,8 @@ func TestObjectionOpensAVoteWeightedAsOfTheOpening(t *testing.T) {
 		tx.AppendSK(ledger.SKTx{Alias: "o3", Category: "conflict_resolution", Amount: 400, By: "fay"})
 	})
 	r = g.ok("o3", forumRoom, "!vote prop_1 yes")
-	if !strings.Contains(r.Text, "weighing 1.100") {
-		t.Fatalf("the vote does not weigh 1.100: %s", r.Text)
+	if !strings.Contains(r.Text, "weighing 1.100") || !strings.Contains(r.Text, "Votes are public in the ledger") {
+		t.Fatalf("the vote does not weigh 1.100, or the answer hides that votes are public: %s", r.Text)
 	}
 	g.refused("o1", forumRoom, "!close prop_1", "I don't know the command")
 	for i := 1; i <= 10; i++ {
@@ -208,10 +307,15 @@ func TestObjectionOpensAVoteWeightedAsOfTheOpening(t *testing.T) {
 		}
 	}
 	g.ok("fay", forumRoom, "!vote prop_1 abstain")
-	// While it runs, only the count of votes and one's own vote show.
+	// While it runs, only the count of votes shows, and one's own vote
+	// only in a direct chat: asked in the forum, it would tell the room.
 	q := g.ok("o4", forumRoom, "!proposal prop_1")
-	if !strings.Contains(q.Text, "Votes cast: 11") || !strings.Contains(q.Text, "Your vote: yes") || strings.Contains(q.Text, "By weight") {
-		t.Fatalf("during the vote !proposal shows:\n%s", q.Text)
+	if !strings.Contains(q.Text, "Votes cast: 11") || strings.Contains(q.Text, "Your vote:") || !strings.Contains(q.Text, "in a direct chat") ||
+		!strings.Contains(q.Text, "public in the ledger") || strings.Contains(q.Text, "By weight") {
+		t.Fatalf("during the vote !proposal in the forum shows:\n%s", q.Text)
+	}
+	if q := g.ok("o4", toolbox.Room{Kind: toolbox.RoomDirect}, "!proposal prop_1"); !strings.Contains(q.Text, "Your vote: yes") {
+		t.Fatalf("during the vote !proposal in a direct chat shows:\n%s", q.Text)
 	}
 	g.clock = p.VoteEnds.Add(9 * time.Minute)
 	if rs := g.jobs(); len(rs) != 0 {
@@ -273,7 +377,7 @@ func TestWhoMayProposeAndVote(t *testing.T) {
 	}
 	g.refused("o3", forumRoom, "!vote prop_1 yes", "advisory proposals are for those holding a role in the team")
 
-	g.ok("o1", forumRoom, "!propose constitution One owner one vote | Every owner votes once.")
+	g.ok("o1", forumRoom, "!propose constitution: One owner one vote | Every owner votes once.")
 	c := g.proposal("prop_2")
 	if c.State != ledger.ProposalVoting || !c.WindowEnds.IsZero() || c.Eligible != 11 {
 		t.Fatalf("a constitution change does not go to a vote at once: %+v", c)
@@ -298,8 +402,8 @@ func TestWhoMayProposeAndVote(t *testing.T) {
 // one more no fails.
 func TestConstitutionNeedsTwoThirds(t *testing.T) {
 	g := newGovScene(t)
-	g.ok("o1", forumRoom, "!propose constitution Rule A | Text A.")
-	g.ok("o1", forumRoom, "!propose constitution Rule B | Text B.")
+	g.ok("o1", forumRoom, "!propose constitution: Rule A | Text A.")
+	g.ok("o1", forumRoom, "!propose constitution: Rule B | Text B.")
 	for _, v := range []string{"o1 prop_1 yes", "o2 prop_1 yes", "o3 prop_1 no", "o1 prop_2 yes", "o2 prop_2 yes", "o3 prop_2 no", "o4 prop_2 no"} {
 		f := strings.Fields(v)
 		g.ok(f[0], forumRoom, "!vote "+f[1]+" "+f[2])
@@ -358,12 +462,114 @@ func TestProposalTextIsShownAsText(t *testing.T) {
 			checkRendered(t, "the objection's announcement", r.Announce[0].Text, title)
 			shown("!proposal", g.ok("o3", forumRoom, "!proposal prop_1"), strings.Join(strings.Fields(h), " "))
 			g.clock = g.proposal("prop_1").VoteEnds.Add(time.Hour)
-			for _, j := range g.jobs() {
-				for _, a := range j.Announce {
-					checkRendered(t, "the result", a.Text, title)
-				}
+			js := g.jobs()
+			if len(js) != 1 || len(js[0].Announce) != 1 {
+				t.Fatalf("the result is not announced once: %+v", js)
 			}
+			checkRendered(t, "the result", js[0].Announce[0].Text, title)
 			g.verified()
 		})
+	}
+}
+
+// Karma written in the same second as a vote's opening, after it, does not
+// change a weight: the opening is a position in the SK journal, not a
+// second. o3 votes, earns 400 SK and votes again, all in the second the
+// objection opened the vote; both votes weigh 1.100 and verify agrees.
+func TestKarmaInTheOpeningSecondDoesNotCount(t *testing.T) {
+	g := newGovScene(t)
+	g.ok("o1", forumRoom, "!propose Meet on Fridays | We meet every Friday.")
+	g.clock = g.clock.Add(time.Hour)
+	g.ok("o2", forumRoom, "!object prop_1 Fridays are busy")
+	if r := g.ok("o3", forumRoom, "!vote prop_1 yes"); !strings.Contains(r.Text, "weighing 1.100") {
+		t.Fatalf("the first vote does not weigh 1.100: %s", r.Text)
+	}
+	g.mutate("karma in the opening second", func(tx *ledger.Tx) {
+		tx.AppendSK(ledger.SKTx{Alias: "o3", Category: "conflict_resolution", Amount: 400, By: "fay"})
+	})
+	if r := g.ok("o3", forumRoom, "!vote prop_1 no"); !strings.Contains(r.Text, "weighing 1.100") {
+		t.Fatalf("karma earned after the opening, in its second, changed the weight: %s", r.Text)
+	}
+	g.verified()
+}
+
+// The electorate is those who joined before the second a vote opened: an
+// owner added in that very second, after the opening, cannot vote, as
+// the eligible count taken at the opening left them out.
+func TestOwnerJoinedInTheOpeningSecondCannotVote(t *testing.T) {
+	g := newGovScene(t)
+	g.ok("o1", forumRoom, "!propose constitution: One owner one vote | Every owner votes once.")
+	g.mutate("a newcomer in the opening second", func(tx *ledger.Tx) {
+		tx.PutOwner(ledger.Owner{Alias: "new", MatrixID: "@new:s.test", License: ledger.LicenseWork, Status: ledger.StatusActive, Joined: tx.Now()})
+	})
+	if p := g.proposal("prop_1"); p.Eligible != 11 {
+		t.Fatalf("the electorate at the opening is %d, want 11", p.Eligible)
+	}
+	g.refused("new", forumRoom, "!vote prop_1 yes", "joined after the vote opened")
+	g.verified()
+}
+
+// A vote sent a second before the end but handled after it (it waited in
+// the queue) counts, and verify judges it by when it was sent: the ledger
+// stays sound before and after the vote is closed.
+func TestAVoteQueuedAtTheEndCounts(t *testing.T) {
+	g := newGovScene(t)
+	g.ok("o1", forumRoom, "!propose constitution: One owner one vote | Every owner votes once.")
+	end := g.proposal("prop_1").VoteEnds
+	g.clock = end.Add(5 * time.Second)
+	r := g.request(g.tb, toolbox.Request{Sender: "@o3:s.test", Room: forumRoom, Command: "vote", Args: []string{"prop_1", "yes"}, Sent: end.Add(-time.Second)})
+	if r.Refused || r.Err != nil {
+		t.Fatalf("a vote sent before the end was not taken: %+v", r)
+	}
+	g.verified()
+	g.clock = end.Add(time.Hour)
+	if rs := g.jobs(); len(rs) != 1 {
+		t.Fatalf("the vote was not closed: %+v", rs)
+	}
+	if p := g.proposal("prop_1"); p.Yes != 1 {
+		t.Fatalf("the queued vote was not counted: %+v", p)
+	}
+	g.verified()
+}
+
+// A proposal's text keeps its line breaks and double quotes as typed: the
+// bot passes the message's text along with its split words.
+func TestProposalTextKeepsLinesAndQuotes(t *testing.T) {
+	g := newGovScene(t)
+	typed := "Meet on Fridays | We meet every \"Friday\".\n\nSay \"no\" if you can't.\n- bring food"
+	r := g.request(g.tb, toolbox.Request{Sender: "@o1:s.test", Room: forumRoom, Command: "propose",
+		Args: strings.Fields(strings.ReplaceAll(typed, `"`, "")), Text: typed})
+	if r.Refused || r.Err != nil {
+		t.Fatalf("!propose: %+v", r)
+	}
+	f, err := g.store.ReadFile(t.Context(), g.proposal("prop_1").WikiPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "We meet every \"Friday\".\n\nSay \"no\" if you can't.\n- bring food\n"; !strings.HasSuffix(string(f.Content), want) {
+		t.Fatalf("the page does not end with the text as typed, %q:\n%s", want, f.Content)
+	}
+	g.verified()
+}
+
+// A constitution change is asked for with `constitution:`; a title that
+// merely starts with the word stays a decision's, and the answer says
+// which kind was made and how to make the other.
+func TestConstitutionNeedsItsMark(t *testing.T) {
+	g := newGovScene(t)
+	r := g.ok("o1", forumRoom, "!propose Constitution day is a holiday | We rest on the founding day.")
+	p := g.proposal("prop_1")
+	if p.Kind != ledger.ProposalDecision || p.Title != "Constitution day is a holiday" || p.State != ledger.ProposalOpen {
+		t.Fatalf("a title starting with Constitution made %+v", p)
+	}
+	if !strings.Contains(r.Text, "binding decision: Constitution day is a holiday") || !strings.Contains(r.Text, "start with `constitution:`") {
+		t.Fatalf("the answer does not say it is a decision: %s", r.Text)
+	}
+	r = g.ok("o1", forumRoom, "!propose Constitution: One owner one vote | Every owner votes once.")
+	if c := g.proposal("prop_2"); c.Kind != ledger.ProposalConstitution || c.Title != "One owner one vote" || c.State != ledger.ProposalVoting {
+		t.Fatalf("constitution: made %+v", c)
+	}
+	if !strings.Contains(r.Text, "binding constitution change: One owner one vote") {
+		t.Fatalf("the answer does not say it is a constitution change: %s", r.Text)
 	}
 }

@@ -213,7 +213,7 @@ var matrixSetup = map[string]func(tx *ledger.Tx){
 }
 
 func matrixVoting(tx *ledger.Tx) {
-	now := tx.Now()
+	now := tx.Now().Add(time.Second) // the electorate: owners who joined before the opening's second
 	tx.PutProposal(ledger.Proposal{ID: "prop_1", Kind: ledger.ProposalDecision, Scope: ledger.ScopeBinding, Room: ledger.ProposalRoomForum,
 		Title: "Meet on Fridays", Author: "nora", State: ledger.ProposalVoting, Created: now, VoteOpened: now, VoteEnds: now.Add(7 * 24 * time.Hour), Eligible: 9})
 }

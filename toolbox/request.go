@@ -1,7 +1,9 @@
 package toolbox
 
 import (
+	"strings"
 	"time"
+	"unicode"
 
 	"smartup0.org/engelbot/ledger"
 )
@@ -48,10 +50,40 @@ type Request struct {
 	Room    Room     // where it was sent
 	Command string   // the name typed, without the prefix, e.g. "start_work"
 	Args    []string // the arguments, already split (quotes respected)
+	// Text is the message after the command's name as typed, line breaks
+	// and quotes kept, for free text that splitting would flatten (a
+	// proposal's text). Empty when the request was not typed; commands
+	// then fall back on Args.
+	Text string
 	// Sent is when the homeserver received the message. A deadline (the
 	// end of a lazy-consensus window) is judged by it, not by when the
 	// command's turn came; it never counts as later than the ledger's clock.
 	Sent time.Time
+}
+
+// rawRest is the free text after the first n arguments: as typed when the
+// request carries its text and those arguments are its first n words
+// unquoted, else the remaining arguments joined by spaces.
+func (r *Request) rawRest(n int) string {
+	if n > len(r.Args) {
+		return ""
+	}
+	joined := strings.Join(r.Args[n:], " ")
+	rest := strings.TrimSpace(r.Text)
+	for i := range n {
+		end := strings.IndexFunc(rest, unicode.IsSpace)
+		if end < 0 {
+			end = len(rest)
+		}
+		if rest[:end] != r.Args[i] {
+			return joined
+		}
+		rest = strings.TrimSpace(rest[end:])
+	}
+	if rest == "" {
+		return joined
+	}
+	return rest
 }
 
 // Reply is the toolbox's answer, in Markdown.

@@ -43,6 +43,8 @@ func Run(t *testing.T, newStore func(t *testing.T) ledger.Store) {
 		{"VerifyCatchesABrokenTreasuryBalance", s.testVerifyCatchesABrokenTreasuryBalance},
 		{"VotesJournal", s.testVotesJournal},
 		{"VerifyCatchesAForgedVote", s.testVerifyCatchesAForgedVote},
+		{"VerifyCatchesAForgedWeightAndAStranger", s.testVerifyCatchesAForgedWeightAndAStranger},
+		{"VerifyCatchesAResultTheTallyDoesNotGive", s.testVerifyCatchesAResultTheTallyDoesNotGive},
 		{"VerifyHistoryCatchesAHandEdit", s.testVerifyHistoryCatchesAHandEdit},
 		{"TasksOfFollowsChanges", s.testTasksOfFollowsChanges},
 	} {

@@ -25,13 +25,16 @@ func (s suite) votesLedger(t *testing.T) (ledger.Store, *ledger.Ledger) {
 	}
 	t.Cleanup(l.Close)
 	applyFunc(t, l, "$sk", func(tx *ledger.Tx) {
+		for _, alias := range []string{"ann", "bob"} {
+			tx.PutOwner(ledger.Owner{Alias: alias, MatrixID: "@" + alias + ":s.test", License: ledger.LicenseWatch, Status: ledger.StatusActive, Joined: tx.Now()})
+		}
 		tx.AppendSK(ledger.SKTx{Alias: "ann", Category: "documentation", Amount: 120, By: "fay"})
 	})
 	var opened time.Time
 	applyFunc(t, l, "$open", func(tx *ledger.Tx) {
 		opened = tx.Now()
 		tx.PutProposal(ledger.Proposal{ID: "prop_1", Kind: ledger.ProposalDecision, Scope: ledger.ScopeBinding, Room: ledger.ProposalRoomForum,
-			Title: "=Fridays", Author: "ann", State: ledger.ProposalVoting, Created: opened, VoteOpened: opened, VoteEnds: opened.Add(24 * time.Hour), Eligible: 2})
+			Title: "=Fridays", Author: "ann", State: ledger.ProposalVoting, Created: opened, VoteOpened: opened, VoteEnds: opened.Add(24 * time.Hour), Eligible: 2, SKRows: 1})
 	})
 	applyFunc(t, l, "$late-sk", func(tx *ledger.Tx) {
 		tx.AppendSK(ledger.SKTx{Alias: "bob", Category: "documentation", Amount: 300, By: "fay"})
@@ -64,7 +67,7 @@ func (s suite) testVotesJournal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "vote_id,timestamp,proposal_id,alias,choice,sk_at_opening,weight,event_id\n"
+	want := "vote_id,timestamp,sent_at,proposal_id,alias,choice,sk_at_opening,weight,event_id\n"
 	if !strings.HasPrefix(string(f.Content), want) || !strings.Contains(string(f.Content), ",prop_1,ann,yes,120,1.120,$votec\n") {
 		t.Fatalf("the votes shard reads:\n%s", f.Content)
 	}
@@ -98,6 +101,36 @@ func (s suite) testVerifyCatchesAForgedVote(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("verify does not report %q:\n%s", want, got)
 		}
+	}
+}
+
+// Verify redoes a vote's weight from its SK, and asks that the voter was
+// an owner when the vote opened: a raised weight alone, or a vote by an
+// alias the Book of Owners does not hold, is reported.
+func (s suite) testVerifyCatchesAForgedWeightAndAStranger(t *testing.T) {
+	for _, c := range []struct{ name, from, to, want string }{
+		{"weight", ",bob,no,0,1.000,", ",bob,no,0,1.300,", "(v_2): weight 1.300, but sk_at_opening 0 gives 1.000"},
+		{"stranger", ",bob,no,0,1.000,", ",eve,no,0,1.000,", "(v_2): eve voted on prop_1, but they are not in " + ledger.OwnersFile},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st, _ := s.votesLedger(t)
+			shard := journalShard(t, st, ledger.VotesDir)
+			handEdit(t, st, shard, func(s string) string { return strings.Replace(s, c.from, c.to, 1) })
+			if got := problems(t, st); !strings.Contains(got, c.want) {
+				t.Errorf("verify does not report %q:\n%s", c.want, got)
+			}
+		})
+	}
+}
+
+// A decided proposal's state follows from its stored tally: a vote the
+// tally passes, written as failed, is reported.
+func (s suite) testVerifyCatchesAResultTheTallyDoesNotGive(t *testing.T) {
+	st, _ := s.votesLedger(t)
+	handEdit(t, st, ledger.ProposalsFile, func(s string) string { return strings.Replace(s, ",passed,", ",failed,", 1) })
+	want := "prop_1: failed, but its tally (yes 1.120, no 1.000, 2 of 2 voting) says it passed"
+	if got := problems(t, st); !strings.Contains(got, want) {
+		t.Errorf("verify does not report %q:\n%s", want, got)
 	}
 }
 
