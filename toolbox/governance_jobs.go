@@ -69,8 +69,11 @@ func closeProposal(tx *ledger.Tx, id string) (ledger.Outcome, error) {
 		if passed {
 			p.State = ledger.ProposalPassed
 		}
-		if p.Kind == ledger.ProposalContestedSC {
+		switch p.Kind {
+		case ledger.ProposalContestedSC:
 			p.Result += settleContested(tx, p, passed)
+		case ledger.ProposalElection, ledger.ProposalRecall:
+			p.Result += settleCaptaincy(tx, p, passed)
 		}
 	}
 	p.Closed = tx.Now()
