@@ -36,7 +36,8 @@ type Assessment struct {
 const (
 	AssessmentAssessed   = "assessed"   // scored; pending SC written; waiting for the captain's approval
 	AssessmentApproved   = "approved"   // the lazy-consensus window is running
-	AssessmentContested  = "contested"  // an owner objected within the window
+	AssessmentDisputed   = "disputed"   // an owner objected within the window; the forum votes on it, its SC still pending
+	AssessmentContested  = "contested"  // objected to, and the vote did not award it (or, before votes, objected to): not awarded
 	AssessmentAwarded    = "awarded"    // the window passed without objection; SC awarded
 	AssessmentSuperseded = "superseded" // replaced by a new assessment of the same task
 )

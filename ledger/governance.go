@@ -24,7 +24,7 @@ const (
 // homeserver, and the result is announced wherever that room is now.
 type Proposal struct {
 	ID    string `csv:"proposal_id"` // prop_<n>
-	Kind  string `csv:"kind"`        // decision, constitution (election, recall: reserved)
+	Kind  string `csv:"kind"`        // decision, constitution, contested_sc, election, recall
 	Scope string `csv:"scope"`       // binding (the forum's), advisory (a team's)
 	Room  string `csv:"room"`        // forum, team: where it was made and its result is announced
 	Team  string `csv:"team_id"`     // the team, for a proposal made in a team's room
@@ -62,11 +62,14 @@ type Proposal struct {
 	WikiPath      string    `csv:"wiki_path"`
 }
 
-// Proposal kinds. Elections and recalls of team captains are reserved
-// names: no command makes them yet.
+// Proposal kinds. The last three act on the ledger when they pass, and
+// name what they act on in Subject: a contested SC vote its assessment
+// (as_<n>), an election its candidate's alias, a recall the captain's
+// assignment.
 const (
 	ProposalDecision     = "decision"
 	ProposalConstitution = "constitution"
+	ProposalContestedSC  = "contested_sc"
 	ProposalElection     = "election"
 	ProposalRecall       = "recall"
 )

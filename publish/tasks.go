@@ -84,8 +84,10 @@ func (b *book) assessmentWords(t ledger.Task) string {
 		s += "; pending, waiting for approval"
 	case ledger.AssessmentApproved:
 		s += "; pending, objections possible until " + a.WindowEnds.UTC().Format("2006-01-02 15:04 UTC")
+	case ledger.AssessmentDisputed:
+		s += "; contested, the general forum votes on it"
 	case ledger.AssessmentContested:
-		s += "; contested"
+		s += "; contested, not awarded"
 	case ledger.AssessmentAwarded:
 		s += "; awarded"
 		if !a.Settled.IsZero() {

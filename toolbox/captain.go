@@ -124,7 +124,8 @@ var cmdAssign = &Command{
 	Summary: "put an owner on a task of this team, as attacker or defender",
 	Help: "Puts a worker of the team on a task as its attacker or defender: the slot you name, or the first free one. " +
 		"If someone else holds that slot they are taken off it, unless they have a work session open on the task. " +
-		"Tasks waiting for review or further along can't be reassigned.",
+		"Tasks waiting for review or further along can't be reassigned. The attacker of an XL task leads a mission and needs " +
+		fmt.Sprint(missionLeadMinSK) + " SK (after decay).",
 	write: assignTask,
 }
 
@@ -173,6 +174,10 @@ func assignTask(tx *ledger.Tx, _ ledger.Owner, c *call) (ledger.Outcome, error) 
 	}
 	if current != "" {
 		return ledger.Outcome{}, ledger.Refuse("%s is the %s of `%s`; one owner can't be both attacker and defender.", who.Alias, current, task.ID)
+	}
+	if err := missionLeadRefusal(tx, task, slot, who.Alias, who.Alias,
+		fmt.Sprintf("Put them on it as defender (`!assign %s %s defender`), or someone with %d SK as attacker.", task.ID, who.Alias, missionLeadMinSK)); err != nil {
+		return ledger.Outcome{}, err
 	}
 	replaced := task.Attacker
 	if slot == ledger.Defender {

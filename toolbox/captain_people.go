@@ -112,6 +112,9 @@ func acceptApplication(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome,
 			return ledger.Outcome{}, ledger.Refuse("%s already holds %s; `!reject %s` closes the application.", who.Alias, mdText(role.Title), app.ID)
 		}
 	}
+	if err := leadershipRefusal(tx, role, who.Alias, who.Alias); err != nil {
+		return ledger.Outcome{}, err
+	}
 	now := tx.Now()
 	id, err := firstFree(1, func(n int) (string, error) { return newAssignmentID(who.Alias, role.ID, n) },
 		func(id string) bool { _, taken := tx.Assignment(id); return taken })

@@ -49,9 +49,12 @@ func assessTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 	switch task.State {
 	case ledger.TaskReview, ledger.TaskAssessed, ledger.TaskContested:
 	case ledger.TaskApproved:
-		return ledger.Outcome{}, ledger.Refuse("`%s` is approved and in its 48-hour window; it can't be assessed again unless an owner objects (`!object %s <reason>`).", task.ID, task.ID)
+		return ledger.Outcome{}, ledger.Refuse("`%s` is approved and in its 48-hour window; it can't be assessed again unless an owner objects (`!object %s <reason>`) and the forum's vote does not award it.", task.ID, task.ID)
 	default:
 		return ledger.Outcome{}, ledger.Refuse("`%s` is %s, so there is no finished work to assess. A task is assessed after its worker closes the session with `!stop_work`.", task.ID, stateWords(task.State))
+	}
+	if p, voting := disputeOf(tx, liveID(tx, task.ID)); voting {
+		return ledger.Outcome{}, ledger.Refuse("The SC for `%s` is being voted on in the general forum (%s) until %s; if the vote does not award it, you can assess the task again then.", task.ID, p.ID, utc(p.VoteEnds))
 	}
 	if pos := task.PositionOf(me.Alias); pos != "" {
 		return ledger.Outcome{}, ledger.Refuse("You are the %s of `%s`, so you can't assess it yourself. The founder, or the captain of another team, can.", pos, task.ID)
@@ -151,14 +154,20 @@ func checkDailySC(tx *ledger.Tx, replacing, attacker string, att int, defender s
 }
 
 // liveAssessment is the task's assessment whose SC is still pending:
-// assessed or approved. A task has at most one.
+// assessed, approved, or disputed by a vote. A task has at most one.
 func liveAssessment(tx *ledger.Tx, task string) (ledger.Assessment, bool) {
 	for a := range tx.Assessments() {
-		if a.Task == task && (a.State == ledger.AssessmentAssessed || a.State == ledger.AssessmentApproved) {
+		if a.Task == task && (a.State == ledger.AssessmentAssessed || a.State == ledger.AssessmentApproved || a.State == ledger.AssessmentDisputed) {
 			return a, true
 		}
 	}
 	return ledger.Assessment{}, false
+}
+
+// liveID is the ID of the task's live assessment, "" if none.
+func liveID(tx *ledger.Tx, task string) string {
+	a, _ := liveAssessment(tx, task)
+	return a.ID
 }
 
 // settlePending settles every pending SC row of an assessment with a row of
@@ -234,9 +243,11 @@ func announceApproval(tx *ledger.Tx, c *call, res ledger.Result) []Announcement 
 
 var cmdObject = &Command{
 	Name: "object", Tier: TierQuery, Params: []Param{{Name: "task_id|proposal", Kind: KindObjectable}, {Name: "reason", Kind: KindText, Rest: true}},
-	Summary: "object to an approved task's SC within its 48-hour window, or to a proposal within its 48 hours",
-	Help: "Any owner may object to an approved assessment while its 48-hour window runs. The SC is then contested, not " +
-		"awarded: it goes back to the team captain, who can assess the task again. Say why; the team's room hears of it. " +
+	Summary: "contest an approved task's SC within its 48-hour window (the forum votes on it), or object to a proposal",
+	Help: "Any owner who may vote may object to an approved assessment while its 48-hour window runs. The SC is then contested: " +
+		"it stays pending while the general forum votes on it (a vote of every owner, opened at once, the usual 7 days, quorum and majority). " +
+		"If the vote passes, the SC is awarded as assessed; if it fails, the task goes back to its captain to be assessed again. " +
+		"Say why; the team's room and the forum hear of it. " +
 		"Given a proposal's ID (`prop_3`), it objects to a proposal during its 48 hours of lazy consensus: the proposal then goes to a vote " +
 		"(`!vote`) instead of passing.",
 	write:    objectTo,
@@ -260,37 +271,6 @@ func announceObjectionOf(tx *ledger.Tx, c *call, res ledger.Result) []Announceme
 	return announceObjection(tx, c, res)
 }
 
-func objectToTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
-	task, err := taskArg(tx, c.Args[0])
-	if err != nil {
-		return ledger.Outcome{}, err
-	}
-	reason, err := oneLine("The objection", strings.Join(c.Args[1:], " "), maxNote)
-	if err != nil {
-		return ledger.Outcome{}, err
-	}
-	if reason == "" {
-		return ledger.Outcome{}, ledger.Refuse("An objection needs a reason: `!object %s <why>`.", task.ID)
-	}
-	a, ok := liveAssessment(tx, task.ID)
-	if task.State != ledger.TaskApproved || !ok || a.State != ledger.AssessmentApproved {
-		return ledger.Outcome{}, ledger.Refuse("`%s` is %s; objections are for approved tasks during their 48-hour window.", task.ID, stateWords(task.State))
-	}
-	now := tx.Now()
-	if sent := sentAt(tx, c); !sent.Before(a.WindowEnds) {
-		return ledger.Outcome{}, ledger.Refuse("The window for objections to `%s` closed at %s UTC, so its SC stands.", task.ID, a.WindowEnds.Format("2006-01-02 15:04"))
-	}
-	settlePending(tx, a, ledger.SCContested, "objection by "+me.Alias)
-	a.State, a.ObjectedBy, a.Objected, a.Objection, a.Settled = ledger.AssessmentContested, me.Alias, now, reason, now
-	tx.PutAssessment(a)
-	task.State, task.Updated = ledger.TaskContested, now
-	tx.PutTask(task)
-	return ledger.Outcome{
-		Action: "task.object", Target: task.ID,
-		Reply: fmt.Sprintf("Your objection is recorded: the %d SC for `%s` is contested and will not be awarded. The team captain can assess the task again.", a.PayoutSC, task.ID),
-	}, nil
-}
-
 // sentAt is when the command was sent, as far as a deadline is concerned:
 // the homeserver's time, never later than the ledger's clock.
 func sentAt(tx *ledger.Tx, c *call) time.Time {
@@ -298,12 +278,4 @@ func sentAt(tx *ledger.Tx, c *call) time.Time {
 		return c.Sent
 	}
 	return tx.Now()
-}
-
-func announceObjection(tx *ledger.Tx, c *call, res ledger.Result) []Announcement {
-	t, ok := tx.Task(res.Target)
-	if !ok {
-		return nil
-	}
-	return []Announcement{{Team: t.Team, Text: fmt.Sprintf("%s objected to the SC for `%s` (%s); it is contested. The captain can `!assess %s` again.", c.alias, t.ID, mdText(t.Title), t.ID)}}
 }

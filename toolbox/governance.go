@@ -92,7 +92,7 @@ func mayVote(tx *ledger.Tx, o ledger.Owner, p ledger.Proposal, t time.Time) (boo
 		return false, fmt.Sprintf("you joined after the vote opened (%s UTC); the electorate is fixed then", t.Format("2006-01-02 15:04:05"))
 	}
 	if p.Room == ledger.ProposalRoomTeam && !inTeamAt(tx, o.Alias, p.Team, t) {
-		return false, fmt.Sprintf("the %s's advisory proposals are for those holding a role in the team", teamWords(tx, p.Team))
+		return false, fmt.Sprintf("the %s's %s proposals are for those holding a role in the team", teamWords(tx, p.Team), p.Scope)
 	}
 	return true, ""
 }
@@ -208,11 +208,22 @@ func proposalArg(tx *ledger.Tx, id string) (ledger.Proposal, error) {
 
 // proposalWords is how a proposal is named in a sentence.
 func proposalWords(p ledger.Proposal) string {
-	kind := "decision"
-	if p.Kind == ledger.ProposalConstitution {
-		kind = "constitution change"
+	return fmt.Sprintf("`%s` (%s %s: %s)", p.ID, p.Scope, kindWords(p.Kind), mdText(p.Title))
+}
+
+// kindWords names a proposal's kind in a sentence.
+func kindWords(kind string) string {
+	switch kind {
+	case ledger.ProposalConstitution:
+		return "constitution change"
+	case ledger.ProposalContestedSC:
+		return "vote on contested SC"
+	case ledger.ProposalElection:
+		return "captain election"
+	case ledger.ProposalRecall:
+		return "captain recall"
 	}
-	return fmt.Sprintf("`%s` (%s %s: %s)", p.ID, p.Scope, kind, mdText(p.Title))
+	return "decision"
 }
 
 // proposalStates are the states !proposals filters by.

@@ -27,7 +27,7 @@ func (tb *Toolbox) closeProposals(ctx context.Context, tx *ledger.Tx, now time.T
 		r := tb.job(ctx, "proposal", id, func(tx *ledger.Tx) (ledger.Outcome, error) { return closeProposal(tx, id) })
 		if r.Err == nil && !r.Duplicate {
 			if done, ok := tb.ledger.Current().ReadAt(now).Proposal(id); ok {
-				r.Announce = []Announcement{announceIn(done, resultWords(done))}
+				r.Announce = announceAll(done, resultWords(done))
 			}
 		}
 		out = append(out, r)
@@ -68,6 +68,12 @@ func closeProposal(tx *ledger.Tx, id string) (ledger.Outcome, error) {
 		p.State, p.Result = ledger.ProposalFailed, why
 		if passed {
 			p.State = ledger.ProposalPassed
+		}
+		switch p.Kind {
+		case ledger.ProposalContestedSC:
+			p.Result += settleContested(tx, p, passed)
+		case ledger.ProposalElection, ledger.ProposalRecall:
+			p.Result += settleCaptaincy(tx, p, passed)
 		}
 	}
 	p.Closed = tx.Now()

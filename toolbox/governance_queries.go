@@ -104,13 +104,11 @@ func queryProposal(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 		return refusal(err)
 	}
 	var b strings.Builder
-	kind := "Decision"
-	if p.Kind == ledger.ProposalConstitution {
-		kind = "Constitution change"
-	}
+	kind := kindWords(p.Kind)
+	kind = strings.ToUpper(kind[:1]) + kind[1:]
 	where := "the general forum (binding)"
 	if p.Room == ledger.ProposalRoomTeam {
-		where = "the " + teamWords(tx, p.Team) + "'s room (advisory)"
+		where = "the " + teamWords(tx, p.Team) + "'s room (" + p.Scope + ")"
 	}
 	fmt.Fprintf(&b, "**%s** `%s`: %s\n", kind, p.ID, mdText(p.Title))
 	fmt.Fprintf(&b, "- Proposed by %s in %s at %s\n", p.Author, where, utc(p.Created))

@@ -41,8 +41,10 @@ func (tb *Toolbox) RunJobs(ctx context.Context) []JobResult {
 	}
 	now := tb.ledger.Now()
 	tx := snap.ReadAt(now)
-	var out []JobResult
-	for _, a := range dueAwards(tx) {
+	// Proposals first: a contested SC vote that passed makes its award
+	// due, and it is paid in the same run.
+	out := tb.closeProposals(ctx, tx, now)
+	for _, a := range dueAwards(tb.ledger.Current().ReadAt(now)) {
 		id := a.ID
 		// Each award is judged on the ledger as the awards before it left
 		// it: the treasury they used is not there for this one.
@@ -61,7 +63,6 @@ func (tb *Toolbox) RunJobs(ctx context.Context) []JobResult {
 		}
 		out = append(out, r)
 	}
-	out = append(out, tb.closeProposals(ctx, tx, now)...)
 	for _, period := range decayPeriods(tx) {
 		if _, done := snap.Applied(decayEventID(period)); done {
 			continue
@@ -150,7 +151,7 @@ func finalize(tx *ledger.Tx, id string) (ledger.Outcome, error) {
 	if h, held := holdOf(tx, a); held {
 		return ledger.Outcome{}, ledger.Refuse("%s", h.text(""))
 	}
-	awarded := settlePending(tx, a, ledger.SCAwarded, "lazy consensus: no objection in 48 h")
+	awarded := settlePending(tx, a, ledger.SCAwarded, awardReason(a))
 	a.State, a.Settled = ledger.AssessmentAwarded, now
 	tx.PutAssessment(a)
 	if t, ok := tx.Task(a.Task); ok {
@@ -163,7 +164,7 @@ func finalize(tx *ledger.Tx, id string) (ledger.Outcome, error) {
 	}
 	return ledger.Outcome{
 		Action: "sc.award", Target: a.Task,
-		Reply: fmt.Sprintf("SC for `%s` awarded after 48 hours without objection: %s.", a.Task, strings.Join(parts, ", ")),
+		Reply: fmt.Sprintf("SC for `%s` awarded %s: %s.", a.Task, awardWords(a), strings.Join(parts, ", ")),
 	}, nil
 }
 
@@ -220,7 +221,23 @@ func announceAward(tx *ledger.Tx, id string) []Announcement {
 	if a.DefenderSC > 0 {
 		paid += fmt.Sprintf(", %s %d SC", t.Defender, a.DefenderSC)
 	}
-	return inWorkplace(tx, Announcement{Team: t.Team, Text: fmt.Sprintf("SC for `%s` (%s) awarded after 48 hours without objection: %s.", t.ID, mdText(t.Title), paid)})
+	return inWorkplace(tx, Announcement{Team: t.Team, Text: fmt.Sprintf("SC for `%s` (%s) awarded %s: %s.", t.ID, mdText(t.Title), awardWords(a), paid)})
+}
+
+// awardReason is the note on an award's SC rows: why it was paid.
+func awardReason(a ledger.Assessment) string {
+	if a.ObjectedBy != "" {
+		return "contested, and the forum's vote awarded it"
+	}
+	return "lazy consensus: no objection in 48 h"
+}
+
+// awardWords says why an award was paid, in a sentence.
+func awardWords(a ledger.Assessment) string {
+	if a.ObjectedBy != "" {
+		return "by the general forum's vote after an objection"
+	}
+	return "after 48 hours without objection"
 }
 
 // decay writes this month's SK decay: one negative row per owner who has

@@ -172,7 +172,7 @@ var stateMeaning = map[string]string{
 	ledger.TaskReview:     "waiting for review — the work stopped, the team captain assesses it next",
 	ledger.TaskAssessed:   "assessed — scored, SC pending, waiting for the captain's approval",
 	ledger.TaskApproved:   "approved — the 48 h lazy-consensus window is running; any owner may object",
-	ledger.TaskContested:  "contested — an owner objected; the team captain can assess it again",
+	ledger.TaskContested:  "contested — an owner objected to its SC, which the general forum votes on (on a task contested before such votes: its captain can assess it again)",
 	ledger.TaskAwarded:    "awarded — the SC are paid",
 	ledger.TaskCancelled:  "cancelled",
 }
@@ -265,8 +265,10 @@ func assessmentWords(t ledger.Task, a ledger.Assessment) string {
 		s += "; pending until the captain approves it"
 	case ledger.AssessmentApproved:
 		s += fmt.Sprintf("; approved by %s, objections until %s UTC (`!object %s <reason>`)", a.ApprovedBy, a.WindowEnds.Format("2006-01-02 15:04"), t.ID)
+	case ledger.AssessmentDisputed:
+		s += fmt.Sprintf("; contested by %s: %s — the general forum votes on it", a.ObjectedBy, mdText(firstLine(a.Objection, 120)))
 	case ledger.AssessmentContested:
-		s += fmt.Sprintf("; contested by %s: %s", a.ObjectedBy, mdText(firstLine(a.Objection, 120)))
+		s += fmt.Sprintf("; contested by %s: %s — not awarded", a.ObjectedBy, mdText(firstLine(a.Objection, 120)))
 	case ledger.AssessmentAwarded:
 		s += fmt.Sprintf("; awarded on %s", a.Settled.Format("2006-01-02"))
 	}

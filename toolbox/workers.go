@@ -41,7 +41,7 @@ var cmdApply = &Command{
 	Summary: "apply for a role that is recruiting; the team's captain decides",
 	Help: "Applies for a role that is recruiting now (`!open_roles` lists them), with an optional motivation for the captain; " +
 		"it is kept in the ledger but never published. It needs a Work or Organizational license; a team captain role also needs " +
-		fmt.Sprintf("%d SK. You can't apply for a role you hold, or twice for the same role while an application is pending. ", captainMinSK) +
+		fmt.Sprintf("%d SK, and a role in the leadership team %d SK (after decay). You can't apply for a role you hold, or twice for the same role while an application is pending. ", captainMinSK, leadershipMinSK) +
 		"The team's room hears of it, and the captain answers with `!accept` or `!reject`.",
 	write:    applyForRole,
 	announce: announceApplication,
@@ -77,6 +77,9 @@ func applyForRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 		if sk := tx.Balance(me.Alias).SK; sk < captainMinSK {
 			return ledger.Outcome{}, ledger.Refuse("Applying for a team captain role takes %d SK, and you have %d. SK comes from reviews, mentoring, kudos and other work for the community; senior and junior roles take no SK.", captainMinSK, sk)
 		}
+	}
+	if err := leadershipRefusal(tx, role, me.Alias, "you"); err != nil {
+		return ledger.Outcome{}, err
 	}
 
 	appID, err := nextApplicationID(tx)
@@ -153,7 +156,8 @@ var cmdClaim = &Command{
 	Summary: "take the attacker or defender slot of a task in your team",
 	Help: "Takes a free slot of a task in a team where you hold an active role: the attacker's if you name none and it is free, " +
 		"else the defender's. One owner cannot be both on the same task, and a task waiting for review (or further along) " +
-		"cannot be claimed. `!unclaim <task_id>` gives the slot back.",
+		"cannot be claimed. Attacking an XL task is leading a mission, which takes " + fmt.Sprint(missionLeadMinSK) + " SK (after decay); " +
+		"anyone in the team may defend one. `!unclaim <task_id>` gives the slot back.",
 	write: claimTask,
 }
 
@@ -186,6 +190,13 @@ func claimTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 		return ledger.Outcome{}, ledger.Refuse("%s is already the attacker of `%s`.%s", task.Attacker, task.ID, otherSlot(task, ledger.Defender))
 	case want == ledger.Defender && task.Defender != "":
 		return ledger.Outcome{}, ledger.Refuse("%s is already the defender of `%s`.%s", task.Defender, task.ID, otherSlot(task, ledger.Attacker))
+	}
+	instead := "Claim a smaller task meanwhile."
+	if task.Defender == "" {
+		instead = fmt.Sprintf("You can defend it: `!claim %s defender`.", task.ID)
+	}
+	if err := missionLeadRefusal(tx, task, want, me.Alias, "you", instead); err != nil {
+		return ledger.Outcome{}, err
 	}
 	if want == ledger.Attacker {
 		task.Attacker = me.Alias
