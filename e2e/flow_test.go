@@ -16,6 +16,7 @@ import (
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
+	"smartup0.org/engelbot/app"
 	"smartup0.org/engelbot/chat"
 	"smartup0.org/engelbot/demo"
 	"smartup0.org/engelbot/ledger"
@@ -159,4 +160,28 @@ func numberOn(body, word string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// verifyClean runs what `engelbot verify` runs on the ledger the bot
+// writes, and fails the test on every problem it reports.
+func (e *env) verifyClean() {
+	e.t.Helper()
+	store, err := app.OpenStore(e.cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(e.t.Context(), 2*time.Minute)
+	defer cancel()
+	l, err := ledger.Open(ctx, store, ledger.Options{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer l.Close()
+	v, err := l.VerifyAll(ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, p := range v.Problems {
+		e.t.Errorf("verify: %s", p)
+	}
 }

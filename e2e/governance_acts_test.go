@@ -87,4 +87,6 @@ func TestContestedSCVoteAndCaptainElection(t *testing.T) {
 	if _, r := e.askIn(carol, team, "!create_task S Label the keys"); !strings.Contains(r.Body, "created") {
 		t.Errorf("!create_task by the elected captain answered %q", r.Body)
 	}
+	// The books the votes wrote hold up to `engelbot verify`.
+	e.verifyClean()
 }

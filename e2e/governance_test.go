@@ -132,4 +132,6 @@ func TestProposalObjectedVotedAndAnnounced(t *testing.T) {
 	if _, r := e.askIn(carol, forum, "!proposal prop_1"); !strings.Contains(r.Body, "By head count: yes 30, no 1, abstain 0") {
 		t.Errorf("!proposal after the vote answered %q", r.Body)
 	}
+	// The books the votes wrote hold up to `engelbot verify`.
+	e.verifyClean()
 }
