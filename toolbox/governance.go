@@ -89,7 +89,7 @@ func mayVote(tx *ledger.Tx, o ledger.Owner, p ledger.Proposal, t time.Time) (boo
 		return false, "your ownership is not active"
 	}
 	if !o.Joined.Before(t) {
-		return false, fmt.Sprintf("you joined after the vote opened (%s UTC); the electorate is fixed then", t.Format("2006-01-02 15:04:05"))
+		return false, fmt.Sprintf("you joined after the vote opened (%s UTC); the electorate is fixed then, to the second", t.Format("2006-01-02 15:04:05"))
 	}
 	if p.Room == ledger.ProposalRoomTeam && !inTeamAt(tx, o.Alias, p.Team, t) {
 		return false, fmt.Sprintf("the %s's %s proposals are for those holding a role in the team", teamWords(tx, p.Team), p.Scope)

@@ -67,6 +67,14 @@ func propose(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 		p.Scope, p.Room, p.Team = ledger.ScopeAdvisory, ledger.ProposalRoomTeam, c.Room.Team
 	}
 	if ok, why := mayVote(tx, me, p, tx.Now()); !ok {
+		if !me.Joined.Before(tx.Now()) {
+			// The electorate of a vote opened now is those who joined
+			// before this second: one more second makes the proposer one.
+			return ledger.Outcome{}, ledger.Refuse("You joined the community this very second, and a proposal's vote counts those who joined before it: send it again in a moment.")
+		}
+		if c.Room.Kind == RoomForum {
+			return ledger.Outcome{}, ledger.Refuse("You cannot propose: %s.", why)
+		}
 		return ledger.Outcome{}, ledger.Refuse("You cannot propose here: %s. The general forum takes proposals from every owner.", why)
 	}
 	if sk := tx.Balance(me.Alias).SK; sk < proposeMinSK {

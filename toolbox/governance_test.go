@@ -573,3 +573,16 @@ func TestConstitutionNeedsItsMark(t *testing.T) {
 		t.Fatalf("the answer does not say it is a constitution change: %s", r.Text)
 	}
 }
+
+// A newcomer who proposes in the very second they joined is told to send
+// it again, not that a vote they never saw has opened; a second later the
+// usual rules answer (here: too little SK).
+func TestANewcomerProposingAtOnceIsToldToWait(t *testing.T) {
+	g := newGovScene(t)
+	g.mutate("a newcomer this second", func(tx *ledger.Tx) {
+		tx.PutOwner(ledger.Owner{Alias: "new", MatrixID: "@new:s.test", License: ledger.LicenseWork, Status: ledger.StatusActive, Joined: tx.Now()})
+	})
+	g.refused("new", forumRoom, "!propose Meet on Fridays | We meet every Friday.", "send it again in a moment")
+	g.clock = g.clock.Add(time.Second)
+	g.refused("new", forumRoom, "!propose Meet on Fridays | We meet every Friday.", "Making a proposal takes 50 SK")
+}
