@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -42,9 +43,22 @@ func sentEncrypted(t testing.TB, c *chat.Client, roomID id.RoomID, eventID id.Ev
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	evt, err := c.Matrix().GetEvent(ctx, roomID, eventID)
-	if err != nil {
-		t.Fatalf("reading %s back from the homeserver: %v", eventID, err)
+	// Dendrite answers a send before every reader sees the event: a
+	// "not found" right after it means "not yet", until the deadline.
+	var evt *event.Event
+	for {
+		var err error
+		evt, err = c.Matrix().GetEvent(ctx, roomID, eventID)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, mautrix.MNotFound) || ctx.Err() != nil {
+			t.Fatalf("reading %s back from the homeserver: %v", eventID, err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 	if evt.Type != event.EventEncrypted {
 		t.Fatalf("%s went over the homeserver as %s, not encrypted", eventID, evt.Type.Type)
