@@ -40,8 +40,9 @@ const (
 )
 
 var (
-	dm      = toolbox.Room{Kind: toolbox.RoomDirect}
-	opsRoom = toolbox.Room{Kind: toolbox.RoomTeam, Team: ops}
+	dm        = toolbox.Room{Kind: toolbox.RoomDirect}
+	opsRoom   = toolbox.Room{Kind: toolbox.RoomTeam, Team: ops}
+	forumRoom = toolbox.Room{Kind: toolbox.RoomForum}
 )
 
 // hostileTitles are titles built to turn into markup in MkDocs' Markdown
@@ -138,7 +139,7 @@ func (c *community) mutate(what string, fn func(tx *ledger.Tx)) {
 	}
 }
 
-var idPattern = regexp.MustCompile(`\b[456]_[0-9_]*[0-9a-z_]*[0-9a-z]\b`)
+var idPattern = regexp.MustCompile(`\b(?:[456]_[0-9_]*[0-9a-z_]*[0-9a-z]|prop_[0-9]+)\b`)
 
 // newID finds the first ID with prefix in a reply.
 func (c *community) newID(r toolbox.Reply, prefix string) string {
@@ -280,6 +281,15 @@ func (c *community) populate() canaries {
 	c.run("fay", dm, "create_objective", strings.Fields(hostileTitles[2])...)
 
 	c.run(who["bob"], opsRoom, "award_sk", "carol", "documentation", canary("sk note"))
+	// Governance: a binding proposal in the forum, objected to and voted
+	// on; an advisory one in the team's room, which stays the team's.
+	c.run(who["bob"], opsRoom, "award_sk", "carol", "conflict_resolution")
+	c.run(who["bob"], opsRoom, "award_sk", "carol", "governance_participation")
+	c.clock = c.clock.Add(time.Minute)
+	prop := c.newID(c.run(who["carol"], forumRoom, "propose", strings.Fields(hostileTitles[0]+" | we meet "+canary("proposal text"))...), "prop_")
+	c.run(who["carol"], opsRoom, "propose", strings.Fields(canary("advisory title")+" | the team only")...)
+	c.run(who["dave"], forumRoom, "object", prop, "no", canary("proposal objection"))
+	c.run(who["dave"], forumRoom, "vote", prop, "no")
 	c.run(who["carol"], opsRoom, "kudos", "dave", "thanks", canary("kudos reason"))
 	c.run("fay", dm, "deactivate", "erin", canary("deactivation reason"))
 

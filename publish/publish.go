@@ -100,6 +100,7 @@ func Render(in Input) (Site, error) {
 		indexPath:      overview(b, aw, in),
 		objectivesPath: objectivesPage(b),
 		activityPath:   activityPage(b),
+		governancePath: governancePage(b),
 		tasksIndexPath: tasksIndex(b),
 		scChartPath:    scByTeamChart(b, aw),
 		coverageChart:  treasuryChart(in.Treasury),
@@ -124,6 +125,7 @@ func Render(in Input) (Site, error) {
 	nav.Children = append(nav.Children,
 		NavItem{Title: "Tasks", Path: tasksIndexPath},
 		NavItem{Title: "Owners", Path: ownersIndex},
+		NavItem{Title: "Governance", Path: governancePath},
 		NavItem{Title: "Activity", Path: activityPath},
 	)
 
