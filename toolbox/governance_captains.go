@@ -127,6 +127,13 @@ func mayCaptain(tx *ledger.Tx, who ledger.Owner, role ledger.Role) error {
 	return leadershipRefusal(tx, role, who.Alias, who.Alias)
 }
 
+// closeReason is a refusal's reason without the advice on what to send
+// next, which speaks to someone proposing, not to a room hearing a result.
+func closeReason(reason string) string {
+	first, _, _ := strings.Cut(reason, ". ")
+	return strings.TrimSuffix(first, ".")
+}
+
 // captainRole is a team's active captain role.
 func captainRole(tx *ledger.Tx, team string) (ledger.Role, bool) {
 	for r := range tx.Roles() {
@@ -182,11 +189,17 @@ func settleCaptaincy(tx *ledger.Tx, p ledger.Proposal, passed bool) string {
 	if !ok {
 		return fmt.Sprintf("; %s is not in the Book of Owners, so nobody was assigned", p.Subject)
 	}
-	// Eligibility at the close: the license and status may have changed
-	// during the vote. The SK was checked at the proposal: decay during a
-	// vote does not undo an election.
-	if who.Status != ledger.StatusActive || !canWork(who) {
-		return fmt.Sprintf("; but %s can no longer hold a role (an active owner with a Work or Organizational license), so nobody was assigned", who.Alias)
+	// Eligibility at the close, by the same rule as at the proposal: the
+	// status, the license and the SK (after the decay written during the
+	// vote) may have changed, and a captain is seated only if they may be
+	// one now.
+	if err := mayCaptain(tx, who, role); err != nil {
+		reason, _ := ledger.IsRefusal(err)
+		keeps := "the team stays without a captain"
+		if a, ok := captainOf(tx, role.ID); ok {
+			keeps = a.Alias + " stays captain"
+		}
+		return fmt.Sprintf("; but %s can no longer be captain, so nobody was assigned and %s: %s", who.Alias, keeps, closeReason(reason))
 	}
 	previous := ""
 	if a, ok := captainOf(tx, role.ID); ok {

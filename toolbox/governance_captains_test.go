@@ -124,3 +124,32 @@ func TestElectionAndRecall(t *testing.T) {
 	}
 	g.verified()
 }
+
+// The candidate is checked again when the vote closes, SK included: decay
+// written during the vote that takes them below 100 SK seats nobody, the
+// captain stays, and the result says why.
+func TestElectionRechecksSKAtClose(t *testing.T) {
+	g := newElectionScene(t)
+	g.ok("o1", govTeamRoom, "!propose election o2")
+	g.ok("o1", govTeamRoom, "!vote prop_1 yes")
+	g.decide("prop_1")
+	if g.captain() != "o2" {
+		t.Fatalf("the first captain is %q", g.captain())
+	}
+	g.ok("o2", govTeamRoom, "!propose election o1")
+	g.ok("o2", govTeamRoom, "!vote prop_2 yes")
+	g.mutate("decay during the vote", func(tx *ledger.Tx) {
+		tx.AppendSK(ledger.SKTx{Alias: "o1", Category: "decay", Amount: -1, By: toolbox.JobActor, Note: "decay 2026-11: 1 % of 100 SK older than 30 days"})
+	})
+	res := g.decide("prop_2")
+	if g.captain() != "o2" {
+		t.Fatalf("the captain after an election of a candidate below 100 SK is %q", g.captain())
+	}
+	want := "o1 can no longer be captain, so nobody was assigned and o2 stays captain: A team captain needs 100 SK, and o1 has 99 (after decay)"
+	if !strings.Contains(res.Text, want) || len(res.Announce) != 2 || !strings.Contains(res.Announce[1].Text, want) {
+		t.Fatalf("the result: %+v", res)
+	}
+	if p := g.proposal("prop_2"); p.State != ledger.ProposalPassed || !strings.Contains(p.Result, "o1 has 99") {
+		t.Fatalf("the election's row: %+v", p)
+	}
+}
