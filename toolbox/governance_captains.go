@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"unicode"
 
 	"smartup0.org/engelbot/ledger"
 )
@@ -18,16 +19,17 @@ import (
 // appointed by silence. The scheduled job that closes the vote writes the
 // change of role in the same write as the result, with the bot as actor.
 
-// proposeCaptaincy makes an election (`election <alias> [| text]`) or a
-// recall (`recall [| text]`) proposal in a team's room.
-func proposeCaptaincy(tx *ledger.Tx, me ledger.Owner, c *call, kind string, rest []string) (ledger.Outcome, error) {
+// proposeCaptaincy makes an election (`election: <alias> [| text]`) or a
+// recall (`recall: [| text]`) proposal in a team's room; rest is what
+// follows the mark, as typed.
+func proposeCaptaincy(tx *ledger.Tx, me ledger.Owner, c *call, kind string, rest string) (ledger.Outcome, error) {
 	if c.Room.Kind != RoomTeam {
 		return ledger.Outcome{}, ledger.Refuse("A team captain's %s is made in the team's own room, and those holding a role in the team vote on it: send `!propose %s` there.",
 			kind, usageOf(kind))
 	}
 	team := c.Room.Team
 	now := tx.Now()
-	first, text, _ := strings.Cut(strings.Join(rest, " "), "|")
+	first, text, _ := strings.Cut(rest, "|")
 	text, err := multiLine("The proposal's text", strings.TrimSpace(text), maxProposalText)
 	if err != nil {
 		return ledger.Outcome{}, err
@@ -54,8 +56,8 @@ func proposeCaptaincy(tx *ledger.Tx, me ledger.Owner, c *call, kind string, rest
 	var about string
 	if kind == ledger.ProposalElection {
 		candidate := strings.TrimSpace(first)
-		if candidate == "" || strings.ContainsAny(candidate, " \t") {
-			return ledger.Outcome{}, ledger.Refuse("Name one candidate: `!propose election <alias> [| why]`.")
+		if candidate == "" || strings.ContainsFunc(candidate, unicode.IsSpace) {
+			return ledger.Outcome{}, ledger.Refuse("Name one candidate: `!propose election: <alias> [| why]`.")
 		}
 		who, err := findOwner(tx, candidate)
 		if err != nil {
@@ -65,7 +67,7 @@ func proposeCaptaincy(tx *ledger.Tx, me ledger.Owner, c *call, kind string, rest
 			return ledger.Outcome{}, err
 		}
 		if hasCaptain && current.Alias == who.Alias {
-			return ledger.Outcome{}, ledger.Refuse("%s captains the %s already. `!propose recall` asks the team whether they should go on.", who.Alias, teamWords(tx, team))
+			return ledger.Outcome{}, ledger.Refuse("%s captains the %s already. `!propose recall:` asks the team whether they should go on.", who.Alias, teamWords(tx, team))
 		}
 		p.Subject, p.Title = who.Alias, fmt.Sprintf("Elect %s captain of the %s", who.Alias, teamName)
 		about = fmt.Sprintf("- Candidate: %s\n", who.Alias)
@@ -74,10 +76,10 @@ func proposeCaptaincy(tx *ledger.Tx, me ledger.Owner, c *call, kind string, rest
 		}
 	} else {
 		if strings.TrimSpace(first) != "" {
-			return ledger.Outcome{}, ledger.Refuse("A recall names no one: it recalls the team's captain. `!propose recall [| why]`.")
+			return ledger.Outcome{}, ledger.Refuse("A recall names no one: it recalls the team's captain. `!propose recall: [| why]`.")
 		}
 		if !hasCaptain {
-			return ledger.Outcome{}, ledger.Refuse("The %s has no captain to recall. `!propose election <alias>` elects one.", teamWords(tx, team))
+			return ledger.Outcome{}, ledger.Refuse("The %s has no captain to recall. `!propose election: <alias>` elects one.", teamWords(tx, team))
 		}
 		p.Subject, p.Title = current.ID, fmt.Sprintf("Recall %s as captain of the %s", current.Alias, teamName)
 		about = fmt.Sprintf("- Captain: %s (assignment %s, since %s)\n", current.Alias, current.ID, current.Since.Format("2006-01-02"))
@@ -106,9 +108,9 @@ func proposeCaptaincy(tx *ledger.Tx, me ledger.Owner, c *call, kind string, rest
 
 func usageOf(kind string) string {
 	if kind == ledger.ProposalElection {
-		return "election <alias> [| why]"
+		return electionMark + " <alias> [| why]"
 	}
-	return "recall [| why]"
+	return recallMark + " [| why]"
 }
 
 // mayCaptain refuses an owner who cannot be a team's captain, saying why:
