@@ -63,7 +63,7 @@ func proposeCaptaincy(tx *ledger.Tx, me ledger.Owner, c *call, kind string, rest
 		if err != nil {
 			return ledger.Outcome{}, err
 		}
-		if err := mayCaptain(tx, who, role); err != nil {
+		if err := mayCaptain(tx, c.founderID, who, role); err != nil {
 			return ledger.Outcome{}, err
 		}
 		if hasCaptain && current.Alias == who.Alias {
@@ -116,7 +116,7 @@ func usageOf(kind string) string {
 // mayCaptain refuses an owner who cannot be a team's captain, saying why:
 // an active owner whose license may hold roles, with the SK a captain
 // needs (and a leadership team's captain the SK that team needs).
-func mayCaptain(tx *ledger.Tx, who ledger.Owner, role ledger.Role) error {
+func mayCaptain(tx *ledger.Tx, founder string, who ledger.Owner, role ledger.Role) error {
 	switch {
 	case who.Status != ledger.StatusActive:
 		return ledger.Refuse("%s is not an active owner, so they can't be a captain.", who.Alias)
@@ -126,7 +126,7 @@ func mayCaptain(tx *ledger.Tx, who ledger.Owner, role ledger.Role) error {
 	if sk := tx.Balance(who.Alias).SK; sk < captainMinSK {
 		return ledger.Refuse("A team captain needs %d SK, and %s has %d (after decay). SK comes from reviews, mentoring, kudos and other work for the community.", captainMinSK, who.Alias, sk)
 	}
-	return leadershipRefusal(tx, role, who.Alias, who.Alias)
+	return leadershipRefusal(tx, founder, role, who.Alias, who.Alias)
 }
 
 // closeReason is a refusal's reason without the advice on what to send
@@ -169,7 +169,7 @@ func teamNameOf(tx *ledger.Tx, id string) string {
 // as the result: a passed election ends the captain's assignment and
 // assigns the candidate, if they can still be captain; a passed recall
 // ends the captain's assignment. It answers what happened, in words.
-func settleCaptaincy(tx *ledger.Tx, p ledger.Proposal, passed bool) string {
+func settleCaptaincy(tx *ledger.Tx, founder string, p ledger.Proposal, passed bool) string {
 	if !passed {
 		return "; nothing changes"
 	}
@@ -195,7 +195,7 @@ func settleCaptaincy(tx *ledger.Tx, p ledger.Proposal, passed bool) string {
 	// status, the license and the SK (after the decay written during the
 	// vote) may have changed, and a captain is seated only if they may be
 	// one now.
-	if err := mayCaptain(tx, who, role); err != nil {
+	if err := mayCaptain(tx, founder, who, role); err != nil {
 		reason, _ := ledger.IsRefusal(err)
 		keeps := "the team stays without a captain"
 		if a, ok := captainOf(tx, role.ID); ok {

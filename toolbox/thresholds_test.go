@@ -1,6 +1,7 @@
 package toolbox_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -85,4 +86,36 @@ func TestLeadershipNeeds500SK(t *testing.T) {
 		tx.PutApplication(ledger.Application{ID: "app_2", Role: "4_3_1_scribe", Alias: "cia", State: ledger.ApplicationPending, Submitted: tx.Now()})
 	})
 	g.refused("fay", adminDM, "!accept app_2", "cia has 499 (after decay)")
+}
+
+// The founder needs no 500 SK for the leadership team, as at the ledger's
+// set-up: recalled by the team, they can be given the captain's role back.
+func TestFounderLeadsAgainAfterARecall(t *testing.T) {
+	g := newThresholdScene(t)
+	const captain = "4_1_1_tc_leadership_team"
+	g.mutate("the founder's role, as the set-up writes it", func(tx *ledger.Tx) {
+		tx.PutRole(ledger.Role{ID: captain, Team: toolbox.LeadershipTeam, Type: ledger.RoleCaptain, Title: "Founder, captain of the leadership team", Status: ledger.StatusActive, Recruitment: "closed"})
+		tx.PutAssignment(ledger.Assignment{ID: "ra_fay_" + captain, Role: captain, Alias: "fay", Status: ledger.StatusActive, Since: tx.Now()})
+	})
+	g.ok("fay", adminDM, "!assign_role 4_3_1_scribe dan")
+	g.clock = g.clock.Add(time.Minute)
+	leaders := toolbox.Room{Kind: toolbox.RoomTeam, Team: toolbox.LeadershipTeam}
+	g.ok("dan", leaders, "!propose recall: | time for a change")
+	g.ok("dan", leaders, "!vote prop_1 yes")
+	if res := g.decide("prop_1"); !strings.Contains(res.Text, "fay is no longer captain") {
+		t.Fatalf("the recall: %+v", res)
+	}
+	if sk := g.l.Current().Read().Balance("fay").SK; sk >= 500 {
+		t.Fatalf("the founder has %d SK: the test needs less than 500", sk)
+	}
+	g.ok("fay", adminDM, "!assign_role "+captain+" fay")
+	held := false
+	for a := range g.l.Current().Read().Assignments() {
+		held = held || a.Role == captain && a.Alias == "fay" && a.Status == ledger.StatusActive
+	}
+	if !held {
+		t.Fatal("the founder does not hold the captain's role again")
+	}
+	// Anyone else still needs the 500 SK.
+	g.refused("fay", adminDM, "!assign_role 4_2_1_strategy cia", "cia has 499 (after decay)")
 }
