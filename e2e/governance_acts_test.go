@@ -50,11 +50,11 @@ func TestContestedSCVoteAndCaptainElection(t *testing.T) {
 	for _, why := range []string{"mediated the roster", "settled the rota", "calmed the meeting", "solved the key dispute"} {
 		e.write(bob, team, "!award_sk carol conflict_resolution "+why)
 	}
-	if _, r := e.askIn(carol, forum, "!propose election carol"); !strings.Contains(r.Body, "made in the team's own room") {
+	if _, r := e.askIn(carol, forum, "!propose election: carol"); !strings.Contains(r.Body, "made in the team's own room") {
 		t.Fatalf("an election in the forum answered %q", r.Body)
 	}
-	if _, r := e.write(carol, team, "!propose election carol | I know the rota"); !strings.Contains(r.Body, "prop_2") || !strings.Contains(r.Body, "goes to a vote") {
-		t.Fatalf("!propose election answered %q", r.Body)
+	if _, r := e.write(carol, team, "!propose election: carol | I know the rota"); !strings.Contains(r.Body, "prop_2") || !strings.Contains(r.Body, "goes to a vote") {
+		t.Fatalf("!propose election: answered %q", r.Body)
 	}
 	e.write(carol, team, "!vote prop_2 yes")
 	e.write(dave, team, "!vote prop_2 yes")

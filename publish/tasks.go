@@ -62,12 +62,38 @@ func taskPages(b *book, files map[string][]byte) {
 			w.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- |\n")
 			for _, t := range p.tasks {
 				fmt.Fprintf(&w, "| <a id=\"%s\"></a>%s | %s | %s | %s | %d SC | %s | %s | %s |\n",
-					taskAnchor(t.ID), text(t.ID), textOr(t.Title, "untitled"), stateWords(t.State), textOr(t.Size, "—"), t.BudgetSC,
+					taskAnchor(t.ID), text(t.ID), textOr(t.Title, "untitled"), b.taskStateWords(t), textOr(t.Size, "—"), t.BudgetSC,
 					b.ownerLink(p.path, t.Attacker), b.ownerLink(p.path, t.Defender), b.assessmentWords(t))
 			}
 			files[p.path] = []byte(w.String())
 		}
 	}
+}
+
+// taskStateWords is a task's state in its table: an approved task whose
+// assessment the forum's vote upheld has no window running any more.
+func (b *book) taskStateWords(t ledger.Task) string {
+	if a, ok := b.assessment[t.ID]; ok && t.State == ledger.TaskApproved {
+		if _, upheld := b.upheldBy(a); upheld {
+			return "approved (upheld by vote)"
+		}
+	}
+	return stateWords(t.State)
+}
+
+// upheldBy is the forum's vote that upheld an approved assessment after an
+// objection ("" if its row is not found): the assessment waits for
+// the award, which the treasury's 3x rule may hold back.
+func (b *book) upheldBy(a ledger.Assessment) (string, bool) {
+	if a.State != ledger.AssessmentApproved || a.ObjectedBy == "" {
+		return "", false
+	}
+	for p := range b.tx.Proposals() {
+		if p.Kind == ledger.ProposalContestedSC && p.Subject == a.ID && p.State == ledger.ProposalPassed {
+			return p.ID, true
+		}
+	}
+	return "", true
 }
 
 // assessmentWords says how a task's work was scored, what it pays, and
@@ -83,6 +109,14 @@ func (b *book) assessmentWords(t ledger.Task) string {
 	case ledger.AssessmentAssessed:
 		s += "; pending, waiting for approval"
 	case ledger.AssessmentApproved:
+		if id, ok := b.upheldBy(a); ok {
+			vote := "the forum's vote"
+			if id != "" {
+				vote += " (" + text(id) + ")"
+			}
+			s += "; pending, upheld by " + vote + "; waiting for the award (the treasury)"
+			break
+		}
 		s += "; pending, objections possible until " + a.WindowEnds.UTC().Format("2006-01-02 15:04 UTC")
 	case ledger.AssessmentDisputed:
 		s += "; contested, the general forum votes on it"

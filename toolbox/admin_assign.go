@@ -21,7 +21,7 @@ var cmdAssignRole = &Command{
 	Help: "Gives an owner a role directly, without an application: how a new community gets its first team captains. The owner " +
 		"needs a Work or Organizational license, and a team has one captain at a time. Applying (`!apply`, decided with `!accept`) " +
 		fmt.Sprintf("stays the way owners join a team, and there the %d SK a captain needs holds. ", captainMinSK) +
-		fmt.Sprintf("A role in the leadership team needs %d SK here too (the founder's own role comes with the ledger's set-up). ", leadershipMinSK) +
+		fmt.Sprintf("A role in the leadership team needs %d SK here too, except for the founder, whose first role comes with the ledger's set-up. ", leadershipMinSK) +
 		"Example: `!assign_role 4_1_7_tc_operational_team bob`.",
 	write: assignRole,
 }
@@ -81,7 +81,7 @@ func assignRole(tx *ledger.Tx, _ ledger.Owner, c *call) (ledger.Outcome, error) 
 			return ledger.Outcome{}, ledger.Refuse("%s already captains the %s; a team has one captain. `!end_role %s %s` first.", a.Alias, teamWords(tx, role.Team), role.ID, a.Alias)
 		}
 	}
-	if err := leadershipRefusal(tx, role, who.Alias, who.Alias); err != nil {
+	if err := leadershipRefusal(tx, c.founderID, role, who.Alias, who.Alias); err != nil {
 		return ledger.Outcome{}, err
 	}
 	id, err := firstFree(1, func(n int) (string, error) { return newAssignmentID(who.Alias, role.ID, n) },

@@ -261,6 +261,9 @@ func TestHelpSaysWhere(t *testing.T) {
 	if h := f.ok("carol", forumRoom, "!help setup_rooms").Text; !strings.Contains(h, "Who: admin. Where: a direct chat with the bot only.") {
 		t.Errorf("!help setup_rooms: %s", h)
 	}
+	if h := f.ok("carol", forumRoom, "!help propose").Text; !strings.Contains(h, "Where: the general forum (binding) or a team's room (advisory; a captain's election or recall there binds).") {
+		t.Errorf("!help propose does not say a team's election binds: %s", h)
+	}
 	if h := f.ok("carol", forumRoom, "!help").Text; strings.Contains(h, "- `!start_work") || !strings.Contains(h, "- `!kudos") {
 		t.Errorf("!help in the forum lists work commands, or not kudos: %s", h)
 	}

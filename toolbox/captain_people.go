@@ -112,7 +112,7 @@ func acceptApplication(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome,
 			return ledger.Outcome{}, ledger.Refuse("%s already holds %s; `!reject %s` closes the application.", who.Alias, mdText(role.Title), app.ID)
 		}
 	}
-	if err := leadershipRefusal(tx, role, who.Alias, who.Alias); err != nil {
+	if err := leadershipRefusal(tx, c.founderID, role, who.Alias, who.Alias); err != nil {
 		return ledger.Outcome{}, err
 	}
 	now := tx.Now()

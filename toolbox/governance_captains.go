@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"unicode"
 
 	"smartup0.org/engelbot/ledger"
 )
@@ -18,16 +19,17 @@ import (
 // appointed by silence. The scheduled job that closes the vote writes the
 // change of role in the same write as the result, with the bot as actor.
 
-// proposeCaptaincy makes an election (`election <alias> [| text]`) or a
-// recall (`recall [| text]`) proposal in a team's room.
-func proposeCaptaincy(tx *ledger.Tx, me ledger.Owner, c *call, kind string, rest []string) (ledger.Outcome, error) {
+// proposeCaptaincy makes an election (`election: <alias> [| text]`) or a
+// recall (`recall: [| text]`) proposal in a team's room; rest is what
+// follows the mark, as typed.
+func proposeCaptaincy(tx *ledger.Tx, me ledger.Owner, c *call, kind string, rest string) (ledger.Outcome, error) {
 	if c.Room.Kind != RoomTeam {
 		return ledger.Outcome{}, ledger.Refuse("A team captain's %s is made in the team's own room, and those holding a role in the team vote on it: send `!propose %s` there.",
 			kind, usageOf(kind))
 	}
 	team := c.Room.Team
 	now := tx.Now()
-	first, text, _ := strings.Cut(strings.Join(rest, " "), "|")
+	first, text, _ := strings.Cut(rest, "|")
 	text, err := multiLine("The proposal's text", strings.TrimSpace(text), maxProposalText)
 	if err != nil {
 		return ledger.Outcome{}, err
@@ -54,18 +56,18 @@ func proposeCaptaincy(tx *ledger.Tx, me ledger.Owner, c *call, kind string, rest
 	var about string
 	if kind == ledger.ProposalElection {
 		candidate := strings.TrimSpace(first)
-		if candidate == "" || strings.ContainsAny(candidate, " \t") {
-			return ledger.Outcome{}, ledger.Refuse("Name one candidate: `!propose election <alias> [| why]`.")
+		if candidate == "" || strings.ContainsFunc(candidate, unicode.IsSpace) {
+			return ledger.Outcome{}, ledger.Refuse("Name one candidate: `!propose election: <alias> [| why]`.")
 		}
 		who, err := findOwner(tx, candidate)
 		if err != nil {
 			return ledger.Outcome{}, err
 		}
-		if err := mayCaptain(tx, who, role); err != nil {
+		if err := mayCaptain(tx, c.founderID, who, role); err != nil {
 			return ledger.Outcome{}, err
 		}
 		if hasCaptain && current.Alias == who.Alias {
-			return ledger.Outcome{}, ledger.Refuse("%s captains the %s already. `!propose recall` asks the team whether they should go on.", who.Alias, teamWords(tx, team))
+			return ledger.Outcome{}, ledger.Refuse("%s captains the %s already. `!propose recall:` asks the team whether they should go on.", who.Alias, teamWords(tx, team))
 		}
 		p.Subject, p.Title = who.Alias, fmt.Sprintf("Elect %s captain of the %s", who.Alias, teamName)
 		about = fmt.Sprintf("- Candidate: %s\n", who.Alias)
@@ -74,10 +76,10 @@ func proposeCaptaincy(tx *ledger.Tx, me ledger.Owner, c *call, kind string, rest
 		}
 	} else {
 		if strings.TrimSpace(first) != "" {
-			return ledger.Outcome{}, ledger.Refuse("A recall names no one: it recalls the team's captain. `!propose recall [| why]`.")
+			return ledger.Outcome{}, ledger.Refuse("A recall names no one: it recalls the team's captain. `!propose recall: [| why]`.")
 		}
 		if !hasCaptain {
-			return ledger.Outcome{}, ledger.Refuse("The %s has no captain to recall. `!propose election <alias>` elects one.", teamWords(tx, team))
+			return ledger.Outcome{}, ledger.Refuse("The %s has no captain to recall. `!propose election: <alias>` elects one.", teamWords(tx, team))
 		}
 		p.Subject, p.Title = current.ID, fmt.Sprintf("Recall %s as captain of the %s", current.Alias, teamName)
 		about = fmt.Sprintf("- Captain: %s (assignment %s, since %s)\n", current.Alias, current.ID, current.Since.Format("2006-01-02"))
@@ -106,15 +108,15 @@ func proposeCaptaincy(tx *ledger.Tx, me ledger.Owner, c *call, kind string, rest
 
 func usageOf(kind string) string {
 	if kind == ledger.ProposalElection {
-		return "election <alias> [| why]"
+		return electionMark + " <alias> [| why]"
 	}
-	return "recall [| why]"
+	return recallMark + " [| why]"
 }
 
 // mayCaptain refuses an owner who cannot be a team's captain, saying why:
 // an active owner whose license may hold roles, with the SK a captain
 // needs (and a leadership team's captain the SK that team needs).
-func mayCaptain(tx *ledger.Tx, who ledger.Owner, role ledger.Role) error {
+func mayCaptain(tx *ledger.Tx, founder string, who ledger.Owner, role ledger.Role) error {
 	switch {
 	case who.Status != ledger.StatusActive:
 		return ledger.Refuse("%s is not an active owner, so they can't be a captain.", who.Alias)
@@ -124,7 +126,14 @@ func mayCaptain(tx *ledger.Tx, who ledger.Owner, role ledger.Role) error {
 	if sk := tx.Balance(who.Alias).SK; sk < captainMinSK {
 		return ledger.Refuse("A team captain needs %d SK, and %s has %d (after decay). SK comes from reviews, mentoring, kudos and other work for the community.", captainMinSK, who.Alias, sk)
 	}
-	return leadershipRefusal(tx, role, who.Alias, who.Alias)
+	return leadershipRefusal(tx, founder, role, who.Alias, who.Alias)
+}
+
+// closeReason is a refusal's reason without the advice on what to send
+// next, which speaks to someone proposing, not to a room hearing a result.
+func closeReason(reason string) string {
+	first, _, _ := strings.Cut(reason, ". ")
+	return strings.TrimSuffix(first, ".")
 }
 
 // captainRole is a team's active captain role.
@@ -160,7 +169,7 @@ func teamNameOf(tx *ledger.Tx, id string) string {
 // as the result: a passed election ends the captain's assignment and
 // assigns the candidate, if they can still be captain; a passed recall
 // ends the captain's assignment. It answers what happened, in words.
-func settleCaptaincy(tx *ledger.Tx, p ledger.Proposal, passed bool) string {
+func settleCaptaincy(tx *ledger.Tx, founder string, p ledger.Proposal, passed bool) string {
 	if !passed {
 		return "; nothing changes"
 	}
@@ -182,11 +191,17 @@ func settleCaptaincy(tx *ledger.Tx, p ledger.Proposal, passed bool) string {
 	if !ok {
 		return fmt.Sprintf("; %s is not in the Book of Owners, so nobody was assigned", p.Subject)
 	}
-	// Eligibility at the close: the license and status may have changed
-	// during the vote. The SK was checked at the proposal: decay during a
-	// vote does not undo an election.
-	if who.Status != ledger.StatusActive || !canWork(who) {
-		return fmt.Sprintf("; but %s can no longer hold a role (an active owner with a Work or Organizational license), so nobody was assigned", who.Alias)
+	// Eligibility at the close, by the same rule as at the proposal: the
+	// status, the license and the SK (after the decay written during the
+	// vote) may have changed, and a captain is seated only if they may be
+	// one now.
+	if err := mayCaptain(tx, founder, who, role); err != nil {
+		reason, _ := ledger.IsRefusal(err)
+		keeps := "the team stays without a captain"
+		if a, ok := captainOf(tx, role.ID); ok {
+			keeps = a.Alias + " stays captain"
+		}
+		return fmt.Sprintf("; but %s can no longer be captain, so nobody was assigned and %s: %s", who.Alias, keeps, closeReason(reason))
 	}
 	previous := ""
 	if a, ok := captainOf(tx, role.ID); ok {

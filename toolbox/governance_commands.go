@@ -15,38 +15,65 @@ var governanceCommands = []*Command{cmdPropose, cmdVote, cmdProposals, cmdPropos
 var cmdPropose = &Command{
 	// Any owner may propose: the SK threshold is a rule the command checks.
 	Name: "propose", Tier: TierQuery, Where: WhereGovern,
-	Params:  []Param{{Name: "title", Kind: KindText, Rest: true, Shown: "[constitution:] <title> | <text>, or: election <alias>, or: recall"}},
+	Params:  []Param{{Name: "title", Kind: KindText, Rest: true, Shown: "[constitution:] <title> | <text>, or: election: <alias>, or: recall:"}},
 	Summary: "propose a decision (or a constitution change) to the forum or your team, or elect or recall your team's captain",
 	Help: fmt.Sprintf("Makes a proposal: in the general forum it binds the community, in a team's room it advises the team (and only "+
 		"those holding a role in the team take part). It needs %d SK (after decay). The title comes first, the text after a `|`, kept as typed (line breaks and quotes included). "+
 		"A decision passes after 48 hours unless someone objects with `!object <proposal> <reason>`; an objection opens a %d-day vote. "+
 		"Start with `constitution:` for a change to the constitution: it goes to a vote at once and needs two thirds of the "+
 		"weight of the yes and no votes. Every vote needs %d %% of those who may vote to take part. Nobody can close a proposal "+
-		"early: the result comes when its time is up, and this room hears it. In a team's room, `!propose election <alias> [| why]` "+
+		"early: the result comes when its time is up, and this room hears it. In a team's room, `!propose election: <alias> [| why]` "+
 		"elects the team's captain (the candidate needs an active Work or Organizational license and %d SK after decay, %d for the "+
-		"leadership team) and `!propose recall [| why]` recalls the captain: both go to a vote of the team's members at once, and the "+
+		"leadership team) and `!propose recall: [| why]` recalls the captain: both go to a vote of the team's members at once, and the "+
 		"result binds: the job assigns or ends the captain's role, and the general forum hears it too.",
 		proposeMinSK, int(votingPeriod.Hours()/24), quorumPct, captainMinSK, leadershipMinSK),
 	write: propose,
 }
 
-// constitutionMark starts a constitution change: a word with a colon, so
-// that a title beginning with the word ("Constitution day is a holiday")
-// stays a decision's title.
-const constitutionMark = "constitution:"
+// The marks that start a proposal of another kind than a decision: a word
+// with a colon, so that a title beginning with the word ("Constitution day
+// is a holiday", "Election day is a holiday") stays a decision's title.
+const (
+	constitutionMark = ledger.ProposalConstitution + ":"
+	electionMark     = ledger.ProposalElection + ":"
+	recallMark       = ledger.ProposalRecall + ":"
+)
+
+// cutMark cuts mark (any case) from the start of line.
+func cutMark(line, mark string) (string, bool) {
+	if len(line) >= len(mark) && strings.EqualFold(line[:len(mark)], mark) {
+		return line[len(mark):], true
+	}
+	return line, false
+}
+
+// markHint is the hint for a decision whose title starts with a kind's
+// word without its mark: the author may have meant that kind.
+func markHint(title string) string {
+	first := strings.ToLower(title)
+	switch {
+	case strings.HasPrefix(first, ledger.ProposalConstitution):
+		return "It is a decision, not a change to the constitution: for that, start with `constitution:`. "
+	case strings.HasPrefix(first, ledger.ProposalElection):
+		return "It is a decision, not a captain's election: for that, send `!propose election: <alias> [| why]` in the team's room. "
+	case strings.HasPrefix(first, ledger.ProposalRecall):
+		return "It is a decision, not a captain's recall: for that, send `!propose recall: [| why]` in the team's room. "
+	}
+	return ""
+}
 
 func propose(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
-	if len(c.Args) > 0 {
-		switch k := strings.ToLower(c.Args[0]); k {
-		case ledger.ProposalElection, ledger.ProposalRecall:
-			return proposeCaptaincy(tx, me, c, k, c.Args[1:])
-		}
-	}
 	// The text as typed: its line breaks and quotes are the author's.
 	line := c.rawRest(0)
+	if rest, ok := cutMark(line, electionMark); ok {
+		return proposeCaptaincy(tx, me, c, ledger.ProposalElection, rest)
+	}
+	if rest, ok := cutMark(line, recallMark); ok {
+		return proposeCaptaincy(tx, me, c, ledger.ProposalRecall, rest)
+	}
 	kind := ledger.ProposalDecision
-	if len(line) >= len(constitutionMark) && strings.EqualFold(line[:len(constitutionMark)], constitutionMark) {
-		kind, line = ledger.ProposalConstitution, line[len(constitutionMark):]
+	if rest, ok := cutMark(line, constitutionMark); ok {
+		kind, line = ledger.ProposalConstitution, rest
 	}
 	title, text, _ := strings.Cut(line, "|")
 	title, err := oneLine("The title", title, maxProposalTitle)
@@ -58,7 +85,11 @@ func propose(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 		return ledger.Outcome{}, err
 	}
 	if title == "" || text == "" {
-		return ledger.Outcome{}, ledger.Refuse("A proposal needs a title and its text, split by a `|`: `!propose <title> | <text>`, or `!propose constitution: <title> | <text>` for a change to the constitution.")
+		hint := ""
+		if kind == ledger.ProposalDecision {
+			hint = " " + strings.TrimSpace(markHint(title))
+		}
+		return ledger.Outcome{}, ledger.Refuse("A proposal needs a title and its text, split by a `|`: `!propose <title> | <text>`, or `!propose constitution: <title> | <text>` for a change to the constitution.%s", strings.TrimRight(hint, " "))
 	}
 	p := ledger.Proposal{Kind: kind, Title: title, Author: me.Alias, Created: tx.Now()}
 	if c.Room.Kind == RoomForum {
@@ -85,8 +116,8 @@ func propose(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 		return ledger.Outcome{}, err
 	}
 	var next string
-	if kind == ledger.ProposalDecision && strings.HasPrefix(strings.ToLower(title), ledger.ProposalConstitution) {
-		next = "It is a decision, not a change to the constitution: for that, start with `constitution:`. "
+	if kind == ledger.ProposalDecision {
+		next = markHint(title)
 	}
 	if kind == ledger.ProposalConstitution {
 		openVote(tx, &p)

@@ -133,6 +133,22 @@ func settleContested(tx *ledger.Tx, p ledger.Proposal, passed bool) string {
 	return fmt.Sprintf("; the %d SC for %s is not awarded, and the task goes back to its captain for a new assessment", a.PayoutSC, task.ID)
 }
 
+// upheldWords says that an approved assessment was objected to and the
+// forum's vote upheld it: its window is over, and it waits for the award
+// job, which pays it once the treasury covers it (the 3x rule).
+func upheldWords(tx *ledger.Tx, a ledger.Assessment) (string, bool) {
+	if a.State != ledger.AssessmentApproved || a.ObjectedBy == "" {
+		return "", false
+	}
+	vote := "the forum's vote"
+	for p := range tx.Proposals() {
+		if p.Kind == ledger.ProposalContestedSC && p.Subject == a.ID && p.State == ledger.ProposalPassed {
+			vote = fmt.Sprintf("the forum's vote (`%s`)", p.ID)
+		}
+	}
+	return "upheld by " + vote + "; waiting for the award (the treasury: `!treasury`)", true
+}
+
 // announceObjection tells the rooms that did not see the objection — the
 // task's team room, the general forum — that its SC goes to a vote.
 func announceObjection(tx *ledger.Tx, c *call, res ledger.Result) []Announcement {

@@ -136,3 +136,34 @@ func TestContestedVoteAwards(t *testing.T) {
 		t.Fatalf("verify: %v", problems)
 	}
 }
+
+// After a passed vote, while the treasury holds the award back, !task says
+// the forum upheld the SC and the award waits: no window runs and no
+// objection is possible any more.
+func TestUpheldTaskSaysItWaitsForTheAward(t *testing.T) {
+	f := newCaptainFixture(t)
+	p := f.contest()
+	f.ok("gina", forumRoom, "!vote prop_1 no")
+	f.ok("carol", forumRoom, "!vote prop_1 yes")
+	f.ok("hana", opsRoom, "!vote prop_1 yes")
+	f.clock = p.VoteEnds.Add(10 * time.Minute)
+	f.tb.RunJobs(t.Context())
+	if task := f.task("6_1_7_1"); task.State != ledger.TaskApproved {
+		t.Fatalf("task state %s after the passed vote with an empty treasury", task.State)
+	}
+	q := f.ok("hana", opsRoom, "!task 6_1_7_1").Text
+	for _, want := range []string{
+		"- State: approved — upheld by the forum's vote (`prop_1`); waiting for the award (the treasury: `!treasury`)",
+		"contested by gina and upheld by the forum's vote (`prop_1`)",
+	} {
+		if !strings.Contains(q, want) {
+			t.Errorf("!task does not say %q:\n%s", want, q)
+		}
+	}
+	for _, stale := range []string{"window is running", "objections until", "!object"} {
+		if strings.Contains(q, stale) {
+			t.Errorf("!task still says %q:\n%s", stale, q)
+		}
+	}
+	f.refused("hana", forumRoom, "!object 6_1_7_1 still missing", "")
+}

@@ -24,7 +24,7 @@ func (tb *Toolbox) closeProposals(ctx context.Context, tx *ledger.Tx, now time.T
 			continue
 		}
 		id := p.ID
-		r := tb.job(ctx, "proposal", id, func(tx *ledger.Tx) (ledger.Outcome, error) { return closeProposal(tx, id) })
+		r := tb.job(ctx, "proposal", id, func(tx *ledger.Tx) (ledger.Outcome, error) { return closeProposal(tx, tb.founder, id) })
 		if r.Err == nil && !r.Duplicate {
 			if done, ok := tb.ledger.Current().ReadAt(now).Proposal(id); ok {
 				r.Announce = announceAll(done, resultWords(done))
@@ -50,7 +50,7 @@ func proposalDue(p ledger.Proposal, now time.Time) bool {
 
 // closeProposal writes a proposal's result, checking again on the data it
 // commits on.
-func closeProposal(tx *ledger.Tx, id string) (ledger.Outcome, error) {
+func closeProposal(tx *ledger.Tx, founder, id string) (ledger.Outcome, error) {
 	p, ok := tx.Proposal(id)
 	if !ok {
 		return ledger.Outcome{}, fmt.Errorf("proposal %s is not in the ledger", id)
@@ -73,7 +73,7 @@ func closeProposal(tx *ledger.Tx, id string) (ledger.Outcome, error) {
 		case ledger.ProposalContestedSC:
 			p.Result += settleContested(tx, p, passed)
 		case ledger.ProposalElection, ledger.ProposalRecall:
-			p.Result += settleCaptaincy(tx, p, passed)
+			p.Result += settleCaptaincy(tx, founder, p, passed)
 		}
 	}
 	p.Closed = tx.Now()

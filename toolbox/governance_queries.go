@@ -1,8 +1,10 @@
 package toolbox
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"smartup0.org/engelbot/ledger"
@@ -49,8 +51,12 @@ func queryProposals(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 	if len(ps) == 0 {
 		return Reply{Text: strings.TrimSpace(fmt.Sprintf("There are no %s proposals. Owners with %d SK make one with `!propose <title> | <text>` in the general forum or their team's room.", what, proposeMinSK))}
 	}
-	// Newest first: what is being decided now matters most.
-	slices.Reverse(ps)
+	// Newest first: what is being decided now matters most. By number,
+	// not by the order rows are stored in (a free number below the
+	// highest can be taken later) nor as text (prop_10 before prop_9).
+	slices.SortFunc(ps, func(a, b ledger.Proposal) int {
+		return cmp.Or(cmp.Compare(proposalNumber(b.ID), proposalNumber(a.ID)), strings.Compare(b.ID, a.ID))
+	})
 	heads := voteCounts(tx)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Proposals (%d):\n", len(ps))
@@ -62,6 +68,15 @@ func queryProposals(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 		fmt.Fprintf(&b, "- %s — %s\n", proposalWords(p), proposalStatus(p, heads[p.ID]))
 	}
 	return Reply{Text: strings.TrimRight(b.String(), "\n")}
+}
+
+// proposalNumber is the n of prop_<n>; 0 for an ID of another shape.
+func proposalNumber(id string) int {
+	n, err := strconv.Atoi(strings.TrimPrefix(id, "prop_"))
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // voteCounts is how many owners have voted on each proposal.

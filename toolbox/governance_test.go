@@ -3,6 +3,7 @@ package toolbox_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -585,4 +586,26 @@ func TestANewcomerProposingAtOnceIsToldToWait(t *testing.T) {
 	g.refused("new", forumRoom, "!propose Meet on Fridays | We meet every Friday.", "send it again in a moment")
 	g.clock = g.clock.Add(time.Second)
 	g.refused("new", forumRoom, "!propose Meet on Fridays | We meet every Friday.", "Making a proposal takes 50 SK")
+}
+
+// !proposals lists the newest first by number, whatever order the rows are
+// stored in: prop_11 and prop_10 come before prop_9, prop_1 last.
+func TestProposalsNewestFirstByNumber(t *testing.T) {
+	g := newGovScene(t)
+	g.mutate("eleven proposals, stored out of order", func(tx *ledger.Tx) {
+		for _, n := range []int{2, 11, 1, 10, 3, 9, 4, 8, 5, 7, 6} {
+			id := fmt.Sprintf("prop_%d", n)
+			tx.PutProposal(ledger.Proposal{ID: id, Kind: ledger.ProposalDecision, Scope: ledger.ScopeBinding, Room: ledger.ProposalRoomForum,
+				Title: "Decision " + strconv.Itoa(n), Author: "o1", State: ledger.ProposalOpen, Created: tx.Now(), WindowEnds: tx.Now().Add(48 * time.Hour)})
+		}
+	})
+	l := g.ok("o1", forumRoom, "!proposals").Text
+	last := -1
+	for n := 11; n >= 1; n-- {
+		at := strings.Index(l, fmt.Sprintf("`prop_%d`", n))
+		if at < 0 || at < last {
+			t.Fatalf("prop_%d is missing or out of order (newest first by number):\n%s", n, l)
+		}
+		last = at
+	}
 }

@@ -202,10 +202,15 @@ func queryTask(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 	if state == "" {
 		state = stateWords(t.State)
 	}
+	a, assessed := latestAssessment(tx, t.ID)
+	if upheld, ok := upheldWords(tx, a); assessed && ok && t.State == ledger.TaskApproved {
+		// The vote decided it: no window runs, and !object is refused.
+		state = "approved — " + upheld
+	}
 	fmt.Fprintf(&b, "- State: %s\n", state)
 	fmt.Fprintf(&b, "- Attacker: %s · Defender: %s\n", orNobody(t.Attacker), orNobody(t.Defender))
-	if a, ok := latestAssessment(tx, t.ID); ok {
-		fmt.Fprintf(&b, "- %s\n", assessmentWords(t, a))
+	if assessed {
+		fmt.Fprintf(&b, "- %s\n", assessmentWords(tx, t, a))
 	}
 	if created := createdWords(t); created != "" {
 		fmt.Fprintf(&b, "- %s\n", created)
@@ -253,7 +258,7 @@ func latestAssessment(tx *ledger.Tx, task string) (ledger.Assessment, bool) {
 
 // assessmentWords is an assessment in one line: the scores, the SC, and
 // where the lazy consensus stands.
-func assessmentWords(t ledger.Task, a ledger.Assessment) string {
+func assessmentWords(tx *ledger.Tx, t ledger.Task, a ledger.Assessment) string {
 	s := fmt.Sprintf("Assessed by %s: effort %d, learning %d, collaboration %d → %d SC (%s %d",
 		a.AssessedBy, a.Effort, a.Learning, a.Collaboration, a.PayoutSC, orNobody(t.Attacker), a.AttackerSC)
 	if a.DefenderSC > 0 {
@@ -264,6 +269,10 @@ func assessmentWords(t ledger.Task, a ledger.Assessment) string {
 	case ledger.AssessmentAssessed:
 		s += "; pending until the captain approves it"
 	case ledger.AssessmentApproved:
+		if upheld, ok := upheldWords(tx, a); ok {
+			s += fmt.Sprintf("; approved by %s, contested by %s and %s", a.ApprovedBy, a.ObjectedBy, upheld)
+			break
+		}
 		s += fmt.Sprintf("; approved by %s, objections until %s UTC (`!object %s <reason>`)", a.ApprovedBy, a.WindowEnds.Format("2006-01-02 15:04"), t.ID)
 	case ledger.AssessmentDisputed:
 		s += fmt.Sprintf("; contested by %s: %s — the general forum votes on it", a.ObjectedBy, mdText(firstLine(a.Objection, 120)))

@@ -56,7 +56,8 @@ var briefTiers = map[string]briefTier{
 var briefWorkRooms = map[string]bool{"start_work": true, "stop_work": true, "claim": true, "unclaim": true}
 
 // briefGovernRooms are made where the people they concern see them (issue
-// 12): the general forum (binding) or a team's room (advisory).
+// 12): the general forum (binding) or a team's room (advisory, but
+// binding for the team captain's election or recall).
 var briefGovernRooms = map[string]bool{"propose": true}
 
 // briefAllows says, from the brief alone, whether s may run the command

@@ -49,10 +49,15 @@ func missionLeadRefusal(tx *ledger.Tx, task ledger.Task, slot, alias, who, inste
 }
 
 // leadershipRefusal refuses alias a role of the leadership team without
-// 500 SK. The founder's own role is written by the ledger's set-up
-// (bootstrap), not by a command, so the founder needs none.
-func leadershipRefusal(tx *ledger.Tx, role ledger.Role, alias, who string) error {
+// 500 SK. The founder (founder is their Matrix ID) needs none: their first
+// role is written by the ledger's set-up (bootstrap) without SK, and a
+// founder recalled or replaced would otherwise need 500 SK to lead again,
+// which the set-up never asked of them.
+func leadershipRefusal(tx *ledger.Tx, founder string, role ledger.Role, alias, who string) error {
 	if role.Team != LeadershipTeam {
+		return nil
+	}
+	if o, ok := tx.Owner(alias); ok && founder != "" && o.MatrixID == founder {
 		return nil
 	}
 	sk := tx.Balance(alias).SK

@@ -1,6 +1,7 @@
 package toolbox_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -10,8 +11,8 @@ import (
 
 // newThresholdScene is a community whose SK was earned on 1 September and
 // decayed by 10 % (rounded up) on 1 November, so each balance below is
-// what remains after decay: ann 222 → 199, ben 223 → 200, cia 555 → 499,
-// dan 556 → 500. ann and ben hold a role in the operational team, which
+// what remains after decay: eve 111 → 99, gus 112 → 100, ann 222 → 199,
+// ben 223 → 200, cia 555 → 499, dan 556 → 500. ann and ben hold a role in the operational team, which
 // fay (the founder) captains; two XL tasks are open there, and two roles
 // of the leadership team recruit.
 func newThresholdScene(t *testing.T) *govScene {
@@ -30,7 +31,7 @@ func newThresholdScene(t *testing.T) *govScene {
 		tx.PutObjective(ledger.Objective{ID: "5_1", Title: "Grow", Status: ledger.ObjectiveOpen})
 		tx.PutObjective(ledger.Objective{ID: "5_1_7", Parent: "5_1", Team: govTeam, Title: "Run", Status: ledger.ObjectiveOpen})
 		tx.PutOwner(ledger.Owner{Alias: "fay", MatrixID: "@fay:s.test", License: ledger.LicenseOrganizational, Status: ledger.StatusActive, Joined: tx.Now()})
-		for alias, sk := range map[string]int{"ann": 222, "ben": 223, "cia": 555, "dan": 556} {
+		for alias, sk := range map[string]int{"eve": 111, "gus": 112, "ann": 222, "ben": 223, "cia": 555, "dan": 556} {
 			tx.PutOwner(ledger.Owner{Alias: alias, MatrixID: "@" + alias + ":s.test", License: ledger.LicenseWork, Status: ledger.StatusActive, Joined: tx.Now()})
 			tx.AppendSK(ledger.SKTx{Alias: alias, Category: "documentation", Amount: sk, By: "fay"})
 			if alias == "ann" || alias == "ben" {
@@ -45,7 +46,7 @@ func newThresholdScene(t *testing.T) *govScene {
 	g.clock = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	g.jobs()
 	tx := g.l.Current().Read()
-	for alias, want := range map[string]int{"ann": 199, "ben": 200, "cia": 499, "dan": 500} {
+	for alias, want := range map[string]int{"eve": 99, "gus": 100, "ann": 199, "ben": 200, "cia": 499, "dan": 500} {
 		if sk := tx.Balance(alias).SK; sk != want {
 			t.Fatalf("after decay %s has %d SK, want %d", alias, sk, want)
 		}
@@ -85,4 +86,63 @@ func TestLeadershipNeeds500SK(t *testing.T) {
 		tx.PutApplication(ledger.Application{ID: "app_2", Role: "4_3_1_scribe", Alias: "cia", State: ledger.ApplicationPending, Submitted: tx.Now()})
 	})
 	g.refused("fay", adminDM, "!accept app_2", "cia has 499 (after decay)")
+}
+
+// The founder needs no 500 SK for the leadership team, as at the ledger's
+// set-up: recalled by the team, they can be given the captain's role back.
+func TestFounderLeadsAgainAfterARecall(t *testing.T) {
+	g := newThresholdScene(t)
+	const captain = "4_1_1_tc_leadership_team"
+	g.mutate("the founder's role, as the set-up writes it", func(tx *ledger.Tx) {
+		tx.PutRole(ledger.Role{ID: captain, Team: toolbox.LeadershipTeam, Type: ledger.RoleCaptain, Title: "Founder, captain of the leadership team", Status: ledger.StatusActive, Recruitment: "closed"})
+		tx.PutAssignment(ledger.Assignment{ID: "ra_fay_" + captain, Role: captain, Alias: "fay", Status: ledger.StatusActive, Since: tx.Now()})
+	})
+	g.ok("fay", adminDM, "!assign_role 4_3_1_scribe dan")
+	g.clock = g.clock.Add(time.Minute)
+	leaders := toolbox.Room{Kind: toolbox.RoomTeam, Team: toolbox.LeadershipTeam}
+	g.ok("dan", leaders, "!propose recall: | time for a change")
+	g.ok("dan", leaders, "!vote prop_1 yes")
+	if res := g.decide("prop_1"); !strings.Contains(res.Text, "fay is no longer captain") {
+		t.Fatalf("the recall: %+v", res)
+	}
+	if sk := g.l.Current().Read().Balance("fay").SK; sk >= 500 {
+		t.Fatalf("the founder has %d SK: the test needs less than 500", sk)
+	}
+	g.ok("fay", adminDM, "!assign_role "+captain+" fay")
+	held := false
+	for a := range g.l.Current().Read().Assignments() {
+		held = held || a.Role == captain && a.Alias == "fay" && a.Status == ledger.StatusActive
+	}
+	if !held {
+		t.Fatal("the founder does not hold the captain's role again")
+	}
+	// Anyone else still needs the 500 SK.
+	g.refused("fay", adminDM, "!assign_role 4_2_1_strategy cia", "cia has 499 (after decay)")
+}
+
+// An election's candidate needs 100 SK after decay to captain a team, and
+// 500 to captain the leadership team: the threshold less one is refused,
+// the threshold itself accepted.
+func TestElectionCandidateThresholds(t *testing.T) {
+	g := newThresholdScene(t)
+	const leadersCaptain = "4_1_1_tc_leadership_team"
+	g.mutate("captains' roles", func(tx *ledger.Tx) {
+		tx.PutRole(ledger.Role{ID: "4_1_7_tc", Team: govTeam, Type: ledger.RoleCaptain, Title: "Captain", Status: ledger.StatusActive, Recruitment: "closed"})
+		tx.PutRole(ledger.Role{ID: leadersCaptain, Team: toolbox.LeadershipTeam, Type: ledger.RoleCaptain, Title: "Captain of the leadership team", Status: ledger.StatusActive, Recruitment: "closed"})
+	})
+	g.ok("fay", adminDM, "!assign_role 4_3_1_scribe dan")
+	g.clock = g.clock.Add(time.Minute)
+
+	g.refused("ann", govTeamRoom, "!propose election: eve", "A team captain needs 100 SK, and eve has 99 (after decay)")
+	g.ok("ann", govTeamRoom, "!propose election: gus")
+	if p := g.proposal("prop_1"); p.Kind != ledger.ProposalElection || p.Subject != "gus" {
+		t.Fatalf("the election of gus: %+v", p)
+	}
+
+	leaders := toolbox.Room{Kind: toolbox.RoomTeam, Team: toolbox.LeadershipTeam}
+	g.refused("dan", leaders, "!propose election: cia", "takes 500 SK, and cia has 499 (after decay)")
+	g.ok("dan", leaders, "!propose election: dan")
+	if p := g.proposal("prop_2"); p.Kind != ledger.ProposalElection || p.Subject != "dan" || p.Team != toolbox.LeadershipTeam {
+		t.Fatalf("the election of dan: %+v", p)
+	}
 }

@@ -60,12 +60,17 @@ type call struct {
 	cmd     *Command
 	alias   string // the sender's alias in the Book of Owners
 	founder bool   // the sender is the founder: a captain in every team
-	line    string // the command for the audit row, when the command redacts what was typed
+	// founderID is the founder's Matrix ID, for the rules that exempt
+	// the founder whoever sends the command ("" if none is configured).
+	founderID string
+	line      string // the command for the audit row, when the command redacts what was typed
 }
 
 // as is the same request, asked of another command (for !help, which asks
 // whether each command would be allowed here).
-func (c *call) as(cmd *Command) *call { return &call{Request: c.Request, cmd: cmd, founder: c.founder} }
+func (c *call) as(cmd *Command) *call {
+	return &call{Request: c.Request, cmd: cmd, founder: c.founder, founderID: c.founderID}
+}
 
 // Run runs one command and returns its answer. It never returns an error:
 // whatever goes wrong becomes a reply that says so in plain words.
@@ -95,7 +100,7 @@ func (tb *Toolbox) run(ctx context.Context, cmd *Command, req Request) Reply {
 	if cmd.query != nil {
 		snap, _ = tb.ledger.Snapshot(ctx)
 	}
-	c := &call{Request: &req, cmd: cmd, founder: req.Sender != "" && req.Sender == tb.founder}
+	c := &call{Request: &req, cmd: cmd, founder: req.Sender != "" && req.Sender == tb.founder, founderID: tb.founder}
 	me, err := tb.authorize(snap.ReadAt(tb.ledger.Now()), c)
 	if err != nil {
 		r := refusal(err)

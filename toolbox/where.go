@@ -28,8 +28,9 @@ const (
 	WhereTeamRoom       // the team's own room; the founder anywhere
 	WhereDirect         // a direct chat with the bot only
 	WhereForum          // the general forum: governance
-	// WhereGovern: the general forum (binding) or a team's room (advisory):
-	// where proposals are made.
+	// WhereGovern: the general forum (binding) or a team's room (advisory,
+	// but binding for its captain's election or recall): where proposals
+	// are made.
 	WhereGovern
 )
 
@@ -53,7 +54,7 @@ func (w Where) String() string {
 	case WhereForum:
 		return "the general forum"
 	case WhereGovern:
-		return "the general forum (binding) or a team's room (advisory)"
+		return "the general forum (binding) or a team's room (advisory; a captain's election or recall there binds)"
 	}
 	return "any room, or a direct chat"
 }
@@ -127,7 +128,7 @@ func (tb *Toolbox) checkWhere(tx *ledger.Tx, me ledger.Owner, c *call) error {
 		if teams := teamsOf(tx, me.Alias); len(teams) > 0 {
 			team = fmt.Sprintf("your team's room (%s)", cmp.Or(joinWords(tb.teamRooms(teams), "or"), notSetUp))
 		}
-		return ledger.Refuse("`!%s` is made where the people it concerns see it: in the general forum (%s) for a binding proposal, or in %s for an advisory one.", name, forum, team)
+		return ledger.Refuse("`!%s` is made where the people it concerns see it: in the general forum (%s) for a binding proposal, or in %s for an advisory one or the team captain's election or recall, which binds.", name, forum, team)
 	}
 	return ledger.Refuse("`!%s` cannot be used here.", name)
 }

@@ -78,7 +78,7 @@ func applyForRole(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 			return ledger.Outcome{}, ledger.Refuse("Applying for a team captain role takes %d SK, and you have %d. SK comes from reviews, mentoring, kudos and other work for the community; senior and junior roles take no SK.", captainMinSK, sk)
 		}
 	}
-	if err := leadershipRefusal(tx, role, me.Alias, "you"); err != nil {
+	if err := leadershipRefusal(tx, c.founderID, role, me.Alias, "you"); err != nil {
 		return ledger.Outcome{}, err
 	}
 
