@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"smartup0.org/engelbot/ledger"
+	"smartup0.org/engelbot/toolbox"
 )
 
 // pageRows is how many tasks or owners one page lists: enough that a
@@ -82,7 +83,7 @@ func gather(tx *ledger.Tx) *book {
 	}
 	for _, rs := range b.teamRoles {
 		slices.SortFunc(rs, func(x, y ledger.Role) int {
-			return cmp.Or(cmp.Compare(roleRank(x.Type), roleRank(y.Type)), compareIDs(x.ID, y.ID))
+			return cmp.Or(cmp.Compare(toolbox.RoleRank(x.Type), toolbox.RoleRank(y.Type)), compareIDs(x.ID, y.ID))
 		})
 	}
 	for a := range tx.Assignments() {
@@ -201,18 +202,6 @@ func (b *book) wallet(alias string) money {
 		return *m
 	}
 	return money{}
-}
-
-func roleRank(t string) int {
-	switch t {
-	case ledger.RoleCaptain:
-		return 0
-	case ledger.RoleSenior:
-		return 1
-	case ledger.RoleJunior:
-		return 2
-	}
-	return 3
 }
 
 // compareIDs orders IDs such as 6_1_7_12 by their numbers, so that 6_1_7_2

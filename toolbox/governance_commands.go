@@ -145,18 +145,28 @@ func propose(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 	}, nil
 }
 
+// objectionReason is the reason an objection to id gives: one line, and
+// required.
+func objectionReason(c *call, id string) (string, error) {
+	reason, err := oneLine("The objection", strings.Join(c.Args[1:], " "), maxObjection)
+	if err != nil {
+		return "", err
+	}
+	if reason == "" {
+		return "", ledger.Refuse("An objection needs a reason: `!object %s <why>`.", id)
+	}
+	return reason, nil
+}
+
 // objectToProposal turns an open decision into a vote.
 func objectToProposal(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 	p, err := proposalArg(tx, c.Args[0])
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
-	reason, err := oneLine("The objection", strings.Join(c.Args[1:], " "), maxObjection)
+	reason, err := objectionReason(c, p.ID)
 	if err != nil {
 		return ledger.Outcome{}, err
-	}
-	if reason == "" {
-		return ledger.Outcome{}, ledger.Refuse("An objection needs a reason: `!object %s <why>`.", p.ID)
 	}
 	switch p.State {
 	case ledger.ProposalVoting:

@@ -26,12 +26,9 @@ func objectToTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, erro
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
-	reason, err := oneLine("The objection", strings.Join(c.Args[1:], " "), maxObjection)
+	reason, err := objectionReason(c, task.ID)
 	if err != nil {
 		return ledger.Outcome{}, err
-	}
-	if reason == "" {
-		return ledger.Outcome{}, ledger.Refuse("An objection needs a reason: `!object %s <why>`.", task.ID)
 	}
 	a, ok := liveAssessment(tx, task.ID)
 	if ok && a.State == ledger.AssessmentDisputed {

@@ -41,7 +41,7 @@ func queryTeam(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 		}
 	}
 	slices.SortFunc(roles, func(a, b ledger.Role) int {
-		return cmp.Or(cmp.Compare(roleTypeRank(a.Type), roleTypeRank(b.Type)), compareIDs(a.ID, b.ID))
+		return cmp.Or(cmp.Compare(RoleRank(a.Type), RoleRank(b.Type)), compareIDs(a.ID, b.ID))
 	})
 	holders := make(map[string][]string, len(roles))
 	for _, r := range roles {
@@ -128,7 +128,9 @@ func queryTeam(_ *Toolbox, tx *ledger.Tx, c *call) Reply {
 	return Reply{Text: b.String()}
 }
 
-func roleTypeRank(t string) int {
+// RoleRank orders role types as a team card lists them: the captain,
+// then seniors, then juniors.
+func RoleRank(t string) int {
 	switch t {
 	case ledger.RoleCaptain:
 		return 0
