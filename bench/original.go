@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -21,25 +22,39 @@ import (
 // OriginalBurst is the original system's pattern under the same burst:
 // per command, read the CSV index, then three single-file writes through
 // the contents API (create the page, update the index, update
-// master-events), each retried after re-reading on a conflict.
+// master-events), each retried on a conflict after an exponential backoff
+// (see backoff) and, for an update, a fresh read.
 type OriginalBurst struct {
 	N         int
 	Completed int // commands whose three writes all landed
 	// Wall runs until the last command finished or, when the deadline
 	// stopped the burst, until the last write already sent was answered.
 	Wall     time.Duration
-	Capped   bool // the deadline stopped it
+	Capped   bool // the deadline stopped it: Wall is then a lower bound
 	Deadline time.Duration
+	Backoff  backoff
 	Writes   int // single-file writes that landed (one commit each), seen by the client
-	Commits  int // commits the forge counts on the branch afterwards
-	Requests Counts
-	Retries  int // conflict retries
+	// Recovered are writes that came back as a conflict with a file an
+	// earlier attempt of the same write had created after all.
+	Recovered int
+	Commits   int // commits the forge counts on the branch afterwards
+	Requests  Counts
+	Retries   int   // conflict retries, all commands
+	PerCmd    []int // conflict retries of each command, by index
+	// Paused is, per command, the time it spent waiting before retries.
+	Paused Durations
 	// Attempts are the single-file writes sent, timed from request to
 	// answer, landed or not.
 	Attempts Durations
-	// Projected is, when capped, the wall time all N commands would take at
-	// the rate writes landed during Wall.
-	Projected time.Duration
+}
+
+// MaxRetries is the most retries one command needed.
+func (o *OriginalBurst) MaxRetries() int {
+	most := 0
+	for _, n := range o.PerCmd {
+		most = max(most, n)
+	}
+	return most
 }
 
 // The original pattern's files: an index it appends a row to, one growing
@@ -55,9 +70,13 @@ type original struct {
 	name    string
 	http    *http.Client
 	counter *Counter
+	backoff backoff
 	writes  atomic.Int64
 	retries atomic.Int64
-	stopAt  time.Time // no request is sent after it
+	// recovered counts creates answered "already exists" after an
+	// earlier attempt of theirs had no clear answer.
+	recovered atomic.Int64
+	stopAt    time.Time // no request is sent after it
 
 	mu       sync.Mutex
 	attempts Durations
@@ -82,16 +101,20 @@ func runOriginalBurst(ctx context.Context, f *forge, n int, deadline time.Durati
 	if err != nil {
 		return nil, err
 	}
-	o := &original{f: f, name: r.name, counter: NewCounter(transport())}
+	o := &original{f: f, name: r.name, counter: NewCounter(transport()), backoff: originalBackoff}
 	o.http = &http.Client{Transport: o.counter}
 	var (
 		mu        sync.Mutex
 		last      time.Time
 		completed int
 		errs      []error
+		retries   = make([]int, n)
+		paused    = make(Durations, n)
 	)
 	start := atOnce(n, func(start time.Time) { o.stopAt = start.Add(deadline) }, func(i int) {
-		err := o.command(ctx, i)
+		p := &pacer{o: o, rng: commandRNG(i)}
+		err := o.command(ctx, p, i)
+		retries[i], paused[i] = p.retries, p.paused
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
@@ -106,8 +129,9 @@ func runOriginalBurst(ctx context.Context, f *forge, n int, deadline time.Durati
 		return nil, fmt.Errorf("the original pattern failed: %w", err)
 	}
 	res := &OriginalBurst{
-		N: n, Completed: completed, Deadline: deadline,
-		Writes: int(o.writes.Load()), Retries: int(o.retries.Load()), Requests: o.counter.Read(), Attempts: o.attempts,
+		N: n, Completed: completed, Deadline: deadline, Backoff: o.backoff,
+		Writes: int(o.writes.Load()), Recovered: int(o.recovered.Load()), Retries: int(o.retries.Load()),
+		PerCmd: retries, Paused: paused, Requests: o.counter.Read(), Attempts: o.attempts,
 	}
 	if completed == n {
 		res.Wall = last.Sub(start)
@@ -116,9 +140,6 @@ func runOriginalBurst(ctx context.Context, f *forge, n int, deadline time.Durati
 		// in flight then, which count among the writes that landed.
 		res.Capped = true
 		res.Wall = time.Since(start)
-		if res.Writes > 0 {
-			res.Projected = time.Duration(float64(res.Wall) * float64(3*n) / float64(res.Writes))
-		}
 	}
 	// A write whose answer never came (a timeout) may still land: then
 	// count once the branch stops moving.
@@ -162,8 +183,38 @@ func settledCommits(ctx context.Context, r *repo) (int, error) {
 	return prev, nil
 }
 
+// pacer is one command's retry state: its own seeded jitter, and what it
+// retried and waited.
+type pacer struct {
+	o       *original
+	rng     *rand.Rand
+	retries int
+	paused  time.Duration
+}
+
+// retry counts the n-th retry of a write (n ≥ 1) and waits its backoff.
+// A pause that would end after the deadline is not waited: no request
+// would follow it.
+func (p *pacer) retry(ctx context.Context, n int) error {
+	p.retries++
+	p.o.retries.Add(1)
+	d := p.o.backoff.pause(n, p.rng)
+	if time.Now().Add(d).After(p.o.stopAt) {
+		return errDeadline
+	}
+	p.paused += d
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
 // command is one !start_work the original way.
-func (o *original) command(ctx context.Context, i int) error {
+func (o *original) command(ctx context.Context, p *pacer, i int) error {
 	task := TaskID(i)
 	sid := task + "_ws1"
 	now := time.Now().UTC().Truncate(time.Second)
@@ -178,15 +229,15 @@ func (o *original) command(ctx context.Context, i int) error {
 		Front: ledger.Frontmatter{Title: "Work session " + sid, Author: Alias(i), Role: ledger.Attacker, Date: now.Format("2006-01-02"), Parent: task, Public: true},
 		Body:  fmt.Sprintf("# Work session %s\n\n- Task: %s\n- Worker: %s (attacker)\n", sid, task, Alias(i)),
 	}.Render()
-	if err := o.create(ctx, page, content); err != nil {
+	if err := o.create(ctx, p, page, content); err != nil {
 		return err
 	}
 	row := ledger.Session{ID: sid, Task: task, Alias: Alias(i), Position: ledger.Attacker, State: ledger.SessionOpen, Started: now, StartEvent: evID, WikiPath: page}
-	if err := o.appendRow(ctx, originalIndex, &index, sid, func(base []byte) []byte { return ledger.AppendCSV(base, row) }); err != nil {
+	if err := o.appendRow(ctx, p, originalIndex, &index, sid, func(base []byte) []byte { return ledger.AppendCSV(base, row) }); err != nil {
 		return err
 	}
 	ev := ledger.Event{Time: now, EventID: evID, Actor: Alias(i), Command: "!start_work " + task, Action: "work_session.start", Target: sid, Files: page + ";" + originalIndex}
-	return o.appendRow(ctx, originalEvents, nil, evID, func(base []byte) []byte { return ledger.AppendCSV(base, ev) })
+	return o.appendRow(ctx, p, originalEvents, nil, evID, func(base []byte) []byte { return ledger.AppendCSV(base, ev) })
 }
 
 // file is a file as the contents API returns it.
@@ -280,24 +331,27 @@ func conflicted(method string, status int, body []byte) bool {
 	return false
 }
 
-// create makes a new file with POST, retrying lost push races.
-func (o *original) create(ctx context.Context, p string, content []byte) error {
+// create makes a new file with POST, retrying lost push races after a
+// backoff.
+func (o *original) create(ctx context.Context, pc *pacer, p string, content []byte) error {
 	for attempt := 0; ; attempt++ {
 		status, body, err := o.do(ctx, http.MethodPost, o.api(p), writeBody{Branch: branch, Message: "create " + p, Content: base64.StdEncoding.EncodeToString(content)})
 		switch {
 		case errors.Is(err, errDeadline) || (err != nil && ctx.Err() != nil):
 			return err
-		case err != nil:
-			o.retries.Add(1) // no answer: try again
+		case err != nil: // no answer: try again
 		case status == http.StatusCreated:
 			o.writes.Add(1)
 			return nil
 		case status == http.StatusUnprocessableEntity && attempt > 0:
-			return nil // an earlier attempt landed after all
+			o.recovered.Add(1) // an earlier attempt landed after all
+			return nil
 		case conflicted(http.MethodPost, status, body):
-			o.retries.Add(1)
 		default:
 			return fmt.Errorf("creating %s: status %d: %s", p, status, body)
+		}
+		if err := pc.retry(ctx, attempt+1); err != nil {
+			return err
 		}
 	}
 }
@@ -305,8 +359,8 @@ func (o *original) create(ctx context.Context, p string, content []byte) error {
 // appendRow adds a row to a file with PUT and the SHA it read; on a
 // conflict it re-reads the file and tries again. key tells whether an
 // earlier attempt landed after all.
-func (o *original) appendRow(ctx context.Context, p string, have *file, key string, add func([]byte) []byte) error {
-	for {
+func (o *original) appendRow(ctx context.Context, pc *pacer, p string, have *file, key string, add func([]byte) []byte) error {
+	for attempt := 0; ; attempt++ {
 		if have == nil {
 			f, err := o.get(ctx, p)
 			if err != nil {
@@ -323,15 +377,16 @@ func (o *original) appendRow(ctx context.Context, p string, have *file, key stri
 		switch {
 		case errors.Is(err, errDeadline) || (err != nil && ctx.Err() != nil):
 			return err
-		case err != nil:
-			o.retries.Add(1)
+		case err != nil: // no answer: re-read and try again
 		case status == http.StatusOK || status == http.StatusCreated:
 			o.writes.Add(1)
 			return nil
 		case conflicted(http.MethodPut, status, body):
-			o.retries.Add(1)
 		default:
 			return fmt.Errorf("updating %s: status %d: %s", p, status, body)
+		}
+		if err := pc.retry(ctx, attempt+1); err != nil {
+			return err
 		}
 		have = nil
 	}
