@@ -263,3 +263,17 @@ func (a *appendLog[R]) all() iter.Seq[R] {
 		}
 	}
 }
+
+// sameShards reports whether a and b hold the very same shards: a reload
+// that changed none of them can keep what was computed from them.
+func sameShards[R journalRow](a, b journal[R]) bool {
+	if len(a.shards) != len(b.shards) {
+		return false
+	}
+	for i := range a.shards {
+		if a.shards[i] != b.shards[i] {
+			return false
+		}
+	}
+	return true
+}

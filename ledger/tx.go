@@ -318,10 +318,29 @@ func (p *pageSet) drop() {
 	p.cur, p.curAdded = nil, 0
 }
 
-// Balance recomputes one owner's SC and SK from the transactions, those of
-// this commit included.
+// Balance is one owner's SC and SK, those of this commit included: the
+// snapshot's running sums plus this commit's own rows, never a scan of
+// history.
 func (tx *Tx) Balance(alias string) Balance {
-	return balances(tx.SCTxs(), tx.SKTxs(), func(a string) bool { return a == alias })[alias]
+	s := tx.sums()
+	b, _ := s.owners.get(alias)
+	return b
+}
+
+// Totals is the community's SC awarded and SC pending, those of this
+// commit included.
+func (tx *Tx) Totals() Totals {
+	s := tx.sums()
+	return s.totals
+}
+
+// sums are the snapshot's running sums with this commit's rows added; the
+// snapshot's own are left as they are.
+func (tx *Tx) sums() sums {
+	if tx.sc.pending() == 0 && tx.sk.pending() == 0 {
+		return tx.snap.sums
+	}
+	return tx.snap.sums.added(tx.sc.all(), tx.sk.all())
 }
 
 // Settlements maps each settled pending SC row to the kind of the row that
