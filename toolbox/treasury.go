@@ -45,26 +45,15 @@ func TreasuryOf(tx *ledger.Tx) Treasury {
 		t.BalanceCents = m.Balance.Cents()
 		t.Movements++
 	}
-	t.SCOutstanding, t.SCPending = scTotals(tx)
+	// The ledger keeps these as running sums: reading the treasury does not
+	// scan the SC history.
+	sc := tx.Totals()
+	t.SCOutstanding, t.SCPending = sc.SCAwarded, sc.SCPending
 	t.CoverSC = coverSC(t.BalanceCents)
 	t.Within = t.SCOutstanding <= t.CoverSC
 	t.HeadroomSC = max(0, t.CoverSC-t.SCOutstanding)
 	t.Ratio = ledger.TreasuryRatio(t.SCOutstanding, ledger.Euro(t.BalanceCents))
 	return t
-}
-
-// scTotals sums the SC awarded and the SC still pending, over everyone.
-func scTotals(tx *ledger.Tx) (awarded, pending int) {
-	settled := tx.Settlements()
-	for t := range tx.SCTxs() {
-		switch {
-		case t.Kind == ledger.SCAwarded:
-			awarded += t.Amount
-		case t.Kind == ledger.SCPending && settled[t.ID] == "":
-			pending += t.Amount
-		}
-	}
-	return awarded, pending
 }
 
 // coverSC is how many whole SC a balance covers under the rule.
