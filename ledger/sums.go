@@ -8,11 +8,11 @@ type Totals struct {
 	SCAwarded, SCPending int
 }
 
-// openPending is a pending SC row no later row has settled yet: whose it
-// is and how much, so that the row settling it can take it off.
+// openPending is a pending SC row no row has settled yet, and where it is
+// in the journal, so that open rows can be listed in journal order.
 type openPending struct {
-	alias  string
-	amount int
+	row SCTx
+	seq int
 }
 
 // sums are the balances kept as running sums, so that a balance or the
@@ -27,6 +27,7 @@ type sums struct {
 	// later with such an ID never counts, as in the recompute.
 	early  cowMap[struct{}]
 	totals Totals
+	scRows int // SC rows summed so far: the next row's place in the journal
 }
 
 // sumsEdit is sums being changed: each map copies a bucket the first time
@@ -36,14 +37,15 @@ type sumsEdit struct {
 	open   cowEdit[openPending]
 	early  cowEdit[struct{}]
 	totals Totals
+	scRows int
 }
 
 func (s *sums) edit() *sumsEdit {
-	return &sumsEdit{owners: s.owners.edit(), open: s.open.edit(), early: s.early.edit(), totals: s.totals}
+	return &sumsEdit{owners: s.owners.edit(), open: s.open.edit(), early: s.early.edit(), totals: s.totals, scRows: s.scRows}
 }
 
 func (e *sumsEdit) done() sums {
-	return sums{owners: e.owners.done(), open: e.open.done(), early: e.early.done(), totals: e.totals}
+	return sums{owners: e.owners.done(), open: e.open.done(), early: e.early.done(), totals: e.totals, scRows: e.scRows}
 }
 
 // addSC applies one SC row, in journal order. It follows balances (the
@@ -51,6 +53,7 @@ func (e *sumsEdit) done() sums {
 // pending row counts while no row names it in Ref; any other row takes the
 // pending row it names off its holder's pending SC.
 func (e *sumsEdit) addSC(t SCTx) {
+	e.scRows++
 	switch t.Kind {
 	case SCAwarded:
 		b, _ := e.owners.get(t.Alias)
@@ -65,13 +68,17 @@ func (e *sumsEdit) addSC(t SCTx) {
 		b.SCPending += t.Amount
 		e.owners.set(t.Alias, b)
 		e.totals.SCPending += t.Amount
-		p, _ := e.open.get(t.ID)
-		if p.alias != "" && p.alias != t.Alias {
-			// Two pending rows with one ID and two holders: a broken
-			// ledger. Keep the first holder; verify reports the mismatch.
+		if p, dup := e.open.get(t.ID); dup {
+			// Two pending rows with one ID: a broken ledger. One settling
+			// row takes both off, as in the recompute, when they share a
+			// holder; otherwise verify reports the difference.
+			if p.row.Alias == t.Alias {
+				p.row.Amount += t.Amount
+				e.open.set(t.ID, p)
+			}
 			return
 		}
-		e.open.set(t.ID, openPending{alias: t.Alias, amount: p.amount + t.Amount})
+		e.open.set(t.ID, openPending{row: t, seq: e.scRows})
 	}
 	if t.Kind == SCPending {
 		return
@@ -84,10 +91,10 @@ func (e *sumsEdit) addSC(t SCTx) {
 		return
 	}
 	e.open.del(t.Ref)
-	b, _ := e.owners.get(p.alias)
-	b.SCPending -= p.amount
-	e.owners.set(p.alias, b)
-	e.totals.SCPending -= p.amount
+	b, _ := e.owners.get(p.row.Alias)
+	b.SCPending -= p.row.Amount
+	e.owners.set(p.row.Alias, b)
+	e.totals.SCPending -= p.row.Amount
 }
 
 // addSK applies one SK row.

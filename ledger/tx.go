@@ -3,6 +3,7 @@ package ledger
 import (
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 	"time"
 )
@@ -332,6 +333,21 @@ func (tx *Tx) Balance(alias string) Balance {
 func (tx *Tx) Totals() Totals {
 	s := tx.sums()
 	return s.totals
+}
+
+// OpenPending lists the pending SC rows no row settles yet, those of this
+// commit included, in the order written. It reads the running sums: the
+// cost follows how much is pending, not how long the ledger is.
+func (tx *Tx) OpenPending() []SCTx {
+	s := tx.sums()
+	var open []openPending
+	s.open.each(func(_ string, p openPending) { open = append(open, p) })
+	slices.SortFunc(open, func(a, b openPending) int { return a.seq - b.seq })
+	out := make([]SCTx, len(open))
+	for i, p := range open {
+		out[i] = p.row
+	}
+	return out
 }
 
 // sums are the snapshot's running sums with this commit's rows added; the

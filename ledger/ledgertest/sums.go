@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -43,6 +44,32 @@ func recompute(sc iter.Seq[ledger.SCTx], sk iter.Seq[ledger.SKTx]) (map[string]l
 	return out, tot
 }
 
+// unsettled yields the pending rows no row names in ref, in order.
+func unsettled(sc iter.Seq[ledger.SCTx]) iter.Seq[ledger.SCTx] {
+	settled := map[string]bool{}
+	for t := range sc {
+		if t.Kind != ledger.SCPending {
+			settled[t.Ref] = true
+		}
+	}
+	return func(yield func(ledger.SCTx) bool) {
+		for t := range sc {
+			if t.Kind == ledger.SCPending && !settled[t.ID] && !yield(t) {
+				return
+			}
+		}
+	}
+}
+
+// openIDs says which rows, and whose and how much, in order.
+func openIDs(rows iter.Seq[ledger.SCTx]) string {
+	var out []string
+	for t := range rows {
+		out = append(out, fmt.Sprintf("%s(%s %d %s)", t.ID, t.Alias, t.Amount, t.Note))
+	}
+	return strings.Join(out, " ")
+}
+
 var sumsAliases = []string{"alice", "bob", "carol", "dave", "erin"}
 
 // sumsAgree reports where tx's balances and totals differ from a recompute
@@ -58,6 +85,9 @@ func sumsAgree(tx *ledger.Tx) string {
 	if got := tx.Totals(); got != wantTot {
 		diffs = append(diffs, fmt.Sprintf("totals: %+v, recomputed %+v", got, wantTot))
 	}
+	if got, want := openIDs(slices.Values(tx.OpenPending())), openIDs(unsettled(tx.SCTxs())); got != want {
+		diffs = append(diffs, fmt.Sprintf("open pending rows: %s, recomputed %s", got, want))
+	}
 	return strings.Join(diffs, "; ")
 }
 
@@ -70,7 +100,7 @@ func randomRows(r *rand.Rand, tx *ledger.Tx) {
 		alias := sumsAliases[r.IntN(len(sumsAliases))]
 		switch n := r.IntN(10); {
 		case n < 4:
-			tx.AppendSC(ledger.SCTx{Alias: alias, Task: "6_1_1_1", Kind: ledger.SCPending, Amount: 1 + r.IntN(100), Share: ledger.Attacker})
+			tx.AppendSC(ledger.SCTx{Alias: alias, Task: "6_1_1_1", Kind: ledger.SCPending, Amount: 1 + r.IntN(100), Share: ledger.Attacker, Note: fmt.Sprintf("as_%d", r.IntN(9))})
 		case n < 7:
 			var open []ledger.SCTx
 			settled := map[string]bool{}
@@ -106,7 +136,7 @@ func slicesFilter[T any](s []T, keep func(T) bool) []T {
 	return out
 }
 
-// Balances and totals kept as running sums agree with a recompute after
+// Balances, totals and open pending rows kept as running sums agree with a recompute after
 // any sequence of commits: inside a mutation (its own rows included), after
 // each group commit, after refused mutations, and after a reload.
 func (s suite) testRunningSumsMatchARecompute(t *testing.T) {
