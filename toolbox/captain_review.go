@@ -173,10 +173,9 @@ func liveID(tx *ledger.Tx, task string) string {
 // settlePending settles every pending SC row of an assessment with a row of
 // the given kind (awarded, contested, cancelled), and returns them.
 func settlePending(tx *ledger.Tx, a ledger.Assessment, kind, note string) []ledger.SCTx {
-	settled := tx.Settlements()
 	var pending []ledger.SCTx
-	for t := range tx.SCTxs() {
-		if t.Kind == ledger.SCPending && t.Task == a.Task && t.Note == a.ID && settled[t.ID] == "" {
+	for _, t := range tx.OpenPending() {
+		if t.Task == a.Task && t.Note == a.ID {
 			pending = append(pending, t)
 		}
 	}

@@ -144,14 +144,12 @@ func sortDue(as []ledger.Assessment) { slices.SortFunc(as, compareDue) }
 
 // pendingByAssessment is the SC each assessment's pending rows still hold
 // (a pending row's note names its assessment): what its award would add to
-// the SC outstanding. One pass over the transactions, for every assessment.
+// the SC outstanding. It reads only the rows still pending, which the ledger
+// keeps, not the whole history.
 func pendingByAssessment(tx *ledger.Tx) map[string]int {
-	settled := tx.Settlements()
 	out := map[string]int{}
-	for t := range tx.SCTxs() {
-		if t.Kind == ledger.SCPending && settled[t.ID] == "" {
-			out[t.Note] += t.Amount
-		}
+	for _, t := range tx.OpenPending() {
+		out[t.Note] += t.Amount
 	}
 	return out
 }
