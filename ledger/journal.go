@@ -33,6 +33,9 @@ type shard[R journalRow] struct {
 	data  []byte // kept only for the last shard, the one that grows
 	rows  []R
 	byKey map[string]int
+	// latest is the newest timestamp of an SC or SK row in the shard, so
+	// that a look at recent rows skips older shards without reading them.
+	latest time.Time
 }
 
 // journal is an append-only table split into shards: master-events, and
@@ -61,6 +64,9 @@ func parseShard[R journalRow](p, sha string, data []byte, keepData bool) (*shard
 	for i, r := range rows {
 		if k := r.journalKey(); k != "" {
 			s.byKey[k] = i
+		}
+		if t, ok := rowTime(r); ok && t.After(s.latest) {
+			s.latest = t
 		}
 	}
 	if keepData {
@@ -276,4 +282,37 @@ func sameShards[R journalRow](a, b journal[R]) bool {
 		}
 	}
 	return true
+}
+
+// rowTime is when an SC or SK row was written.
+func rowTime(r any) (time.Time, bool) {
+	switch r := r.(type) {
+	case SCTx:
+		return r.Time, true
+	case SKTx:
+		return r.Time, true
+	}
+	return time.Time{}, false
+}
+
+// from yields the rows from the oldest shard holding a row dated t or later
+// to the end: every row dated t or later, and every row written after one.
+// Older shards are skipped by their newest timestamp, unread.
+func (j *journal[R]) from(t time.Time) iter.Seq[R] {
+	return func(yield func(R) bool) {
+		first := len(j.shards)
+		for i, s := range j.shards {
+			if !s.latest.Before(t) {
+				first = i
+				break
+			}
+		}
+		for _, s := range j.shards[first:] {
+			for _, r := range s.rows {
+				if !yield(r) {
+					return
+				}
+			}
+		}
+	}
 }

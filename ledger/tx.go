@@ -195,6 +195,15 @@ func (tx *Tx) SCTxs() iter.Seq[SCTx] { return concat(tx.snap.sc.all(), tx.sc.all
 // SKTxs lists the SK transactions, those of this commit last.
 func (tx *Tx) SKTxs() iter.Seq[SKTx] { return concat(tx.snap.sk.all(), tx.sk.all()) }
 
+// SCFrom yields the SC transactions from the oldest journal file holding a
+// row dated t or later, those of this commit last: every row dated t or
+// later, and every row written after one (so each settlement of such a
+// pending row too). Rules about today read this, not the whole history.
+func (tx *Tx) SCFrom(t time.Time) iter.Seq[SCTx] { return concat(tx.snap.sc.from(t), tx.sc.all()) }
+
+// SKFrom is SCFrom for SK transactions.
+func (tx *Tx) SKFrom(t time.Time) iter.Seq[SKTx] { return concat(tx.snap.sk.from(t), tx.sk.all()) }
+
 // AppendSC records an SC transaction. Its ID, time and event ID are filled
 // in; the ID is returned.
 func (tx *Tx) AppendSC(t SCTx) string {

@@ -152,7 +152,7 @@ func (s suite) testRunningSumsMatchARecompute(t *testing.T) {
 		}
 	}
 	event := 0
-	for round := range 60 {
+	for round := range 40 {
 		var wg sync.WaitGroup
 		for range 1 + r.IntN(4) {
 			event++

@@ -1,0 +1,54 @@
+package ledger
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+// from yields a suffix of the journal that holds every row dated t or
+// later, and skips the shards before it, even when a row's clock ran back.
+func TestJournalFromHoldsEveryRowSinceT(t *testing.T) {
+	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	var rows []SKTx
+	for i := range 5000 {
+		rows = append(rows, SKTx{ID: "sk_" + string(rune('a'+i%26)), Time: day.Add(time.Duration(i) * time.Minute), Alias: "a", Amount: 1})
+	}
+	// A row whose clock ran back an hour, in the last shard.
+	rows[4500].Time = rows[4500].Time.Add(-time.Hour)
+	var j journal[SKTx]
+	for i := 0; i < len(rows); i += DefaultShardRows {
+		data, err := appendCSV(nil, rows[i:min(i+DefaultShardRows, len(rows))]...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sh, err := parseShard[SKTx]("transactions/sk/x.csv", BlobSHA(data), data, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j.shards = append(j.shards, sh)
+	}
+	all := slices.Collect(j.all())
+	for _, since := range []time.Time{day.Add(-time.Hour), day.Add(2500 * time.Minute), rows[4500].Time, day.Add(4999 * time.Minute), day.Add(9000 * time.Minute)} {
+		got := slices.Collect(j.from(since))
+		if len(got) > len(all) || !slices.EqualFunc(got, all[len(all)-len(got):], func(a, b SKTx) bool { return a == b }) {
+			t.Fatalf("since %s: not a suffix of the journal", since)
+		}
+		for i, r := range all {
+			if !r.Time.Before(since) && i < len(all)-len(got) {
+				t.Fatalf("since %s: row %d (%s) is left out", since, i, r.Time)
+			}
+		}
+		// Every leading shard whose rows are all older than since is skipped.
+		want := 0
+		for i := 0; i < len(all); i += DefaultShardRows {
+			if slices.ContainsFunc(all[i:i+DefaultShardRows], func(r SKTx) bool { return !r.Time.Before(since) }) {
+				break
+			}
+			want += DefaultShardRows
+		}
+		if skipped := len(all) - len(got); skipped != want {
+			t.Fatalf("since %s: %d rows skipped, want %d", since, skipped, want)
+		}
+	}
+}
