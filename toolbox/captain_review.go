@@ -133,9 +133,17 @@ func assessTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 func checkDailySC(tx *ledger.Tx, replacing, attacker string, att int, defender string, def int) error {
 	start := utcDay(tx.Now())
 	end := start.Add(24 * time.Hour)
-	settled := tx.Settlements()
+	// Today's rows and every row after them hold today's pending rows and
+	// whatever settled them: no need to read further back.
+	recent := tx.SCFrom(start)
+	settled := map[string]string{}
+	for t := range recent {
+		if t.Kind != ledger.SCPending {
+			settled[t.Ref] = t.Kind
+		}
+	}
 	today := map[string]int{}
-	for t := range tx.SCTxs() {
+	for t := range recent {
 		takenBack := settled[t.ID] == ledger.SCCancelled || settled[t.ID] == ledger.SCContested
 		if t.Kind == ledger.SCPending && !t.Time.Before(start) && t.Time.Before(end) &&
 			!takenBack && (replacing == "" || t.Note != replacing) {
