@@ -316,3 +316,23 @@ func (j *journal[R]) from(t time.Time) iter.Seq[R] {
 		}
 	}
 }
+
+// fromRow yields the rows from the n-th (counting from 0) to the end,
+// skipping whole shards by their length.
+func (j *journal[R]) fromRow(n int) iter.Seq[R] {
+	return func(yield func(R) bool) {
+		skip := max(n, 0)
+		for _, s := range j.shards {
+			if skip >= len(s.rows) {
+				skip -= len(s.rows)
+				continue
+			}
+			for _, r := range s.rows[skip:] {
+				if !yield(r) {
+					return
+				}
+			}
+			skip = 0
+		}
+	}
+}

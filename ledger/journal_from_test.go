@@ -52,3 +52,16 @@ func TestJournalFromHoldsEveryRowSinceT(t *testing.T) {
 		}
 	}
 }
+
+// fromRow yields exactly the rows from the n-th on, across shards.
+func TestJournalFromRow(t *testing.T) {
+	_, sk := syntheticJournals(10, 10, 2500)
+	all := slices.Collect(sk.all())
+	for _, n := range []int{-1, 0, 1, 999, 1000, 1001, 2000, 2499, 2500, 2600} {
+		got := slices.Collect(sk.fromRow(n))
+		want := all[min(max(n, 0), len(all)):]
+		if !slices.Equal(got, want) {
+			t.Fatalf("from row %d: %d rows, want %d", n, len(got), len(want))
+		}
+	}
+}

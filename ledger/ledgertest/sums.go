@@ -81,6 +81,12 @@ func sumsAgree(tx *ledger.Tx) string {
 		if got := tx.Balance(a); got != want[a] {
 			diffs = append(diffs, fmt.Sprintf("%s: %+v, recomputed %+v", a, got, want[a]))
 		}
+		n := tx.SKRows()
+		for _, rows := range []int{0, n / 3, n - 1, n, n + 2} {
+			if got, want := tx.SKAt(a, rows), ledger.SKAt(tx.SKTxs(), a, rows); got != want {
+				diffs = append(diffs, fmt.Sprintf("%s's SK at %d rows: %d, recomputed %d", a, rows, got, want))
+			}
+		}
 	}
 	if got := tx.Totals(); got != wantTot {
 		diffs = append(diffs, fmt.Sprintf("totals: %+v, recomputed %+v", got, wantTot))
