@@ -41,10 +41,7 @@ type Treasury struct {
 // TreasuryOf is the treasury as the ledger view tx shows it.
 func TreasuryOf(tx *ledger.Tx) Treasury {
 	t := Treasury{Multiple: TreasuryMultiple}
-	for m := range tx.TreasuryTxs() {
-		t.BalanceCents = m.Balance.Cents()
-		t.Movements++
-	}
+	t.BalanceCents, t.Movements = tx.TreasuryBalance().Cents(), tx.TreasuryMovements()
 	// The ledger keeps these as running sums: reading the treasury does not
 	// scan the SC history.
 	sc := tx.Totals()
