@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -270,18 +271,44 @@ func (a *appendLog[R]) all() iter.Seq[R] {
 	}
 }
 
-// sameShards reports whether a and b hold the very same shards: a reload
-// that changed none of them can keep what was computed from them.
-func sameShards[R journalRow](a, b journal[R]) bool {
-	if len(a.shards) != len(b.shards) {
-		return false
+// grown yields the rows next holds beyond prev, when next is prev with
+// rows appended (the usual case after someone else's commit): prev's full
+// shards unchanged, its last one unchanged or grown, new shards after. ok
+// is false for anything else, such as a hand edit of an older row.
+func grown[R journalRow](prev, next journal[R]) (rows iter.Seq[R], ok bool) {
+	k := len(prev.shards) - 1
+	if len(next.shards) <= k {
+		return nil, false
 	}
-	for i := range a.shards {
-		if a.shards[i] != b.shards[i] {
-			return false
+	for i := 0; i < k; i++ {
+		if next.shards[i].path != prev.shards[i].path || next.shards[i].sha != prev.shards[i].sha {
+			return nil, false
 		}
 	}
-	return true
+	from := 0 // the first new row in next.shards[max(k, 0)]
+	if k >= 0 {
+		old, cur := prev.shards[k], next.shards[k]
+		if cur.path != old.path || len(cur.rows) < len(old.rows) {
+			return nil, false
+		}
+		if cur.sha != old.sha && !slices.Equal(cur.rows[:len(old.rows)], old.rows) {
+			return nil, false
+		}
+		from = len(old.rows)
+	}
+	return func(yield func(R) bool) {
+		for i, s := range next.shards[max(k, 0):] {
+			start := 0
+			if i == 0 {
+				start = from
+			}
+			for _, r := range s.rows[start:] {
+				if !yield(r) {
+					return
+				}
+			}
+		}
+	}, true
 }
 
 // rowTime is when an SC or SK row was written.

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -63,5 +64,54 @@ func TestJournalFromRow(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("from row %d: %d rows, want %d", n, len(got), len(want))
 		}
+	}
+}
+
+// grown yields exactly the rows appended since, across a grown last shard
+// and new ones, and refuses a journal whose older rows changed.
+func TestJournalGrown(t *testing.T) {
+	day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	var versions []journal[SKTx]
+	j := journal[SKTx]{dir: SKDir}
+	versions = append(versions, j)
+	n := 0
+	for _, batch := range []int{1, 2, 4, 1, 3, 5} {
+		var rows []SKTx
+		for range batch {
+			n++
+			rows = append(rows, SKTx{ID: fmt.Sprintf("sk_%d", n), Time: day, Alias: "a", Amount: n})
+		}
+		next, _, _, err := appendJournal(&j, day, 3, rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j = next
+		versions = append(versions, j)
+	}
+	for a := range versions {
+		for b := a; b < len(versions); b++ {
+			rows, ok := grown(versions[a], versions[b])
+			if !ok {
+				t.Fatalf("version %d to %d: not seen as grown", a, b)
+			}
+			all := slices.Collect(versions[b].all())
+			if got, want := slices.Collect(rows), all[len(slices.Collect(versions[a].all())):]; !slices.Equal(got, want) {
+				t.Fatalf("version %d to %d: %v, want %v", a, b, got, want)
+			}
+		}
+	}
+	// An older row edited: the shard's rows are no longer a prefix.
+	last := versions[len(versions)-1]
+	edited := journal[SKTx]{dir: SKDir, shards: slices.Clone(last.shards)}
+	sh := *edited.shards[0]
+	sh.rows = slices.Clone(sh.rows)
+	sh.rows[0].Amount = 99
+	sh.sha = "edited"
+	edited.shards[0] = &sh
+	if _, ok := grown(versions[2], edited); ok {
+		t.Fatal("a journal with an edited older row is seen as grown")
+	}
+	if _, ok := grown(last, versions[2]); ok {
+		t.Fatal("a shorter journal is seen as grown")
 	}
 }

@@ -109,9 +109,8 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot) (*Snapshot, 
 	if err := s.votes.load(ctx, st, tree, pv); err != nil {
 		return nil, err
 	}
-	if prev == nil || !sameShards(s.sc, prev.sc) || !sameShards(s.sk, prev.sk) {
-		s.sums = buildSums(s.sc.all(), s.sk.all())
-	}
+	s.sums = reloadSums(prev, s)
+
 	return s, nil
 }
 

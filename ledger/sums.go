@@ -121,3 +121,17 @@ func buildSums(sc iter.Seq[SCTx], sk iter.Seq[SKTx]) sums {
 	var empty sums
 	return empty.added(sc, sk)
 }
+
+// reloadSums are the sums of a freshly loaded snapshot: prev's advanced by
+// the rows appended since, when that is all that changed, and a full sum
+// otherwise (first load, or a journal changed in a way appends do not).
+func reloadSums(prev, next *Snapshot) sums {
+	if prev != nil {
+		sc, okSC := grown(prev.sc, next.sc)
+		sk, okSK := grown(prev.sk, next.sk)
+		if okSC && okSK {
+			return prev.sums.added(sc, sk)
+		}
+	}
+	return buildSums(next.sc.all(), next.sk.all())
+}

@@ -144,13 +144,15 @@ func slicesFilter[T any](s []T, keep func(T) bool) []T {
 
 // Balances, totals and open pending rows kept as running sums agree with a recompute after
 // any sequence of commits: inside a mutation (its own rows included), after
-// each group commit, after refused mutations, and after a reload.
+// each group commit, after refused mutations, after someone else's commits
+// and after a reload.
 func (s suite) testRunningSumsMatchARecompute(t *testing.T) {
 	seed := rand.Uint64()
 	t.Logf("seed %d", seed)
 	r := rand.New(rand.NewPCG(seed, 0))
 	var mu sync.Mutex // r is not safe for concurrent use
 	l, st := s.openLedger(t)
+	other := openOn(t, st)
 	check := func(when string, tx *ledger.Tx) {
 		t.Helper()
 		if d := sumsAgree(tx); d != "" {
@@ -186,6 +188,23 @@ func (s suite) testRunningSumsMatchARecompute(t *testing.T) {
 		}
 		wg.Wait()
 		check(fmt.Sprintf("after round %d", round), l.Current().Read())
+		if round%5 == 4 {
+			// Someone else commits; the ledger reloads and advances its
+			// sums by the rows it did not write.
+			event++
+			id := fmt.Sprintf("$outside%d", event)
+			if _, err := other.Apply(t.Context(), ledger.Mutation{EventID: id, Actor: "bob", Command: "test", Run: func(tx *ledger.Tx) (ledger.Outcome, error) {
+				randomRows(r, tx)
+				return ledger.Outcome{Action: "test", Target: id, Reply: "ok"}, nil
+			}}); err != nil {
+				t.Fatal(err)
+			}
+			snap, err := l.Snapshot(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(fmt.Sprintf("after an outside commit in round %d", round), snap.Read())
+		}
 	}
 	snap := l.Current()
 	balances, _ := recompute(snap.Read().SCTxs(), snap.Read().SKTxs())
