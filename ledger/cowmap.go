@@ -42,7 +42,7 @@ func (m cowMap[V]) len() int {
 	return n
 }
 
-// all calls f for every entry.
+// each calls f for every entry, in no particular order.
 func (m cowMap[V]) each(f func(k string, v V)) {
 	if m.b == nil {
 		return

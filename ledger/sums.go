@@ -21,7 +21,7 @@ type openPending struct {
 // bucket it did not change.
 type sums struct {
 	owners cowMap[Balance]     // alias → balance
-	open   cowMap[openPending] // pending row ID → its holder, while unsettled
+	open   cowMap[openPending] // pending row ID → the row, while unsettled
 	// early holds refs that named no open pending row when they came: only
 	// a broken ledger has them (verify says so). A pending row that comes
 	// later with such an ID never counts, as in the recompute.
