@@ -374,6 +374,26 @@ func SKAt(journal iter.Seq[SKTx], alias string, rows int) int {
 	return sk
 }
 
+// SKAt is SKAt over the journal tx sees, without reading it all: alias's
+// SK now, less what the rows from the rows-th on gave or took. It reads
+// only the rows written since, however long the history before.
+func (tx *Tx) SKAt(alias string, rows int) int {
+	sk := tx.Balance(alias).SK
+	for r := range tx.snap.sk.fromRow(rows) {
+		if r.Alias == alias {
+			sk -= r.Amount
+		}
+	}
+	i := tx.snap.sk.count()
+	for r := range tx.sk.all() {
+		if i >= rows && r.Alias == alias {
+			sk -= r.Amount
+		}
+		i++
+	}
+	return sk
+}
+
 // SKRows is how many rows the SK journal holds, those of this commit
 // included: a vote records it when it opens.
 func (tx *Tx) SKRows() int { return tx.snap.sk.count() + tx.sk.pending() }

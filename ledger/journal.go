@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,6 +34,9 @@ type shard[R journalRow] struct {
 	data  []byte // kept only for the last shard, the one that grows
 	rows  []R
 	byKey map[string]int
+	// latest is the newest timestamp of an SC or SK row in the shard, so
+	// that a look at recent rows skips older shards without reading them.
+	latest time.Time
 }
 
 // journal is an append-only table split into shards: master-events, and
@@ -61,6 +65,9 @@ func parseShard[R journalRow](p, sha string, data []byte, keepData bool) (*shard
 	for i, r := range rows {
 		if k := r.journalKey(); k != "" {
 			s.byKey[k] = i
+		}
+		if t, ok := rowTime(r); ok && t.After(s.latest) {
+			s.latest = t
 		}
 	}
 	if keepData {
@@ -260,6 +267,99 @@ func (a *appendLog[R]) all() iter.Seq[R] {
 			if !yield(r) {
 				return
 			}
+		}
+	}
+}
+
+// grown yields the rows next holds beyond prev, when next is prev with
+// rows appended (the usual case after someone else's commit): prev's full
+// shards unchanged, its last one unchanged or grown, new shards after. ok
+// is false for anything else, such as a hand edit of an older row.
+func grown[R journalRow](prev, next journal[R]) (rows iter.Seq[R], ok bool) {
+	k := len(prev.shards) - 1
+	if len(next.shards) <= k {
+		return nil, false
+	}
+	for i := 0; i < k; i++ {
+		if next.shards[i].path != prev.shards[i].path || next.shards[i].sha != prev.shards[i].sha {
+			return nil, false
+		}
+	}
+	from := 0 // the first new row in next.shards[max(k, 0)]
+	if k >= 0 {
+		old, cur := prev.shards[k], next.shards[k]
+		if cur.path != old.path || len(cur.rows) < len(old.rows) {
+			return nil, false
+		}
+		if cur.sha != old.sha && !slices.Equal(cur.rows[:len(old.rows)], old.rows) {
+			return nil, false
+		}
+		from = len(old.rows)
+	}
+	return func(yield func(R) bool) {
+		for i, s := range next.shards[max(k, 0):] {
+			start := 0
+			if i == 0 {
+				start = from
+			}
+			for _, r := range s.rows[start:] {
+				if !yield(r) {
+					return
+				}
+			}
+		}
+	}, true
+}
+
+// rowTime is when an SC or SK row was written.
+func rowTime(r any) (time.Time, bool) {
+	switch r := r.(type) {
+	case SCTx:
+		return r.Time, true
+	case SKTx:
+		return r.Time, true
+	}
+	return time.Time{}, false
+}
+
+// from yields the rows from the oldest shard holding a row dated t or later
+// to the end: every row dated t or later, and every row written after one.
+// Older shards are skipped by their newest timestamp, unread.
+func (j *journal[R]) from(t time.Time) iter.Seq[R] {
+	return func(yield func(R) bool) {
+		first := len(j.shards)
+		for i, s := range j.shards {
+			if !s.latest.Before(t) {
+				first = i
+				break
+			}
+		}
+		for _, s := range j.shards[first:] {
+			for _, r := range s.rows {
+				if !yield(r) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// fromRow yields the rows from the n-th (counting from 0) to the end,
+// skipping whole shards by their length.
+func (j *journal[R]) fromRow(n int) iter.Seq[R] {
+	return func(yield func(R) bool) {
+		skip := max(n, 0)
+		for _, s := range j.shards {
+			if skip >= len(s.rows) {
+				skip -= len(s.rows)
+				continue
+			}
+			for _, r := range s.rows[skip:] {
+				if !yield(r) {
+					return
+				}
+			}
+			skip = 0
 		}
 	}
 }

@@ -22,6 +22,7 @@ type Snapshot struct {
 	sk         journal[SKTx]
 	treasury   journal[TreasuryTx]
 	votes      journal[Vote]
+	sums       sums // balances and totals as running sums of sc and sk
 }
 
 // Head is the commit the snapshot was read at.
@@ -108,6 +109,8 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot) (*Snapshot, 
 	if err := s.votes.load(ctx, st, tree, pv); err != nil {
 		return nil, err
 	}
+	s.sums = reloadSums(prev, s)
+
 	return s, nil
 }
 

@@ -67,6 +67,10 @@ func (tx *Tx) TreasuryBalance() Euro {
 	return last.Balance
 }
 
+// TreasuryMovements is how many movements the treasury has had, those of
+// this commit included.
+func (tx *Tx) TreasuryMovements() int { return tx.snap.treasury.count() + tx.treasury.pending() }
+
 // AppendTreasury records a movement of euros. Its ID, time, event ID and
 // running balance are filled in; the caller gives the kind, the signed
 // delta, the SC outstanding and the note. A movement that would leave the

@@ -3,6 +3,7 @@ package ledger
 import (
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 	"time"
 )
@@ -194,6 +195,15 @@ func (tx *Tx) SCTxs() iter.Seq[SCTx] { return concat(tx.snap.sc.all(), tx.sc.all
 // SKTxs lists the SK transactions, those of this commit last.
 func (tx *Tx) SKTxs() iter.Seq[SKTx] { return concat(tx.snap.sk.all(), tx.sk.all()) }
 
+// SCFrom yields the SC transactions from the oldest journal file holding a
+// row dated t or later, those of this commit last: every row dated t or
+// later, and every row written after one (so each settlement of such a
+// pending row too). Rules about today read this, not the whole history.
+func (tx *Tx) SCFrom(t time.Time) iter.Seq[SCTx] { return concat(tx.snap.sc.from(t), tx.sc.all()) }
+
+// SKFrom is SCFrom for SK transactions.
+func (tx *Tx) SKFrom(t time.Time) iter.Seq[SKTx] { return concat(tx.snap.sk.from(t), tx.sk.all()) }
+
 // AppendSC records an SC transaction. Its ID, time and event ID are filled
 // in; the ID is returned.
 func (tx *Tx) AppendSC(t SCTx) string {
@@ -318,10 +328,44 @@ func (p *pageSet) drop() {
 	p.cur, p.curAdded = nil, 0
 }
 
-// Balance recomputes one owner's SC and SK from the transactions, those of
-// this commit included.
+// Balance is one owner's SC and SK, those of this commit included: the
+// snapshot's running sums plus this commit's own rows, never a scan of
+// history.
 func (tx *Tx) Balance(alias string) Balance {
-	return balances(tx.SCTxs(), tx.SKTxs(), func(a string) bool { return a == alias })[alias]
+	s := tx.sums()
+	b, _ := s.owners.get(alias)
+	return b
+}
+
+// Totals is the community's SC awarded and SC pending, those of this
+// commit included.
+func (tx *Tx) Totals() Totals {
+	s := tx.sums()
+	return s.totals
+}
+
+// OpenPending lists the pending SC rows no row settles yet, those of this
+// commit included, in the order written. It reads the running sums: the
+// cost follows how much is pending, not how long the ledger is.
+func (tx *Tx) OpenPending() []SCTx {
+	s := tx.sums()
+	var open []openPending
+	s.open.each(func(_ string, p openPending) { open = append(open, p) })
+	slices.SortFunc(open, func(a, b openPending) int { return a.seq - b.seq })
+	out := make([]SCTx, len(open))
+	for i, p := range open {
+		out[i] = p.row
+	}
+	return out
+}
+
+// sums are the snapshot's running sums with this commit's rows added; the
+// snapshot's own are left as they are.
+func (tx *Tx) sums() sums {
+	if tx.sc.pending() == 0 && tx.sk.pending() == 0 {
+		return tx.snap.sums
+	}
+	return tx.snap.sums.added(tx.sc.all(), tx.sk.all())
 }
 
 // Settlements maps each settled pending SC row to the kind of the row that

@@ -396,6 +396,9 @@ func (p *plan) apply(snap *Snapshot, res CommitResult) *Snapshot {
 	if p.nextSC != nil {
 		next.sc = *p.nextSC
 	}
+	if p.nextSC != nil || p.nextSK != nil {
+		next.sums = snap.sums.added(slices.Values(tx.sc.rows()), slices.Values(tx.sk.rows()))
+	}
 	if p.nextSK != nil {
 		next.sk = *p.nextSK
 	}

@@ -60,7 +60,7 @@ func checkDailySK(tx *ledger.Tx, to ledger.Owner, amount int) error {
 	start := utcDay(tx.Now())
 	end := start.Add(24 * time.Hour)
 	received := 0
-	for t := range tx.SKTxs() {
+	for t := range tx.SKFrom(start) {
 		// Decay rows are negative; they are not SK received.
 		if t.Alias == to.Alias && t.Amount > 0 && !t.Time.Before(start) && t.Time.Before(end) {
 			received += t.Amount

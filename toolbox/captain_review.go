@@ -133,9 +133,17 @@ func assessTask(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error)
 func checkDailySC(tx *ledger.Tx, replacing, attacker string, att int, defender string, def int) error {
 	start := utcDay(tx.Now())
 	end := start.Add(24 * time.Hour)
-	settled := tx.Settlements()
+	// Today's rows and every row after them hold today's pending rows and
+	// whatever settled them: no need to read further back.
+	recent := tx.SCFrom(start)
+	settled := map[string]string{}
+	for t := range recent {
+		if t.Kind != ledger.SCPending {
+			settled[t.Ref] = t.Kind
+		}
+	}
 	today := map[string]int{}
-	for t := range tx.SCTxs() {
+	for t := range recent {
 		takenBack := settled[t.ID] == ledger.SCCancelled || settled[t.ID] == ledger.SCContested
 		if t.Kind == ledger.SCPending && !t.Time.Before(start) && t.Time.Before(end) &&
 			!takenBack && (replacing == "" || t.Note != replacing) {
@@ -173,10 +181,9 @@ func liveID(tx *ledger.Tx, task string) string {
 // settlePending settles every pending SC row of an assessment with a row of
 // the given kind (awarded, contested, cancelled), and returns them.
 func settlePending(tx *ledger.Tx, a ledger.Assessment, kind, note string) []ledger.SCTx {
-	settled := tx.Settlements()
 	var pending []ledger.SCTx
-	for t := range tx.SCTxs() {
-		if t.Kind == ledger.SCPending && t.Task == a.Task && t.Note == a.ID && settled[t.ID] == "" {
+	for _, t := range tx.OpenPending() {
+		if t.Task == a.Task && t.Note == a.ID {
 			pending = append(pending, t)
 		}
 	}

@@ -69,7 +69,7 @@ func voteWeight(sk int) ledger.Weight { return ledger.WeightFor(sk) }
 // rows (a vote's sk_rows_at_opening): every award and decay row written
 // before the vote opened. Karma earned after, even in the same second,
 // does not change that vote's weight.
-func skAt(tx *ledger.Tx, alias string, rows int) int { return ledger.SKAt(tx.SKTxs(), alias, rows) }
+func skAt(tx *ledger.Tx, alias string, rows int) int { return tx.SKAt(alias, rows) }
 
 // mayVote reports whether o belongs to p's electorate as it stood at t,
 // and if not, why. One owner, one vote, whatever the license (domain.md):

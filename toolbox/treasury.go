@@ -41,30 +41,16 @@ type Treasury struct {
 // TreasuryOf is the treasury as the ledger view tx shows it.
 func TreasuryOf(tx *ledger.Tx) Treasury {
 	t := Treasury{Multiple: TreasuryMultiple}
-	for m := range tx.TreasuryTxs() {
-		t.BalanceCents = m.Balance.Cents()
-		t.Movements++
-	}
-	t.SCOutstanding, t.SCPending = scTotals(tx)
+	t.BalanceCents, t.Movements = tx.TreasuryBalance().Cents(), tx.TreasuryMovements()
+	// The ledger keeps these as running sums: reading the treasury does not
+	// scan the SC history.
+	sc := tx.Totals()
+	t.SCOutstanding, t.SCPending = sc.SCAwarded, sc.SCPending
 	t.CoverSC = coverSC(t.BalanceCents)
 	t.Within = t.SCOutstanding <= t.CoverSC
 	t.HeadroomSC = max(0, t.CoverSC-t.SCOutstanding)
 	t.Ratio = ledger.TreasuryRatio(t.SCOutstanding, ledger.Euro(t.BalanceCents))
 	return t
-}
-
-// scTotals sums the SC awarded and the SC still pending, over everyone.
-func scTotals(tx *ledger.Tx) (awarded, pending int) {
-	settled := tx.Settlements()
-	for t := range tx.SCTxs() {
-		switch {
-		case t.Kind == ledger.SCAwarded:
-			awarded += t.Amount
-		case t.Kind == ledger.SCPending && settled[t.ID] == "":
-			pending += t.Amount
-		}
-	}
-	return awarded, pending
 }
 
 // coverSC is how many whole SC a balance covers under the rule.
@@ -155,14 +141,12 @@ func sortDue(as []ledger.Assessment) { slices.SortFunc(as, compareDue) }
 
 // pendingByAssessment is the SC each assessment's pending rows still hold
 // (a pending row's note names its assessment): what its award would add to
-// the SC outstanding. One pass over the transactions, for every assessment.
+// the SC outstanding. It reads only the rows still pending, which the ledger
+// keeps, not the whole history.
 func pendingByAssessment(tx *ledger.Tx) map[string]int {
-	settled := tx.Settlements()
 	out := map[string]int{}
-	for t := range tx.SCTxs() {
-		if t.Kind == ledger.SCPending && settled[t.ID] == "" {
-			out[t.Note] += t.Amount
-		}
+	for _, t := range tx.OpenPending() {
+		out[t.Note] += t.Amount
 	}
 	return out
 }

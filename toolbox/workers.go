@@ -317,7 +317,7 @@ func giveKudos(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 	}
 	start := utcDay(tx.Now())
 	given := 0
-	for t := range tx.SKTxs() {
+	for t := range tx.SKFrom(start) {
 		if t.Category == "kudos" && t.By == me.Alias && !t.Time.Before(start) {
 			given++
 		}

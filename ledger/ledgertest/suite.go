@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) ledger.Store) {
 		{"VerifyCatchesAResultTheTallyDoesNotGive", s.testVerifyCatchesAResultTheTallyDoesNotGive},
 		{"VerifyHistoryCatchesAHandEdit", s.testVerifyHistoryCatchesAHandEdit},
 		{"TasksOfFollowsChanges", s.testTasksOfFollowsChanges},
+		{"RunningSumsMatchARecompute", s.testRunningSumsMatchARecompute},
 	} {
 		t.Run(tc.name, tc.run)
 	}
