@@ -36,6 +36,43 @@ func (s *Snapshot) verifySums() []Problem {
 			"the running sums say %d SC awarded and %d pending, the transactions say %d and %d",
 			s.sums.totals.SCAwarded, s.sums.totals.SCPending, total.SCAwarded, total.SCPending)})
 	}
+	return append(ps, s.verifyOpenPending()...)
+}
+
+// verifyOpenPending checks the pending rows the running sums hold as
+// unsettled — what settling an assessment and the treasury's queue read —
+// against the pending rows no row of the journal settles.
+func (s *Snapshot) verifyOpenPending() []Problem {
+	settled := settlements(s.sc.all())
+	want := map[string]int{} // pending row ID → its amount, while unsettled
+	for t := range s.sc.all() {
+		if t.Kind == SCPending && settled[t.ID] == "" {
+			want[t.ID] += t.Amount
+		}
+	}
+	ids := map[string]bool{}
+	for id := range want {
+		ids[id] = true
+	}
+	s.sums.open.each(func(id string, _ openPending) { ids[id] = true })
+	sorted := make([]string, 0, len(ids))
+	for id := range ids {
+		sorted = append(sorted, id)
+	}
+	sort.Strings(sorted)
+	var ps []Problem
+	for _, id := range sorted {
+		got, open := s.sums.open.get(id)
+		amount, pending := want[id]
+		switch {
+		case open && !pending:
+			ps = append(ps, Problem{Where: "pending SC " + id, What: "the running sums hold it as unsettled, the transactions settle it (or have no such row)"})
+		case !open && pending:
+			ps = append(ps, Problem{Where: "pending SC " + id, What: "the transactions leave it unsettled, the running sums do not hold it"})
+		case open && got.row.Amount != amount:
+			ps = append(ps, Problem{Where: "pending SC " + id, What: fmt.Sprintf("the running sums hold %d SC, the transactions %d", got.row.Amount, amount)})
+		}
+	}
 	return ps
 }
 
