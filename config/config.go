@@ -425,24 +425,30 @@ func serverOf(userID string) string {
 // identityDefaults fills in the identity repository's settings once a
 // backend is chosen; with none there is no identity repository.
 func (c *Config) identityDefaults() {
-	id := &c.Identity
-	if id.Backend == "" {
-		return
+	if c.Identity.Backend != "" {
+		c.Identity.repoDefaults(c.Ledger, "identity.git", "identity")
 	}
-	if id.Branch == "" {
-		id.Branch = "main"
+}
+
+// repoDefaults fills in a further repository's settings (the identity
+// mapping's, the public site's) from the ledger's where they are left
+// out: the branch, a local path and a repository name of its own, and the
+// ledger's forge owner and timeout.
+func (l *Ledger) repoDefaults(ledger Ledger, localPath, repo string) {
+	if l.Branch == "" {
+		l.Branch = "main"
 	}
-	if id.Local.Path == "" {
-		id.Local.Path = "identity.git"
+	if l.Local.Path == "" {
+		l.Local.Path = localPath
 	}
-	if id.Forgejo.Owner == "" {
-		id.Forgejo.Owner = c.Ledger.Forgejo.Owner
+	if l.Forgejo.Owner == "" {
+		l.Forgejo.Owner = ledger.Forgejo.Owner
 	}
-	if id.Forgejo.Repo == "" {
-		id.Forgejo.Repo = "identity"
+	if l.Forgejo.Repo == "" {
+		l.Forgejo.Repo = repo
 	}
-	if id.Forgejo.Timeout == 0 {
-		id.Forgejo.Timeout = c.Ledger.Forgejo.Timeout
+	if l.Forgejo.Timeout == 0 {
+		l.Forgejo.Timeout = ledger.Forgejo.Timeout
 	}
 }
 

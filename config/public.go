@@ -106,23 +106,9 @@ func (c *Config) publicDefaults() {
 	if p.Backend == "" {
 		return
 	}
-	if p.Branch == "" {
-		p.Branch = "main"
-	}
-	if p.Local.Path == "" {
-		p.Local.Path = "site.git"
-	}
+	p.repoDefaults(c.Ledger, "site.git", "1_general_forum")
 	if p.Forgejo.URL == "" {
 		p.Forgejo.URL = c.Ledger.Forgejo.URL
-	}
-	if p.Forgejo.Owner == "" {
-		p.Forgejo.Owner = c.Ledger.Forgejo.Owner
-	}
-	if p.Forgejo.Repo == "" {
-		p.Forgejo.Repo = "1_general_forum"
-	}
-	if p.Forgejo.Timeout == 0 {
-		p.Forgejo.Timeout = c.Ledger.Forgejo.Timeout
 	}
 }
 
