@@ -202,15 +202,14 @@ func OpenWith(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts 
 	// sees only its plain interface.
 	tb.SetRooms(b)
 	a := &App{Ledger: l, Toolbox: tb, Bot: b, db: db, jobs: cfg.Jobs, log: log, metrics: srv, public: cfg.Public, published: make(chan struct{}, 1)}
-	if opts.Site != nil {
-		a.site = &sitePublisher{ledger: l, store: opts.Site, where: opts.SiteName, target: TargetOf(cfg)}
-		tb.SetPublisher(a.site)
-	} else if cfg.Public.Configured() {
-		store, where, err := OpenSite(cfg)
-		if err != nil {
+	store, where := opts.Site, opts.SiteName
+	if store == nil && cfg.Public.Configured() {
+		if store, where, err = OpenSite(cfg); err != nil {
 			_ = a.Close()
 			return nil, err
 		}
+	}
+	if store != nil {
 		a.site = &sitePublisher{ledger: l, store: store, where: where, target: TargetOf(cfg)}
 		tb.SetPublisher(a.site)
 	}

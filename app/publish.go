@@ -40,7 +40,7 @@ func OpenSite(cfg *config.Config) (ledger.Store, string, error) {
 func TargetOf(cfg *config.Config) publish.Target {
 	folder := cfg.Public.Folder
 	if folder == "" {
-		folder = "ledger"
+		folder = config.DefaultPublicFolder
 	}
 	return publish.Target{Folder: folder, NavTitle: cfg.Public.NavTitle}
 }

@@ -88,6 +88,10 @@ func (e Every) Off() bool { return e.D <= 0 }
 // public site can read no private books.
 const EnvPublicToken = "ENGELBOT_PUBLIC_TOKEN"
 
+// DefaultPublicFolder is the folder of the site's docs_dir publishing owns
+// when the configuration does not name one.
+const DefaultPublicFolder = "ledger"
+
 // defaultPublicInterval is how often the bot publishes when the
 // configuration does not say.
 const defaultPublicInterval = time.Hour
@@ -98,7 +102,7 @@ func (p Public) Configured() bool { return p.Backend != "" }
 func (c *Config) publicDefaults() {
 	p := &c.Public
 	if p.Folder == "" {
-		p.Folder = "ledger"
+		p.Folder = DefaultPublicFolder
 	}
 	if !p.Interval.set {
 		p.Interval.D = defaultPublicInterval

@@ -3,6 +3,8 @@ package publish
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -33,7 +35,7 @@ func checkFolderOwned(files map[string]string, dir string) error {
 		return nil
 	}
 	var found []string
-	for _, p := range sortedKeys(files) {
+	for _, p := range slices.Sorted(maps.Keys(files)) {
 		if strings.HasPrefix(p, dir) {
 			found = append(found, p)
 		}

@@ -76,7 +76,7 @@ func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
 	files[MarkerFile] = []byte(markerText)
 
 	var changes []ledger.Change
-	for _, name := range sortedKeys(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		p := dir + name
 		content := files[name]
 		old, exists := repo.Files[p]
@@ -87,7 +87,7 @@ func Plan(repo Repo, site Site, t Target) ([]ledger.Change, error) {
 			changes = append(changes, ledger.Change{Op: ledger.OpUpdate, Path: p, Content: content, SHA: old})
 		}
 	}
-	for _, p := range sortedKeys(repo.Files) {
+	for _, p := range slices.Sorted(maps.Keys(repo.Files)) {
 		if name, ok := strings.CutPrefix(p, dir); ok {
 			if _, kept := files[name]; !kept {
 				changes = append(changes, ledger.Change{Op: ledger.OpDelete, Path: p, SHA: repo.Files[p]})
@@ -169,13 +169,4 @@ func checkNav(name string, conf []byte, folder string, site Site, nav NavItem) e
 		return fmt.Errorf("%w: the nav entry written reads back as %v, not %v", ErrBadMkDocs, got, want)
 	}
 	return checkNavLinks(m.nav, folder, site)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
