@@ -9,6 +9,3 @@ func (tx *Tx) Events() iter.Seq[Event] { return tx.snap.events.all() }
 
 // LastEvent is the newest audit row: the head of the hash chain.
 func (tx *Tx) LastEvent() (Event, bool) { return tx.snap.events.last() }
-
-// Head is the commit the view was read at ("" before the first commit).
-func (tx *Tx) Head() string { return tx.snap.head }

@@ -61,6 +61,9 @@ const dailySCCap = 500
 // before its SC is awarded (lazy consensus).
 const consensusWindow = 48 * time.Hour
 
+// windowHours is the window in whole hours, as answers and notes say it.
+func windowHours() int { return int(consensusWindow.Hours()) }
+
 // finalizeDelay is how long after the window the SC is awarded: an
 // objection sent in the window's last moments counts by the time it was
 // sent, and may still be on its way through the queue.

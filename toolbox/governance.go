@@ -165,31 +165,27 @@ func tallyOf(votes map[string]ledger.Vote) tally {
 
 func (t tally) heads() int { return t.yes + t.no + t.abstain }
 
-// quorate reports whether enough owners voted: at least quorumPct of the
-// electorate, and at least one.
-func quorate(heads, eligible int) bool { return heads > 0 && heads*100 >= quorumPct*eligible }
-
 // quorumOf is the smallest number of votes that makes a quorum.
 func quorumOf(eligible int) int { return max(1, (quorumPct*eligible+99)/100) }
 
-// outcome decides a closed vote: whether it passed, and why, in words.
-// A decision needs more weight for than against (a tie fails); a
-// constitution change needs at least two thirds of the weight of yes and
-// no. Abstentions count for the quorum only.
+// outcome decides a closed vote by the ledger's rule (ledger.VotePasses,
+// the one verify checks results with) and says why, in words. A decision
+// needs more weight for than against (a tie fails); a constitution change
+// needs at least two thirds of the weight of yes and no. Abstentions count
+// for the quorum only.
 func outcome(p ledger.Proposal, t tally) (bool, string) {
+	p.Yes, p.No, p.Abstain, p.YesWeight, p.NoWeight, p.AbstainWeight = t.yes, t.no, t.abstain, t.yesW, t.noW, t.abstainW
+	passed := ledger.VotePasses(p)
 	counts := fmt.Sprintf("yes %s (%d), no %s (%d), abstain %s (%d); %d of %d owners voted",
 		t.yesW, t.yes, t.noW, t.no, t.abstainW, t.abstain, t.heads(), p.Eligible)
-	if !quorate(t.heads(), p.Eligible) {
-		return false, fmt.Sprintf("no quorum: %s, and %d were needed (%d %%)", counts, quorumOf(p.Eligible), quorumPct)
-	}
-	if p.Kind == ledger.ProposalConstitution {
-		if t.yesW > 0 && int64(t.yesW)*constitutionDen >= int64(t.yesW+t.noW)*constitutionNum {
-			return true, "two thirds or more of the weight for: " + counts
-		}
-		return false, "less than two thirds of the weight for: " + counts
-	}
 	switch {
-	case t.yesW > t.noW:
+	case t.heads() < quorumOf(p.Eligible):
+		return false, fmt.Sprintf("no quorum: %s, and %d were needed (%d %%)", counts, quorumOf(p.Eligible), quorumPct)
+	case p.Kind == ledger.ProposalConstitution && passed:
+		return true, "two thirds or more of the weight for: " + counts
+	case p.Kind == ledger.ProposalConstitution:
+		return false, "less than two thirds of the weight for: " + counts
+	case passed:
 		return true, "more weight for than against: " + counts
 	case t.yesW == t.noW:
 		return false, "a tie, which fails: " + counts

@@ -19,14 +19,14 @@ var cmdPropose = &Command{
 	Summary: "propose a decision (or a constitution change) to the forum or your team, or elect or recall your team's captain",
 	Help: fmt.Sprintf("Makes a proposal: in the general forum it binds the community, in a team's room it advises the team (and only "+
 		"those holding a role in the team take part). It needs %d SK (after decay). The title comes first, the text after a `|`, kept as typed (line breaks and quotes included). "+
-		"A decision passes after 48 hours unless someone objects with `!object <proposal> <reason>`; an objection opens a %d-day vote. "+
+		"A decision passes after %d hours unless someone objects with `!object <proposal> <reason>`; an objection opens a %d-day vote. "+
 		"Start with `constitution:` for a change to the constitution: it goes to a vote at once and needs two thirds of the "+
 		"weight of the yes and no votes. Every vote needs %d %% of those who may vote to take part. Nobody can close a proposal "+
 		"early: the result comes when its time is up, and this room hears it. In a team's room, `!propose election: <alias> [| why]` "+
 		"elects the team's captain (the candidate needs an active Work or Organizational license and %d SK after decay, %d for the "+
 		"leadership team) and `!propose recall: [| why]` recalls the captain: both go to a vote of the team's members at once, and the "+
 		"result binds: the job assigns or ends the captain's role, and the general forum hears it too.",
-		proposeMinSK, int(votingPeriod.Hours()/24), quorumPct, captainMinSK, leadershipMinSK),
+		proposeMinSK, windowHours(), int(votingPeriod.Hours()/24), quorumPct, captainMinSK, leadershipMinSK),
 	write: propose,
 }
 

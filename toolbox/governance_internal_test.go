@@ -16,7 +16,9 @@ func TestQuorumEdges(t *testing.T) {
 		{2, 10, true}, {1, 10, false}, {3, 11, true}, {2, 11, false},
 		{1, 1, true}, {1, 5, true}, {1, 6, false}, {0, 0, false},
 	} {
-		if got := quorate(c.heads, c.eligible); got != c.want {
+		// All for: the vote passes exactly when it is quorate.
+		quorate := ledger.VotePasses(ledger.Proposal{Kind: ledger.ProposalDecision, Eligible: c.eligible, Yes: c.heads, YesWeight: ledger.Weight(1000 * c.heads)})
+		if got := quorate; got != c.want {
 			t.Errorf("%d of %d voters: quorate %v, want %v", c.heads, c.eligible, got, c.want)
 		}
 		if q := quorumOf(c.eligible); (c.heads >= q) != c.want {

@@ -59,7 +59,7 @@ func closeProposal(tx *ledger.Tx, founder, id string) (ledger.Outcome, error) {
 		return ledger.Outcome{}, ledger.Refuse("proposal %s is %s and not due: nothing to close", id, p.State)
 	}
 	if p.State == ledger.ProposalOpen {
-		p.State, p.Result = ledger.ProposalPassed, "lazy consensus: no objection in 48 hours"
+		p.State, p.Result = ledger.ProposalPassed, fmt.Sprintf("lazy consensus: no objection in %d hours", windowHours())
 	} else {
 		t := tallyOf(lastVotes(tx, id))
 		p.Yes, p.No, p.Abstain = t.yes, t.no, t.abstain

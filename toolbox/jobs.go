@@ -119,12 +119,17 @@ func decayPeriods(tx *ledger.Tx) []string {
 	return periods
 }
 
-func decayEventID(period string) string { return "job:decay:" + period }
+func decayEventID(period string) string { return jobEventID("decay", period) }
 
 // job applies one scheduled mutation.
+// jobEventID is the event ID of a scheduled write: what it is and what it
+// is for, so that the ledger's exactly-once rule sees a second run as the
+// same write, and a check for it before running finds it.
+func jobEventID(job, key string) string { return "job:" + job + ":" + key }
+
 func (tb *Toolbox) job(ctx context.Context, job, key string, run func(*ledger.Tx) (ledger.Outcome, error)) JobResult {
 	res, err := tb.ledger.Apply(ctx, ledger.Mutation{
-		EventID: "job:" + job + ":" + key, Actor: JobActor, Command: "scheduled " + job + " " + key, Run: run,
+		EventID: jobEventID(job, key), Actor: JobActor, Command: "scheduled " + job + " " + key, Run: run,
 	})
 	r := JobResult{Job: job, Key: key, Text: res.Reply, Duplicate: res.Duplicate, Err: err}
 	if err == nil && res.Refused {
@@ -190,7 +195,7 @@ func (tb *Toolbox) holdBack(ctx context.Context, now time.Time, id string) (JobR
 	return r, true
 }
 
-func holdEventID(id string) string { return "job:hold:" + id }
+func holdEventID(id string) string { return jobEventID("hold", id) }
 
 // holdAward writes the audit row of a held-back award, if it is still
 // held when the write runs.
@@ -229,7 +234,7 @@ func awardReason(a ledger.Assessment) string {
 	if a.ObjectedBy != "" {
 		return "contested, and the forum's vote awarded it"
 	}
-	return "lazy consensus: no objection in 48 h"
+	return fmt.Sprintf("lazy consensus: no objection in %d h", windowHours())
 }
 
 // awardWords says why an award was paid, in a sentence.
@@ -237,7 +242,7 @@ func awardWords(a ledger.Assessment) string {
 	if a.ObjectedBy != "" {
 		return "by the general forum's vote after an objection"
 	}
-	return "after 48 hours without objection"
+	return fmt.Sprintf("after %d hours without objection", windowHours())
 }
 
 // decay writes this month's SK decay: one negative row per owner who has

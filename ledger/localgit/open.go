@@ -29,7 +29,7 @@ const (
 // have a working tree, but the store never updates it: give it a bare one.
 // Close the store when done with it.
 func Open(path, branch string) (*Store, error) {
-	return OpenStarting(path, branch, LedgerStart)
+	return OpenStarting(path, branch, ledgerStart)
 }
 
 // Start is the first commit of a repository the store creates: a README
@@ -39,8 +39,8 @@ type Start struct {
 	Message string
 }
 
-// LedgerStart starts a new ledger, as the forge backend does.
-var LedgerStart = Start{Readme: ledger.Readme, Message: "Start the Engelbot ledger"}
+// ledgerStart starts a new ledger, as the forge backend does.
+var ledgerStart = Start{Readme: ledger.Readme, Message: "Start the Engelbot ledger"}
 
 // OpenStarting is Open for a repository that is not a ledger (the public
 // site's): when it creates the repository, its first commit is start's.
