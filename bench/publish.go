@@ -103,11 +103,7 @@ func demoLedger(ctx context.Context, path string) (*ledger.Ledger, func() error,
 		st.Close()
 		return nil, nil, err
 	}
-	w := &demo.World{}
-	for _, p := range demo.People(0) {
-		p.UserID = fmt.Sprintf("@%s:%s", p.Name, demo.ServerName)
-		w.People = append(w.People, p)
-	}
+	w := demo.Offline(0)
 	alice, _ := w.Person("alice")
 	carol, _ := w.Person("carol")
 	tb := toolbox.New(l, toolbox.Config{Founder: alice.UserID, ServerName: demo.ServerName})

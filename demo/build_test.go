@@ -1,7 +1,6 @@
 package demo_test
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -24,11 +23,7 @@ func TestBuildMakesTheDemoCommunityByCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	w := &demo.World{}
-	for _, p := range demo.People(3) {
-		p.UserID = fmt.Sprintf("@%s:%s", p.Name, demo.ServerName)
-		w.People = append(w.People, p)
-	}
+	w := demo.Offline(3)
 	founder, _ := w.Person("alice")
 	tb := toolbox.New(l, toolbox.Config{Founder: founder.UserID, ServerName: demo.ServerName})
 	if _, err := tb.Bootstrap(t.Context(), "alice"); err != nil {

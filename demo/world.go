@@ -112,6 +112,18 @@ func (w *World) createRooms(ctx context.Context) error {
 	return nil
 }
 
+// Offline is the demo's people with their Matrix IDs on the demo's
+// server name and no homeserver: enough to build the community on a
+// ledger by its commands (Build) without starting Dendrite.
+func Offline(extraWorkers int) *World {
+	w := &World{}
+	for _, p := range People(extraWorkers) {
+		p.UserID = "@" + p.Name + ":" + ServerName
+		w.People = append(w.People, p)
+	}
+	return w
+}
+
 // Person returns a person of the world by name.
 func (w *World) Person(name string) (Person, bool) {
 	for _, p := range w.People {
