@@ -44,7 +44,7 @@ func EventShards(n, newest, shardRows int, now time.Time) []ledger.Change {
 				Seq: seq, Time: monthStart.Add(time.Duration(seq-1) * step).Truncate(time.Second),
 				EventID: fmt.Sprintf("$seed%08d:%s", seq, ServerName), Actor: Alias(int(seq) % 997),
 				Command: "!start_work " + task, Action: "work_session.start", Target: sid,
-				Files:    ledger.SessionPagesDir + "/" + sid + ".md;" + ledger.TasksFile + ";" + ledger.SessionsFile,
+				Files:    ledger.SessionPagesDir + "/" + sid + ".md;" + ledger.TasksIndex + ";" + ledger.SessionsIndex,
 				Result:   fmt.Sprintf("Work session started on `%s` (Generated task) as attacker at 10:00 UTC. `!stop_work <summary>` when you are done.", task),
 				PrevHash: prev,
 			}

@@ -130,15 +130,15 @@ func (c Community) Tables() (owners []ledger.Owner, teams []ledger.Team, roles [
 	return owners, teams, roles, assignments, tasks
 }
 
-// Changes returns the community as the creation of its CSV indexes, to be
-// committed through a Store into a repository that has none yet.
+// Changes returns the community as the creation of its CSV indexes' shards,
+// laid out as the ledger writes them, to be committed through a Store into
+// a repository that has none yet.
 func (c Community) Changes() []ledger.Change {
 	owners, teams, roles, assignments, tasks := c.Tables()
-	return []ledger.Change{
-		{Op: ledger.OpCreate, Path: ledger.OwnersFile, Content: ledger.EncodeCSV(owners)},
-		{Op: ledger.OpCreate, Path: ledger.TeamsFile, Content: ledger.EncodeCSV(teams)},
-		{Op: ledger.OpCreate, Path: ledger.RolesFile, Content: ledger.EncodeCSV(roles)},
-		{Op: ledger.OpCreate, Path: ledger.AssignmentsFile, Content: ledger.EncodeCSV(assignments)},
-		{Op: ledger.OpCreate, Path: ledger.TasksFile, Content: ledger.EncodeCSV(tasks)},
-	}
+	var out []ledger.Change
+	out = append(out, ledger.IndexChanges(ledger.OwnersIndex, owners, ledger.DefaultShardRows)...)
+	out = append(out, ledger.IndexChanges(ledger.TeamsIndex, teams, ledger.DefaultShardRows)...)
+	out = append(out, ledger.IndexChanges(ledger.RolesIndex, roles, ledger.DefaultShardRows)...)
+	out = append(out, ledger.IndexChanges(ledger.AssignmentsIndex, assignments, ledger.DefaultShardRows)...)
+	return append(out, ledger.IndexChanges(ledger.TasksIndex, tasks, ledger.DefaultShardRows)...)
 }

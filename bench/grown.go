@@ -28,7 +28,7 @@ func (c Community) Grown() []ledger.Change {
 				Title: "Objective of " + t.Team, Status: ledger.ObjectiveOpen})
 		}
 	}
-	changes = append(changes, ledger.Change{Op: ledger.OpCreate, Path: ledger.ObjectivesFile, Content: ledger.EncodeCSV(objectives)})
+	changes = append(changes, ledger.IndexChanges(ledger.ObjectivesIndex, objectives, ledger.DefaultShardRows)...)
 
 	byMonth := map[string][]ledger.SCTx{}
 	n := 0

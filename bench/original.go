@@ -60,7 +60,7 @@ func (o *OriginalBurst) MaxRetries() int {
 // The original pattern's files: an index it appends a row to, one growing
 // master-events file, and a page per command.
 const (
-	originalIndex  = ledger.SessionsFile
+	originalIndex  = "indexes/work-sessions.csv" // the original system's one file, rewritten whole
 	originalEvents = "master-events.csv"
 )
 

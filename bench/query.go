@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"smartup0.org/engelbot/ledger"
@@ -41,8 +42,8 @@ func writeBigLedger(ctx context.Context, dir string, c Community) (*bigLedger, e
 	b := &bigLedger{path: dir, changes: c.Changes()}
 	for _, ch := range b.changes {
 		b.bytes += len(ch.Content)
-		if ch.Path == ledger.TasksFile {
-			b.tasksBytes = len(ch.Content)
+		if strings.HasPrefix(ch.Path, ledger.TasksIndex+"/") {
+			b.tasksBytes += len(ch.Content)
 		}
 	}
 	if _, err := store.Commit(ctx, ledger.Commit{Message: "benchmark seed", Changes: b.changes}); err != nil {

@@ -246,7 +246,7 @@ func TestDoctor(t *testing.T) {
 			change: func(cfg *config.Config, _ string) {
 				cfg.Ledger.Forgejo.Repo = "unreadable"
 			},
-			want: map[string]string{"ledger": "the ledger cannot be read: " + ledger.OwnersFile},
+			want: map[string]string{"ledger": "the ledger cannot be read: " + ledger.OwnersIndex},
 		},
 		{
 			name: "a first start with no founder",

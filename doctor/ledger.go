@@ -75,7 +75,7 @@ func (r *run) localLedger(ctx context.Context) {
 // verify reads the ledger and checks it as `engelbot verify` does.
 func (r *run) verify(ctx context.Context, store ledger.Store) {
 	const check = "ledger"
-	l, err := ledger.Open(ctx, store, ledger.Options{})
+	l, err := ledger.Open(ctx, store, ledger.Options{ReadOldLayout: true})
 	if err != nil {
 		r.fail(check, "the ledger cannot be read: %s. The file named was most likely edited by hand: put it right with a commit on the forge", describe(err))
 		return
@@ -100,6 +100,11 @@ func (r *run) verify(ctx context.Context, store ledger.Store) {
 	case n > 1:
 		r.fail(check, "%s at commit %s, the first: %s. `engelbot verify -config %s` lists them all",
 			plural(n, "problem"), short(v.Snapshot.Head()), v.Problems[0], r.path)
+		return
+	}
+	if old := v.Snapshot.OldLayout(); len(old) > 0 {
+		r.fail(check, "sound at commit %s, but in the old layout (%s single index files), which `engelbot run` refuses: run `engelbot migrate -config %s` once",
+			short(v.Snapshot.Head()), strconv.Itoa(len(old)), r.path)
 		return
 	}
 	r.ok(check, "sound at commit %s: %s, chain unbroken, %s checked", short(v.Snapshot.Head()),

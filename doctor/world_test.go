@@ -189,7 +189,7 @@ func (w *world) forge(t *testing.T, ctx context.Context) {
 // would: a commit with no audit row.
 func editOwners(t *testing.T, api *gitea.Client, repo string, edit func(string) string) {
 	t.Helper()
-	content, _, err := api.GetContents(org, repo, "main", ledger.OwnersFile)
+	content, _, err := api.GetContents(org, repo, "main", ledger.ShardPath(ledger.OwnersIndex, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,9 +199,9 @@ func editOwners(t *testing.T, api *gitea.Client, repo string, edit func(string) 
 	}
 	edited := edit(string(raw))
 	if edited == string(raw) {
-		t.Fatalf("the edit changes nothing in %s:\n%s", ledger.OwnersFile, raw)
+		t.Fatalf("the edit changes nothing in %s:\n%s", ledger.OwnersIndex, raw)
 	}
-	if _, _, err := api.UpdateFile(org, repo, ledger.OwnersFile, gitea.UpdateFileOptions{
+	if _, _, err := api.UpdateFile(org, repo, ledger.ShardPath(ledger.OwnersIndex, 1), gitea.UpdateFileOptions{
 		FileOptions: gitea.FileOptions{BranchName: "main", Message: "edit the Book of Owners by hand"},
 		SHA:         content.SHA, Content: base64.StdEncoding.EncodeToString([]byte(edited)),
 	}); err != nil {

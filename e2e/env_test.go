@@ -264,6 +264,21 @@ func (e *env) read(path string) string {
 	return string(data)
 }
 
+// readIndex returns an index's shards as the forge has them, one after
+// the other, for a test that looks for a row's text.
+func (e *env) readIndex(dir string) string {
+	e.t.Helper()
+	entries, _, err := e.api.ListContents(org, repo, branch, dir)
+	if err != nil {
+		e.t.Fatalf("listing %s on the forge: %v", dir, err)
+	}
+	var b strings.Builder
+	for _, entry := range entries {
+		b.WriteString(e.read(entry.Path))
+	}
+	return b.String()
+}
+
 // auditRows returns the master-events rows for a Matrix event, read from
 // the forge.
 func (e *env) auditRows(eventID string) []ledger.Event {

@@ -54,13 +54,9 @@ func (e *env) directChat(c *chat.Client) id.RoomID {
 }
 
 // rows decodes a CSV index as the forge has it.
-func rows[R any](e *env, path string) []R {
+func rows[R any](e *env, dir string) []R {
 	e.t.Helper()
-	out, err := ledger.DecodeCSV[R](path, []byte(e.read(path)))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return out
+	return journalRows[R](e, dir)
 }
 
 // journalRows decodes every file of an append-only folder (SC, SK,
@@ -85,12 +81,12 @@ func journalRows[R any](e *env, dir string) []R {
 // task is a task's row on the forge.
 func (e *env) task(id string) ledger.Task {
 	e.t.Helper()
-	for _, t := range rows[ledger.Task](e, ledger.TasksFile) {
+	for _, t := range rows[ledger.Task](e, ledger.TasksIndex) {
 		if t.ID == id {
 			return t
 		}
 	}
-	e.t.Fatalf("task %s is not in %s", id, ledger.TasksFile)
+	e.t.Fatalf("task %s is not in %s", id, ledger.TasksIndex)
 	return ledger.Task{}
 }
 

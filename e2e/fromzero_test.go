@@ -100,11 +100,11 @@ log:
 		if len(audit) != 1 || audit[0].Actor != toolbox.JobActor {
 			t.Fatalf("the bootstrap's audit rows: %+v, want one by the bot", audit)
 		}
-		owners := rows[ledger.Owner](e, ledger.OwnersFile)
+		owners := rows[ledger.Owner](e, ledger.OwnersIndex)
 		if len(owners) != 1 || owners[0].MatrixID != people["alice"] || owners[0].License != ledger.LicenseOrganizational {
 			t.Errorf("the Book of Owners after the first start: %+v", owners)
 		}
-		if teams := rows[ledger.Team](e, ledger.TeamsFile); len(teams) != 7 {
+		if teams := rows[ledger.Team](e, ledger.TeamsIndex); len(teams) != 7 {
 			t.Errorf("teams after the first start: %+v, want seven", teams)
 		}
 	})

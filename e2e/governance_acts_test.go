@@ -70,7 +70,7 @@ func TestContestedSCVoteAndCaptainElection(t *testing.T) {
 		t.Errorf("6_1_7_1 is %s after the vote", task.State)
 	}
 	captains := map[string]string{}
-	for _, a := range rows[ledger.Assignment](e, ledger.AssignmentsFile) {
+	for _, a := range rows[ledger.Assignment](e, ledger.AssignmentsIndex) {
 		if a.Role == "4_1_7_tc_operational_team" {
 			captains[a.Alias] = a.Status
 		}

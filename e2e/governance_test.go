@@ -118,7 +118,7 @@ func TestProposalObjectedVotedAndAnnounced(t *testing.T) {
 		t.Errorf("the result's announcement: %q", a.Body)
 	}
 	var p ledger.Proposal
-	for _, row := range rows[ledger.Proposal](e, ledger.ProposalsFile) {
+	for _, row := range rows[ledger.Proposal](e, ledger.ProposalsIndex) {
 		if row.ID == "prop_1" {
 			p = row
 		}

@@ -105,7 +105,7 @@ func TestScenario(t *testing.T) {
 func (s *scenario) onboard(t *testing.T) {
 	e := s.e.on(t)
 	frank, _ := e.world.Person("frank")
-	for _, o := range rows[ledger.Owner](e, ledger.OwnersFile) {
+	for _, o := range rows[ledger.Owner](e, ledger.OwnersIndex) {
 		if o.Alias == "frank" || o.MatrixID == frank.UserID {
 			t.Fatalf("frank is an owner before anyone added him: %+v", o)
 		}
@@ -132,14 +132,14 @@ func (s *scenario) onboard(t *testing.T) {
 	})
 
 	var got *ledger.Owner
-	for _, o := range rows[ledger.Owner](e, ledger.OwnersFile) {
+	for _, o := range rows[ledger.Owner](e, ledger.OwnersIndex) {
 		if o.Alias == "frank" {
 			got = &o
 		}
 	}
 	switch {
 	case got == nil:
-		t.Fatalf("frank is not in the Book of Owners:\n%s", e.read(ledger.OwnersFile))
+		t.Fatalf("frank is not in the Book of Owners:\n%s", e.readIndex(ledger.OwnersIndex))
 	case got.MatrixID != frank.UserID || got.License != ledger.LicenseWork || got.Status != ledger.StatusActive:
 		t.Errorf("frank's row in the Book of Owners: %+v", *got)
 	}
@@ -187,7 +187,7 @@ func (s *scenario) apply(t *testing.T) {
 		t.Fatalf("the answer names no application: %q", reply.Body)
 	}
 	var found bool
-	for _, a := range rows[ledger.Application](e, ledger.ApplicationsFile) {
+	for _, a := range rows[ledger.Application](e, ledger.ApplicationsIndex) {
 		if a.ID == s.app {
 			found = true
 			if a.Alias != "frank" || a.Role != role || a.State != ledger.ApplicationPending {
@@ -205,16 +205,16 @@ func (s *scenario) apply(t *testing.T) {
 	}
 
 	e.write(s.bob, s.team, "!accept "+s.app)
-	for _, a := range rows[ledger.Application](e, ledger.ApplicationsFile) {
+	for _, a := range rows[ledger.Application](e, ledger.ApplicationsIndex) {
 		if a.ID == s.app && (a.State != ledger.ApplicationAccepted || a.DecidedBy != "bob") {
 			t.Errorf("after !accept, application %s is %+v", s.app, a)
 		}
 	}
-	holds := slices.ContainsFunc(rows[ledger.Assignment](e, ledger.AssignmentsFile), func(a ledger.Assignment) bool {
+	holds := slices.ContainsFunc(rows[ledger.Assignment](e, ledger.AssignmentsIndex), func(a ledger.Assignment) bool {
 		return a.Alias == "frank" && a.Role == role && a.Status == ledger.StatusActive
 	})
 	if !holds {
-		t.Fatalf("frank does not hold %s after !accept:\n%s", role, e.read(ledger.AssignmentsFile))
+		t.Fatalf("frank does not hold %s after !accept:\n%s", role, e.readIndex(ledger.AssignmentsIndex))
 	}
 }
 
@@ -226,12 +226,12 @@ func (s *scenario) createAndClaim(t *testing.T) {
 	e := s.e.on(t)
 	const title = "Write the newcomer guide"
 	before := map[string]bool{}
-	for _, tk := range rows[ledger.Task](e, ledger.TasksFile) {
+	for _, tk := range rows[ledger.Task](e, ledger.TasksIndex) {
 		before[tk.ID] = true
 	}
 	_, reply := e.write(s.bob, s.team, `!create_task M "`+title+`"`)
 	var created []ledger.Task
-	for _, tk := range rows[ledger.Task](e, ledger.TasksFile) {
+	for _, tk := range rows[ledger.Task](e, ledger.TasksIndex) {
 		if !before[tk.ID] {
 			created = append(created, tk)
 		}
@@ -273,11 +273,11 @@ func (s *scenario) work(t *testing.T) {
 	if tk := e.task(s.task); tk.State != ledger.TaskReview {
 		t.Fatalf("after !stop_work the task is %s, want %s", tk.State, ledger.TaskReview)
 	}
-	closed := slices.ContainsFunc(rows[ledger.Session](e, ledger.SessionsFile), func(ss ledger.Session) bool {
+	closed := slices.ContainsFunc(rows[ledger.Session](e, ledger.SessionsIndex), func(ss ledger.Session) bool {
 		return ss.Task == s.task && ss.Alias == "frank" && ss.Position == ledger.Attacker && ss.State == ledger.SessionClosed
 	})
 	if !closed {
-		t.Errorf("frank has no closed attacker session on %s:\n%s", s.task, e.read(ledger.SessionsFile))
+		t.Errorf("frank has no closed attacker session on %s:\n%s", s.task, e.readIndex(ledger.SessionsIndex))
 	}
 }
 
@@ -285,13 +285,13 @@ func (s *scenario) work(t *testing.T) {
 func (s *scenario) assessmentOf(e *env) ledger.Assessment {
 	e.t.Helper()
 	var found []ledger.Assessment
-	for _, a := range rows[ledger.Assessment](e, ledger.AssessmentsFile) {
+	for _, a := range rows[ledger.Assessment](e, ledger.AssessmentsIndex) {
 		if a.Task == s.task && a.State != ledger.AssessmentSuperseded {
 			found = append(found, a)
 		}
 	}
 	if len(found) != 1 {
-		e.t.Fatalf("task %s has %d live assessments, want 1:\n%s", s.task, len(found), e.read(ledger.AssessmentsFile))
+		e.t.Fatalf("task %s has %d live assessments, want 1:\n%s", s.task, len(found), e.readIndex(ledger.AssessmentsIndex))
 	}
 	return found[0]
 }

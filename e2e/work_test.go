@@ -37,7 +37,7 @@ func TestStartAndStopWork(t *testing.T) {
 	}
 	files := e.files(commits[0].SHA)
 	page := "pages/sessions/6_1_7_1_ws1.md"
-	for _, want := range []string{page, ledger.SessionsFile, ledger.TasksFile} {
+	for _, want := range []string{page, ledger.ShardPath(ledger.SessionsIndex, 1), ledger.ShardPath(ledger.TasksIndex, 1)} {
 		if !slices.Contains(files, want) {
 			t.Errorf("the start_work commit does not touch %s (it touched %v)", want, files)
 		}
@@ -49,8 +49,8 @@ func TestStartAndStopWork(t *testing.T) {
 	if len(rows) != 1 || rows[0].Actor != "carol" || rows[0].Action != "work_session.start" {
 		t.Fatalf("audit rows for %s: %+v", startEvt, rows)
 	}
-	if !strings.Contains(e.read(ledger.SessionsFile), "6_1_7_1_ws1,6_1_7_1,carol,attacker,open") {
-		t.Errorf("work-sessions.csv has no open session for carol:\n%s", e.read(ledger.SessionsFile))
+	if !strings.Contains(e.readIndex(ledger.SessionsIndex), "6_1_7_1_ws1,6_1_7_1,carol,attacker,open") {
+		t.Errorf("work-sessions.csv has no open session for carol:\n%s", e.readIndex(ledger.SessionsIndex))
 	}
 	if !strings.Contains(e.read(page), "parent: \"6_1_7_1\"") {
 		t.Errorf("the session page lacks its frontmatter:\n%s", e.read(page))
@@ -66,7 +66,7 @@ func TestStartAndStopWork(t *testing.T) {
 		t.Fatalf("stop_work made %d commits, want 1", len(commits))
 	}
 	files = e.files(commits[0].SHA)
-	for _, want := range []string{page, ledger.SessionsFile, ledger.TasksFile} {
+	for _, want := range []string{page, ledger.ShardPath(ledger.SessionsIndex, 1), ledger.ShardPath(ledger.TasksIndex, 1)} {
 		if !slices.Contains(files, want) {
 			t.Errorf("the stop_work commit does not touch %s (it touched %v)", want, files)
 		}
@@ -77,8 +77,8 @@ func TestStartAndStopWork(t *testing.T) {
 	if !strings.Contains(e.read(page), "checklist drafted, needs review") {
 		t.Errorf("the session page lacks the summary:\n%s", e.read(page))
 	}
-	if !strings.Contains(e.read(ledger.TasksFile), "6_1_7_1,3_7_operational_team,5_1_7,Write the onboarding checklist,M,50,review,") {
-		t.Errorf("the task did not go to review:\n%s", e.read(ledger.TasksFile))
+	if !strings.Contains(e.readIndex(ledger.TasksIndex), "6_1_7_1,3_7_operational_team,5_1_7,Write the onboarding checklist,M,50,review,") {
+		t.Errorf("the task did not go to review:\n%s", e.readIndex(ledger.TasksIndex))
 	}
 
 	// A command sent in a thread is answered in that thread.
@@ -184,7 +184,7 @@ func TestTenWorkersAtOnce(t *testing.T) {
 	if t.Failed() {
 		return
 	}
-	sessions := e.read(ledger.SessionsFile)
+	sessions := e.readIndex(ledger.SessionsIndex)
 	for i := range clients {
 		if !strings.Contains(replies[i], "Work session started on `"+e.taskOf(i+1)+"`") {
 			t.Errorf("%s got %q", clients[i], replies[i])

@@ -2,9 +2,9 @@ package ledger
 
 import "time"
 
-// AssessmentsFile is the index of assessments: one row per time a captain
+// AssessmentsIndex is the index of assessments: one row per time a captain
 // scored a task's finished work, and what the community then did with it.
-const AssessmentsFile = "indexes/assessments.csv"
+const AssessmentsIndex = "indexes/assessments"
 
 // Assessment is a captain's scoring of a task (effort, learning,
 // collaboration, 1–10 each), the SC it pays, and the lazy-consensus

@@ -105,3 +105,19 @@ func (e *cowEdit[V]) done() cowMap[V] {
 	}
 	return cowMap[V]{b: e.next}
 }
+
+// cowFrom copies a plain map into a cowMap.
+func cowFrom[V any](m map[string]V) cowMap[V] {
+	if len(m) == 0 {
+		return cowMap[V]{}
+	}
+	b := new([cowBuckets]map[string]V)
+	for k, v := range m {
+		i := bucketOf(k)
+		if b[i] == nil {
+			b[i] = make(map[string]V, len(m)/cowBuckets+1)
+		}
+		b[i][k] = v
+	}
+	return cowMap[V]{b: b}
+}

@@ -13,7 +13,7 @@ import (
 // transactions, so that a vote's cost does not grow with the number cast
 // before it.
 const (
-	ProposalsFile    = "indexes/proposals.csv"
+	ProposalsIndex   = "indexes/proposals"
 	ProposalPagesDir = "pages/proposals"
 	VotesDir         = "transactions/votes"
 )
@@ -243,7 +243,7 @@ func (s *Snapshot) verifyVotes() []Problem {
 			}
 			p, ok := s.proposals.get(v.Proposal)
 			if !ok {
-				bad("a vote on %q, which is not in %s", v.Proposal, ProposalsFile)
+				bad("a vote on %q, which is not in %s", v.Proposal, ProposalsIndex)
 				continue
 			}
 			// Sent before the end, written after the opening and not after
@@ -287,7 +287,7 @@ func (s *Snapshot) verifyVotes() []Problem {
 	}
 	for _, p := range s.proposals.rows {
 		if !p.VoteOpened.IsZero() && (p.SKRows < 0 || p.SKRows > s.sk.count()) {
-			ps = append(ps, Problem{Where: ProposalsFile + " " + p.ID, What: fmt.Sprintf(
+			ps = append(ps, Problem{Where: ProposalsIndex + " " + p.ID, What: fmt.Sprintf(
 				"sk_rows_at_opening %d, but the SK journal holds %d rows", p.SKRows, s.sk.count())})
 		}
 		if p.State != ProposalPassed && p.State != ProposalFailed {
@@ -295,12 +295,12 @@ func (s *Snapshot) verifyVotes() []Problem {
 		}
 		if p.VoteOpened.IsZero() {
 			if p.State != ProposalPassed {
-				ps = append(ps, Problem{Where: ProposalsFile + " " + p.ID, What: "failed without a vote: only a vote fails a proposal"})
+				ps = append(ps, Problem{Where: ProposalsIndex + " " + p.ID, What: "failed without a vote: only a vote fails a proposal"})
 			}
 			continue
 		}
 		if passes := VotePasses(*p); passes != (p.State == ProposalPassed) {
-			ps = append(ps, Problem{Where: ProposalsFile + " " + p.ID, What: fmt.Sprintf(
+			ps = append(ps, Problem{Where: ProposalsIndex + " " + p.ID, What: fmt.Sprintf(
 				"%s, but its tally (yes %s, no %s, %d of %d voting) says it %s", p.State, p.YesWeight, p.NoWeight,
 				p.Yes+p.No+p.Abstain, p.Eligible, map[bool]string{true: ProposalPassed, false: ProposalFailed}[passes])})
 		}
@@ -317,7 +317,7 @@ func (s *Snapshot) verifyVotes() []Problem {
 		}
 		if t.Yes != p.Yes || t.No != p.No || t.Abstain != p.Abstain ||
 			t.YesWeight != p.YesWeight || t.NoWeight != p.NoWeight || t.AbstainWeight != p.AbstainWeight {
-			ps = append(ps, Problem{Where: ProposalsFile + " " + p.ID, What: fmt.Sprintf(
+			ps = append(ps, Problem{Where: ProposalsIndex + " " + p.ID, What: fmt.Sprintf(
 				"the tally yes %d (%s), no %d (%s), abstain %d (%s) does not match the votes: yes %d (%s), no %d (%s), abstain %d (%s)",
 				p.Yes, p.YesWeight, p.No, p.NoWeight, p.Abstain, p.AbstainWeight,
 				t.Yes, t.YesWeight, t.No, t.NoWeight, t.Abstain, t.AbstainWeight)})
@@ -334,7 +334,7 @@ func (s *Snapshot) verifyVotes() []Problem {
 func (s *Snapshot) couldNotVote(alias string, p Proposal) string {
 	o, ok := s.owners.get(alias)
 	if !ok {
-		return "they are not in " + OwnersFile
+		return "they are not in " + OwnersIndex
 	}
 	if !o.Joined.Before(p.VoteOpened) {
 		return fmt.Sprintf("they joined at %s, not before the vote opened", o.Joined.Format(time.RFC3339))

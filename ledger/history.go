@@ -67,11 +67,16 @@ func isLedgerFile(p string) bool {
 	return false
 }
 
-// dirOf maps a transaction shard to the folder audit rows name.
+// dirOf maps a transaction or index shard to the folder audit rows name.
 func dirOf(p string) string {
 	for _, d := range []string{SCDir, SKDir, TreasuryDir, VotesDir} {
 		if strings.HasPrefix(p, d+"/") {
 			return d
+		}
+	}
+	for _, ix := range indexes {
+		if strings.HasPrefix(p, ix.dir+"/") {
+			return ix.dir
 		}
 	}
 	return p

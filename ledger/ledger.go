@@ -28,6 +28,11 @@ type Options struct {
 	ShardRows int
 	// Log receives the writer's own log lines. Default: disabled.
 	Log *zerolog.Logger
+	// ReadOldLayout opens a ledger whose indexes are still single files
+	// (see migrate.go) for reading: verify and the doctor check it, but
+	// every write is refused. Without it Open refuses such a ledger with
+	// ErrOldLayout, naming the command that migrates it.
+	ReadOldLayout bool
 	// Observer hears of loads, commits and the store's answers and
 	// failures, for metrics and health checks. Default: nobody.
 	Observer Observer
@@ -86,6 +91,9 @@ func Open(ctx context.Context, store Store, opts Options) (*Ledger, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(s.legacy) > 0 && !opts.ReadOldLayout {
+		return nil, oldLayout(s.legacy)
+	}
 	l.writing, l.abort = context.WithCancel(context.Background())
 	l.snap.Store(s)
 	opts.Observer.Loaded()
@@ -138,7 +146,7 @@ func (l *Ledger) reload(ctx context.Context, prev *Snapshot) (*Snapshot, error) 
 			return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
 		l.opts.Observer.StoreAnswered()
-		s, err := load(ctx, l.store, tree, prev)
+		s, err := load(ctx, l.store, tree, prev, l.opts.ShardRows)
 		// The branch moving while we read is the only error worth a retry here.
 		if errors.Is(err, ErrConflict) && attempt < 5 {
 			continue

@@ -2,16 +2,18 @@ package ledger
 
 import "time"
 
-// The files of the ledger. docs/ledger.md documents each column.
+// The folders and files of the ledger. docs/ledger.md documents each
+// column. An index is a folder of numbered CSV shards (see shards.go); its
+// rows are in the order they were written, each row in one shard for good.
 const (
-	OwnersFile          = "indexes/book-of-owners.csv"
-	TeamsFile           = "indexes/teams.csv"
-	ApplicationsFile    = "indexes/applications.csv"
-	ObjectivesFile      = "indexes/objectives.csv"
-	RolesFile           = "indexes/roles.csv"
-	AssignmentsFile     = "indexes/role-assignments.csv"
-	TasksFile           = "indexes/tasks.csv"
-	SessionsFile        = "indexes/work-sessions.csv"
+	OwnersIndex         = "indexes/book-of-owners"
+	TeamsIndex          = "indexes/teams"
+	ApplicationsIndex   = "indexes/applications"
+	ObjectivesIndex     = "indexes/objectives"
+	RolesIndex          = "indexes/roles"
+	AssignmentsIndex    = "indexes/role-assignments"
+	TasksIndex          = "indexes/tasks"
+	SessionsIndex       = "indexes/work-sessions"
 	EventsDir           = "master-events"
 	SCDir               = "transactions/sc"
 	SKDir               = "transactions/sk"

@@ -12,7 +12,11 @@ import (
 // queries read it without locks, and a write produces a new one.
 type Snapshot struct {
 	head string
-	tree map[string]string // every file on the branch → blob SHA
+	tree cowMap[string] // every file on the branch → blob SHA
+	// legacy lists the index files of the layout before shards that the
+	// branch still holds: such a ledger is read for verify and migrate
+	// only, never written (see migrate.go).
+	legacy []string
 
 	tables
 	byMatrixID map[string]string // matrix ID → alias
@@ -34,45 +38,39 @@ func (s *Snapshot) EventCount() int { return s.events.count() }
 // Applied returns the audit row of an event that is already in the ledger.
 func (s *Snapshot) Applied(eventID string) (Event, bool) { return s.events.find(eventID) }
 
-func loadTable[R record](file string, data []byte) (*table[R], error) {
-	if data == nil {
-		return newTable[R](nil)
-	}
-	rows, err := DecodeCSV[R](file, data)
-	if err != nil {
-		return nil, err
-	}
-	t, err := newTable(rows)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	return t, nil
-}
-
 // load reads the ledger at tree, reusing from prev (which may be nil) every
 // file whose SHA has not changed: after someone else's commit only the
-// changed files travel.
-func load(ctx context.Context, st Store, tree Tree, prev *Snapshot) (*Snapshot, error) {
-	s := &Snapshot{head: tree.Commit, tree: tree.Files}
+// changed files travel. limit is the rows a new index shard takes.
+func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int) (*Snapshot, error) {
+	s := &Snapshot{}
+	var (
+		prevTables *tables
+		prevTree   cowMap[string]
+	)
 	if prev != nil {
 		*s = *prev
-		s.head, s.tree = tree.Commit, tree.Files
+		prevTables, prevTree = &prev.tables, prev.tree
 	}
-	for _, f := range indexes {
-		sha, exists := tree.Files[f.path]
-		if prev != nil && prev.tree[f.path] == sha && (exists || f.loaded(&prev.tables)) {
-			continue
+	s.head, s.tree, s.legacy = tree.Commit, cowFrom(tree.Files), nil
+	folders := indexFolders(tree.Files)
+	for _, ix := range indexes {
+		paths, err := shardPaths(ix.dir, folders[ix.dir])
+		if err != nil {
+			return nil, err
 		}
-		var data []byte
-		if exists {
-			file, err := readAt(ctx, st, f.path, sha)
-			if err != nil {
+		old, isLegacy := tree.Files[legacyPath(ix.dir)]
+		switch {
+		case isLegacy && len(paths) > 0:
+			return nil, fmt.Errorf("%s and the folder %s both hold the index: the branch is half in the old layout and half in the new one; restore it to the commit before", legacyPath(ix.dir), ix.dir)
+		case isLegacy:
+			if err := ix.loadLegacy(ctx, st, &s.tables, old, limit); err != nil {
 				return nil, err
 			}
-			data = file
-		}
-		if err := f.load(&s.tables, data); err != nil {
-			return nil, err
+			s.legacy = append(s.legacy, legacyPath(ix.dir))
+		default:
+			if err := ix.load(ctx, st, &s.tables, paths, tree.Files, prevTables, prevTree, limit); err != nil {
+				return nil, err
+			}
 		}
 	}
 	s.refs = buildRefs(&s.tables)

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func syntheticSnapshot(owners, scRows, skRows int) *Snapshot {
 	sc, sk := syntheticJournals(owners, scRows, skRows)
 	s := &Snapshot{sc: sc, sk: sk}
 	for _, f := range indexes {
-		if err := f.load(&s.tables, nil); err != nil {
+		if err := f.load(context.Background(), nil, &s.tables, nil, nil, nil, cowMap[string]{}, DefaultShardRows); err != nil {
 			panic(err)
 		}
 	}

@@ -26,24 +26,29 @@ func (s Session) key() string     { return s.ID }
 // need no locks.
 type table[R record] struct {
 	rows []*R
-	idx  map[string]int
+	idx  cowMap[int] // key → position in rows
+	// starts is the position of each shard's first row: shard k holds
+	// rows[starts[k]:starts[k+1]] and is file k+1 of the index's folder.
+	starts []int
+	limit  int // rows the last shard holds before a new one starts
 }
 
-func newTable[R record](rows []R) (*table[R], error) {
-	t := &table[R]{rows: make([]*R, len(rows)), idx: make(map[string]int, len(rows))}
-	for i := range rows {
-		k := rows[i].key()
-		if _, dup := t.idx[k]; dup {
+func newTable[R record](rows []*R, starts []int, limit int) (*table[R], error) {
+	t := &table[R]{rows: rows, starts: starts, limit: limit}
+	e := t.idx.edit()
+	for i, r := range rows {
+		k := (*r).key()
+		if _, dup := e.get(k); dup {
 			return nil, errDuplicateKey(k)
 		}
-		t.rows[i] = &rows[i]
-		t.idx[k] = i
+		e.set(k, i)
 	}
+	t.idx = e.done()
 	return t, nil
 }
 
 func (t *table[R]) get(k string) (*R, bool) {
-	i, ok := t.idx[k]
+	i, ok := t.idx.get(k)
 	if !ok {
 		return nil, false
 	}
@@ -51,34 +56,51 @@ func (t *table[R]) get(k string) (*R, bool) {
 }
 
 // merge returns a new table with the changed rows replaced and the added
-// ones appended in the order they were added; t is left as it was.
+// ones appended in the order they were added, in the last shard while it
+// has room and in new shards after; t is left as it was.
 func (t *table[R]) merge(changed map[string]*R, added []string) *table[R] {
-	n := &table[R]{rows: make([]*R, len(t.rows), len(t.rows)+len(added)), idx: t.idx}
+	n := &table[R]{rows: make([]*R, len(t.rows), len(t.rows)+len(added)), idx: t.idx, starts: t.starts, limit: t.limit}
 	copy(n.rows, t.rows)
 	for k, r := range changed {
-		if i, ok := t.idx[k]; ok {
+		if i, ok := t.idx.get(k); ok {
 			n.rows[i] = r
 		}
 	}
 	if len(added) > 0 {
-		n.idx = make(map[string]int, len(t.idx)+len(added))
-		for k, i := range t.idx {
-			n.idx[k] = i
-		}
+		e := t.idx.edit()
 		for _, k := range added {
-			n.idx[k] = len(n.rows)
+			p := len(n.rows)
+			if last := len(n.starts) - 1; last < 0 || p-n.starts[last] >= max(n.limit, 1) {
+				n.starts = append(n.starts[:len(n.starts):len(n.starts)], p) // never writes into t's array
+			}
+			e.set(k, p)
 			n.rows = append(n.rows, changed[k])
 		}
+		n.idx = e.done()
 	}
 	return n
 }
 
-func (t *table[R]) encode() ([]byte, error) {
-	rows := make([]R, len(t.rows))
-	for i, r := range t.rows {
-		rows[i] = *r
+// shardOf is the shard that holds the row at position p.
+func (t *table[R]) shardOf(p int) int {
+	return sort.Search(len(t.starts), func(i int) bool { return t.starts[i] > p }) - 1
+}
+
+// shardRows is shard k's rows.
+func (t *table[R]) shardRows(k int) []*R {
+	end := len(t.rows)
+	if k+1 < len(t.starts) {
+		end = t.starts[k+1]
 	}
-	return encodeCSV(rows)
+	return t.rows[t.starts[k]:end]
+}
+
+func encodeRows[R record](rows []*R) ([]byte, error) {
+	vals := make([]R, len(rows))
+	for i, r := range rows {
+		vals[i] = *r
+	}
+	return encodeCSV(vals)
 }
 
 // overlay is a table seen through a transaction's pending changes. Changes
@@ -195,11 +217,50 @@ func (o *overlay[R]) changedKeys() []string {
 	var keys []string
 	for _, layer := range []map[string]*R{o.done, o.cur} {
 		for k := range layer {
-			if _, inBase := o.base.idx[k]; inBase {
+			if _, inBase := o.base.idx.get(k); inBase {
 				keys = append(keys, k)
 			}
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool { return o.base.idx[keys[i]] < o.base.idx[keys[j]] })
+	pos := func(k string) int { p, _ := o.base.idx.get(k); return p }
+	sort.Slice(keys, func(i, j int) bool { return pos(keys[i]) < pos(keys[j]) })
 	return append(keys, o.added...)
+}
+
+// touched lists the shards of the result that the kept changes write to,
+// in order.
+func (o *overlay[R]) touched() []int {
+	res := o.result()
+	seen := map[int]bool{}
+	var ks []int
+	mark := func(p int) {
+		if k := res.shardOf(p); !seen[k] {
+			seen[k] = true
+			ks = append(ks, k)
+		}
+	}
+	for k := range o.done {
+		if p, ok := o.base.idx.get(k); ok {
+			mark(p)
+		}
+	}
+	for i := range o.added {
+		mark(len(o.base.rows) + i)
+	}
+	sort.Ints(ks)
+	return ks
+}
+
+// files encodes the shards the kept changes write to, named in dir.
+func (o *overlay[R]) files(dir string) ([]shardFile, error) {
+	res := o.result()
+	var out []shardFile
+	for _, k := range o.touched() {
+		data, err := encodeRows(res.shardRows(k))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, shardFile{path: ShardPath(dir, k+1), data: data})
+	}
+	return out, nil
 }

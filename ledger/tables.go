@@ -1,5 +1,7 @@
 package ledger
 
+import "context"
+
 // tables is every CSV index of a snapshot.
 type tables struct {
 	owners       *table[Owner]
@@ -31,22 +33,29 @@ type overlays struct {
 // index describes one CSV index to the code that handles all of them
 // alike: loading, transactions, commits.
 type index struct {
-	path    string
-	load    func(t *tables, data []byte) error
-	loaded  func(t *tables) bool
-	begin   func(o *overlays, t *tables)
-	keep    func(o *overlays)
-	drop    func(o *overlays)
-	changed func(o *overlays) bool  // by the transaction as a whole
-	running func(o *overlays) bool  // by the mutation running now
-	check   func(o *overlays) error // the rows of the mutation running now can be written
-	encode  func(o *overlays) ([]byte, error)
+	dir string // the folder of its shards (see shards.go)
+	// load reads the shards at paths (in order), reusing prev's rows of
+	// those whose SHA has not changed since prevTree.
+	load func(ctx context.Context, st Store, t *tables, paths []string, tree map[string]string, prev *tables, prevTree cowMap[string], limit int) error
+	// loadLegacy reads the index from its one file of the old layout.
+	loadLegacy func(ctx context.Context, st Store, t *tables, sha string, limit int) error
+	begin      func(o *overlays, t *tables)
+	keep       func(o *overlays)
+	drop       func(o *overlays)
+	changed    func(o *overlays) bool  // by the transaction as a whole
+	running    func(o *overlays) bool  // by the mutation running now
+	check      func(o *overlays) error // the rows of the mutation running now can be written
+	// files is the shards the transaction's changes write to, encoded.
+	files func(o *overlays) ([]shardFile, error)
+	// allFiles is every shard of the table, encoded: what migration writes.
+	allFiles func(t *tables) ([]shardFile, error)
 	// runningCSV is the rows the running mutation changed, encoded, for
 	// Tx.CheckText: checking them alone keeps the check's cost off the
 	// size of the table.
 	runningCSV func(o *overlays) ([]byte, error)
 	install    func(t *tables, o *overlays)
-	pages      func(t *tables, fn func(key, wikiPath string)) // the page of each row, for tables whose rows have one
+	pages      func(t *tables, fn func(where, wikiPath string)) // the page of each row (where: its shard and key), for tables whose rows have one
+	rows       func(t *tables) int
 }
 
 // paged is a row that points to its markdown page.
@@ -60,21 +69,31 @@ func (o Objective) wikiPath() string   { return o.WikiPath }
 func (t Task) wikiPath() string        { return t.WikiPath }
 func (s Session) wikiPath() string     { return s.WikiPath }
 
-func indexOf[R record](path string, tf func(*tables) **table[R], of func(*overlays) *overlay[R]) index {
+func indexOf[R record](dir string, tf func(*tables) **table[R], of func(*overlays) *overlay[R]) index {
 	return index{
-		path: path,
-		load: func(t *tables, data []byte) (err error) {
-			*tf(t), err = loadTable[R](path, data)
+		dir: dir,
+		load: func(ctx context.Context, st Store, t *tables, paths []string, tree map[string]string, prev *tables, prevTree cowMap[string], limit int) (err error) {
+			var before *table[R]
+			if prev != nil {
+				before = *tf(prev)
+			}
+			*tf(t), err = loadIndex[R](ctx, st, dir, paths, tree, before, prevTree, limit)
 			return err
 		},
-		loaded:  func(t *tables) bool { return *tf(t) != nil },
+		loadLegacy: func(ctx context.Context, st Store, t *tables, sha string, limit int) (err error) {
+			*tf(t), err = loadLegacy[R](ctx, st, dir, sha, limit)
+			return err
+		},
 		begin:   func(o *overlays, t *tables) { *of(o) = overlay[R]{base: *tf(t)} },
 		keep:    func(o *overlays) { of(o).keep() },
 		drop:    func(o *overlays) { of(o).drop() },
 		changed: func(o *overlays) bool { return of(o).changed() },
 		running: func(o *overlays) bool { return len(of(o).cur) > 0 },
 		check:   func(o *overlays) error { return of(o).check() },
-		encode:  func(o *overlays) ([]byte, error) { return of(o).result().encode() },
+		files:   func(o *overlays) ([]shardFile, error) { return of(o).files(dir) },
+		allFiles: func(t *tables) ([]shardFile, error) {
+			return (*tf(t)).allFiles(dir)
+		},
 		runningCSV: func(o *overlays) ([]byte, error) {
 			rows := make([]R, 0, len(of(o).cur))
 			for _, r := range of(o).cur {
@@ -83,26 +102,31 @@ func indexOf[R record](path string, tf func(*tables) **table[R], of func(*overla
 			return encodeCSV(rows)
 		},
 		install: func(t *tables, o *overlays) { *tf(t) = of(o).result() },
-		pages: func(t *tables, fn func(key, wikiPath string)) {
-			for _, r := range (*tf(t)).rows {
-				if p, ok := any(*r).(paged); ok {
-					fn((*r).key(), p.wikiPath())
+		pages: func(t *tables, fn func(where, wikiPath string)) {
+			tb := *tf(t)
+			for k := range tb.starts {
+				file := ShardPath(dir, k+1)
+				for _, r := range tb.shardRows(k) {
+					if p, ok := any(*r).(paged); ok {
+						fn(file+" "+(*r).key(), p.wikiPath())
+					}
 				}
 			}
 		},
+		rows: func(t *tables) int { return len((*tf(t)).rows) },
 	}
 }
 
 // indexes lists the CSV indexes in the order a commit writes them.
 var indexes = []index{
-	indexOf(OwnersFile, func(t *tables) **table[Owner] { return &t.owners }, func(o *overlays) *overlay[Owner] { return &o.owners }),
-	indexOf(TeamsFile, func(t *tables) **table[Team] { return &t.teams }, func(o *overlays) *overlay[Team] { return &o.teams }),
-	indexOf(RolesFile, func(t *tables) **table[Role] { return &t.roles }, func(o *overlays) *overlay[Role] { return &o.roles }),
-	indexOf(AssignmentsFile, func(t *tables) **table[Assignment] { return &t.assignments }, func(o *overlays) *overlay[Assignment] { return &o.assignments }),
-	indexOf(ApplicationsFile, func(t *tables) **table[Application] { return &t.applications }, func(o *overlays) *overlay[Application] { return &o.applications }),
-	indexOf(ObjectivesFile, func(t *tables) **table[Objective] { return &t.objectives }, func(o *overlays) *overlay[Objective] { return &o.objectives }),
-	indexOf(TasksFile, func(t *tables) **table[Task] { return &t.tasks }, func(o *overlays) *overlay[Task] { return &o.tasks }),
-	indexOf(SessionsFile, func(t *tables) **table[Session] { return &t.sessions }, func(o *overlays) *overlay[Session] { return &o.sessions }),
-	indexOf(AssessmentsFile, func(t *tables) **table[Assessment] { return &t.assessments }, func(o *overlays) *overlay[Assessment] { return &o.assessments }),
-	indexOf(ProposalsFile, func(t *tables) **table[Proposal] { return &t.proposals }, func(o *overlays) *overlay[Proposal] { return &o.proposals }),
+	indexOf(OwnersIndex, func(t *tables) **table[Owner] { return &t.owners }, func(o *overlays) *overlay[Owner] { return &o.owners }),
+	indexOf(TeamsIndex, func(t *tables) **table[Team] { return &t.teams }, func(o *overlays) *overlay[Team] { return &o.teams }),
+	indexOf(RolesIndex, func(t *tables) **table[Role] { return &t.roles }, func(o *overlays) *overlay[Role] { return &o.roles }),
+	indexOf(AssignmentsIndex, func(t *tables) **table[Assignment] { return &t.assignments }, func(o *overlays) *overlay[Assignment] { return &o.assignments }),
+	indexOf(ApplicationsIndex, func(t *tables) **table[Application] { return &t.applications }, func(o *overlays) *overlay[Application] { return &o.applications }),
+	indexOf(ObjectivesIndex, func(t *tables) **table[Objective] { return &t.objectives }, func(o *overlays) *overlay[Objective] { return &o.objectives }),
+	indexOf(TasksIndex, func(t *tables) **table[Task] { return &t.tasks }, func(o *overlays) *overlay[Task] { return &o.tasks }),
+	indexOf(SessionsIndex, func(t *tables) **table[Session] { return &t.sessions }, func(o *overlays) *overlay[Session] { return &o.sessions }),
+	indexOf(AssessmentsIndex, func(t *tables) **table[Assessment] { return &t.assessments }, func(o *overlays) *overlay[Assessment] { return &o.assessments }),
+	indexOf(ProposalsIndex, func(t *tables) **table[Proposal] { return &t.proposals }, func(o *overlays) *overlay[Proposal] { return &o.proposals }),
 }

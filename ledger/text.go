@@ -81,7 +81,7 @@ func (tx *Tx) CheckText() error {
 	for _, ix := range indexes {
 		if ix.running(&tx.overlays) {
 			data, err := ix.runningCSV(&tx.overlays)
-			if err := check(ix.path, data, err); err != nil {
+			if err := check(ix.dir, data, err); err != nil {
 				return err
 			}
 		}

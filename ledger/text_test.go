@@ -29,7 +29,7 @@ func TestTxCheckTextNamesTheFile(t *testing.T) {
 		write      func(tx *ledger.Tx)
 		rune       rune // utf8.RuneError for a stray byte; 0: printable
 	}{
-		{"a title with an escape", ledger.TasksFile, func(tx *ledger.Tx) { tx.PutTask(ledger.Task{ID: "6_1_7_1", Title: "a\x1b[2Jb"}) }, 0x1b},
+		{"a title with an escape", ledger.TasksIndex, func(tx *ledger.Tx) { tx.PutTask(ledger.Task{ID: "6_1_7_1", Title: "a\x1b[2Jb"}) }, 0x1b},
 		{"a C1 control in an SK note", ledger.SKDir, func(tx *ledger.Tx) { tx.AppendSK(ledger.SKTx{Alias: "dave", Note: "x\u009by"}) }, 0x9b},
 		{"a stray byte on a page", "pages/tasks/6_1_7_1.md", func(tx *ledger.Tx) {
 			tx.WritePage("pages/tasks/6_1_7_1.md", ledger.Page{Front: ledger.Frontmatter{Title: "t"}, Body: "ok\xffno"})

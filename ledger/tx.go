@@ -181,7 +181,7 @@ func (tx *Tx) FileExists(path string) bool {
 	if tx.pages.has(path) {
 		return true
 	}
-	_, ok := tx.snap.tree[path]
+	_, ok := tx.snap.tree.get(path)
 	return ok
 }
 
@@ -247,7 +247,7 @@ func (tx *Tx) check() error {
 	}
 	for _, ix := range indexes {
 		if err := ix.check(&tx.overlays); err != nil {
-			return fmt.Errorf("%s: %w", ix.path, err)
+			return fmt.Errorf("%s: %w", ix.dir, err)
 		}
 	}
 	if err := tx.sc.check(); err != nil {

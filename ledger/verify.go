@@ -55,6 +55,8 @@ func (s *Snapshot) Verify() []Problem {
 
 	// Every change carries the event that made it; that event's audit row
 	// must exist and name the file.
+	// file may be named by either of its names: audit rows written before
+	// indexes were split name an index's one file, later ones its folder.
 	needs := func(where, eventID, file string) {
 		if eventID == "" {
 			add(where, "no event ID: the change has no audit row")
@@ -65,7 +67,7 @@ func (s *Snapshot) Verify() []Problem {
 			add(where, "event %s has no audit row in master-events", eventID)
 			return
 		}
-		if !strings.Contains(";"+e.Files+";", ";"+file+";") {
+		if !strings.Contains(";"+e.Files+";", ";"+file+";") && !strings.Contains(";"+e.Files+";", ";"+legacyPath(file)+";") {
 			add(where, "the audit row of event %s (seq %d) does not list %s", eventID, e.Seq, file)
 		}
 	}
@@ -90,9 +92,9 @@ func (s *Snapshot) Verify() []Problem {
 		}
 	}
 	for _, ws := range s.sessions.rows {
-		needs(SessionsFile+" "+ws.ID, ws.StartEvent, SessionsFile)
+		needs(SessionsIndex+" "+ws.ID, ws.StartEvent, SessionsIndex)
 		if ws.State == SessionClosed {
-			needs(SessionsFile+" "+ws.ID, ws.StopEvent, SessionsFile)
+			needs(SessionsIndex+" "+ws.ID, ws.StopEvent, SessionsIndex)
 		}
 	}
 
@@ -108,19 +110,19 @@ func (s *Snapshot) Verify() []Problem {
 			return
 		}
 		pointed[p] = where
-		if _, ok := s.tree[p]; !ok {
+		if _, ok := s.tree.get(p); !ok {
 			add(where, "wiki_path %s does not exist", p)
 		}
 	}
 	for _, ix := range indexes {
-		ix.pages(&s.tables, func(key, wikiPath string) { point(ix.path+" "+key, wikiPath) })
+		ix.pages(&s.tables, point)
 	}
 	var orphans []string
-	for p := range s.tree {
+	s.tree.each(func(p, _ string) {
 		if strings.HasPrefix(p, "pages/") && pointed[p] == "" {
 			orphans = append(orphans, p)
 		}
-	}
+	})
 	sort.Strings(orphans)
 	for _, p := range orphans {
 		add(p, "a page that no index row points to")

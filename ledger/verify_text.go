@@ -25,11 +25,11 @@ const textReaders = 4
 // Engelbot from before this check.
 func (s *Snapshot) verifyText(ctx context.Context, st Store) ([]Problem, error) {
 	var paths []string
-	for p := range s.tree {
+	s.tree.each(func(p, _ string) {
 		if isLedgerFile(p) || strings.HasPrefix(p, EventsDir+"/") {
 			paths = append(paths, p)
 		}
-	}
+	})
 	sort.Strings(paths)
 
 	found := make([]*Problem, len(paths))

@@ -166,6 +166,10 @@ type plan struct {
 // fails only when the commit's files cannot be encoded; a mutation whose
 // own changes cannot be written fails alone, as its answer.
 func (l *Ledger) plan(snap *Snapshot, group []*request) (*plan, error) {
+	if len(snap.legacy) > 0 {
+		// Writing shards beside the old files would split the ledger in two.
+		return nil, fmt.Errorf("%w: %w", ErrPermanent, oldLayout(snap.legacy))
+	}
 	tx := newTx(snap)
 	tx.now = l.opts.Clock().UTC().Truncate(time.Second)
 	p := &plan{tx: tx, group: group, results: make([]Result, len(group)), errs: make([]error, len(group))}
@@ -254,7 +258,7 @@ func (tx *Tx) curFiles() []string {
 	}
 	for _, ix := range indexes {
 		if ix.running(&tx.overlays) {
-			files = append(files, ix.path)
+			files = append(files, ix.dir)
 		}
 	}
 	if len(tx.sc.cur) > 0 {
@@ -279,7 +283,7 @@ func (p *plan) build(snap *Snapshot, author Signature, shardRows int) (*Commit, 
 	tx := p.tx
 	c := &Commit{Author: author}
 	change := func(path string, content []byte) {
-		if sha, ok := snap.tree[path]; ok {
+		if sha, ok := snap.tree.get(path); ok {
 			c.Changes = append(c.Changes, Change{Op: OpUpdate, Path: path, Content: content, SHA: sha})
 		} else {
 			c.Changes = append(c.Changes, Change{Op: OpCreate, Path: path, Content: content})
@@ -290,11 +294,13 @@ func (p *plan) build(snap *Snapshot, author Signature, shardRows int) (*Commit, 
 	}
 	for _, ix := range indexes {
 		if ix.changed(&tx.overlays) {
-			data, err := ix.encode(&tx.overlays)
+			files, err := ix.files(&tx.overlays)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", ix.path, err)
+				return nil, fmt.Errorf("%s: %w", ix.dir, err)
 			}
-			change(ix.path, data)
+			for _, f := range files {
+				change(f.path, f.data)
+			}
 		}
 	}
 	if rows := tx.sc.rows(); len(rows) > 0 {
@@ -375,13 +381,15 @@ func (p *plan) apply(snap *Snapshot, res CommitResult) *Snapshot {
 		// our view but leave the head unknown so the next check reloads.
 		next.head = ""
 	}
-	next.tree = make(map[string]string, len(snap.tree)+len(p.commit.Changes))
-	for k, v := range snap.tree {
-		next.tree[k] = v
-	}
+	tree := snap.tree.edit()
 	for _, ch := range p.commit.Changes {
-		next.tree[ch.Path] = BlobSHA(ch.Content)
+		if ch.Op == OpDelete {
+			tree.del(ch.Path)
+			continue
+		}
+		tree.set(ch.Path, BlobSHA(ch.Content))
 	}
+	next.tree = tree.done()
 	for _, ix := range indexes {
 		ix.install(&next.tables, &tx.overlays)
 	}

@@ -66,7 +66,7 @@ func TestAddOwnerKeepsIdentityPrivate(t *testing.T) {
 	if !ok || ev.Command != "!add_owner @frank:s.test frank work [identity withheld]" || ev.Action != "owner.add" || ev.Target != "frank" {
 		t.Fatalf("audit row %+v", ev)
 	}
-	if !strings.Contains(ev.Files, o.WikiPath) || !strings.Contains(ev.Files, ledger.OwnersFile) {
+	if !strings.Contains(ev.Files, o.WikiPath) || !strings.Contains(ev.Files, ledger.OwnersIndex) {
 		t.Errorf("the audit row lists %q", ev.Files)
 	}
 

@@ -17,7 +17,7 @@ import (
 func TestVerifyFindsControlCharacters(t *testing.T) {
 	f := newAdminFixture(t)
 	ctx := t.Context()
-	tasks, err := f.store.ReadFile(ctx, ledger.TasksFile)
+	tasks, err := f.store.ReadFile(ctx, ledger.ShardPath(ledger.TasksIndex, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,14 +31,14 @@ func TestVerifyFindsControlCharacters(t *testing.T) {
 		}
 	}
 	if taskLine == 0 {
-		t.Fatalf("no line of %s holds the task's title:\n%s", ledger.TasksFile, tasks.Content)
+		t.Fatalf("no line of %s holds the task's title:\n%s", ledger.ShardPath(ledger.TasksIndex, 1), tasks.Content)
 	}
 	edited := strings.Replace(string(tasks.Content), "Count the chairs", "Count the\x1b[2J\x1b]0;owned\x07 chairs", 1)
 	const page, page2 = "pages/tasks/forged.md", "pages/tasks/forged2.md"
 	c := ledger.Commit{
 		Message: "a hand edit", Author: ledger.Signature{Name: "Some\x1b[31mone", Email: "someone@example.org"},
 		Changes: []ledger.Change{
-			{Op: ledger.OpUpdate, Path: ledger.TasksFile, Content: []byte(edited), SHA: tasks.SHA},
+			{Op: ledger.OpUpdate, Path: ledger.ShardPath(ledger.TasksIndex, 1), Content: []byte(edited), SHA: tasks.SHA},
 			{Op: ledger.OpCreate, Path: page, Content: []byte("---\ntitle: x\n---\nnul\x00 here\nand\x00 again\n")},
 			{Op: ledger.OpCreate, Path: page2, Content: []byte("---\ntitle: \xfe\n---\n")},
 		},
@@ -52,7 +52,7 @@ func TestVerifyFindsControlCharacters(t *testing.T) {
 		t.Fatalf("verify: %+v", r)
 	}
 	for _, want := range []string{
-		fmt.Sprintf("%s line %d: holds a control character (U+001B)", ledger.TasksFile, taskLine),
+		fmt.Sprintf("%s line %d: holds a control character (U+001B)", ledger.ShardPath(ledger.TasksIndex, 1), taskLine),
 		page + " line 4: holds a control character (U+0000), and so does 1 more line",
 		page2 + " line 2: holds a byte that is not valid UTF-8 (0xFE)",
 	} {

@@ -188,7 +188,7 @@ func TestApplyWritesAndAnnounces(t *testing.T) {
 	}
 	ev, ok := f.l.Current().Applied("$ev1")
 	if !ok || ev.Action != "application.submit" || ev.Target != "app_1" ||
-		ev.Files != "pages/applications/app_1.md;"+ledger.ApplicationsFile {
+		ev.Files != "pages/applications/app_1.md;"+ledger.ApplicationsIndex {
 		t.Fatalf("audit row %+v", ev)
 	}
 

@@ -2,6 +2,7 @@
 //
 //	engelbot run   -config config.yaml   run the bot
 //	engelbot verify -config config.yaml  check the ledger's integrity
+//	engelbot migrate -config config.yaml rewrite a ledger of an older layout, once
 //	engelbot doctor -config config.yaml  check the configuration against the servers it names
 //	engelbot publish -config config.yaml [-out DIR]  publish the ledger's public pages
 //	engelbot version                     the build's version and Go version
@@ -21,6 +22,7 @@ import (
 var subcommands = map[string]func(args []string) error{
 	"run":     cmdRun,
 	"verify":  cmdVerify,
+	"migrate": cmdMigrate,
 	"doctor":  cmdDoctor,
 	"publish": cmdPublish,
 	"version": cmdVersion,
@@ -48,6 +50,9 @@ func usage() {
 
   run   -config config.yaml    run the bot (see config.example.yaml)
   verify -config config.yaml   check the ledger: audit chain, audit rows, pages
+  migrate -config config.yaml  rewrite a ledger whose indexes are single files (the layout
+                               before shards) into shards, as one audited commit; a ledger
+                               in the current layout is left as it is
   doctor -config config.yaml   check the configuration against the homeserver, the rooms,
                                the forge and the ledger; one line per check, OK or what to fix
   publish -config config.yaml [-out DIR]

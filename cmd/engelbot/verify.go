@@ -27,7 +27,9 @@ func cmdVerify(args []string) error {
 	if err != nil {
 		return err
 	}
-	l, err := ledger.Open(context.Background(), store, ledger.Options{})
+	// An old layout is checked as it is, so that it can be seen sound
+	// before and after `engelbot migrate`.
+	l, err := ledger.Open(context.Background(), store, ledger.Options{ReadOldLayout: true})
 	if err != nil {
 		return fmt.Errorf("the ledger cannot be read: %w", err)
 	}
@@ -45,5 +47,8 @@ func cmdVerify(args []string) error {
 		return errProblems
 	}
 	fmt.Printf("The ledger at commit %s is sound: %d audit rows, chain unbroken.\n", snap.Head(), snap.EventCount())
+	if old := snap.OldLayout(); len(old) > 0 {
+		fmt.Fprintf(os.Stderr, "Its indexes are in the old layout (%d single files): run `engelbot migrate -config %s` before `engelbot run`.\n", len(old), *path)
+	}
 	return nil
 }

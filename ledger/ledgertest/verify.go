@@ -92,11 +92,11 @@ func (s suite) testVerifyCatchesARemovedRow(t *testing.T) {
 
 func (s suite) testVerifyCatchesOrphanAndMissingPages(t *testing.T) {
 	st := s.verifiedLedger(t)
-	handEdit(t, st, ledger.TasksFile, func(s string) string {
+	handEdit(t, st, ledger.ShardPath(ledger.TasksIndex, 1), func(s string) string {
 		return strings.Replace(s, "pages/tasks/6_1_1_2.md", "pages/tasks/elsewhere.md", 1)
 	})
 	got := problems(t, st)
-	if !strings.Contains(got, "indexes/tasks.csv 6_1_1_2: wiki_path pages/tasks/elsewhere.md does not exist") ||
+	if !strings.Contains(got, "indexes/tasks/0001.csv 6_1_1_2: wiki_path pages/tasks/elsewhere.md does not exist") ||
 		!strings.Contains(got, "pages/tasks/6_1_1_2.md: a page that no index row points to") {
 		t.Fatalf("the page problems are not reported:\n%s", got)
 	}
@@ -158,9 +158,9 @@ func (s suite) testVerifyHistoryCatchesAHandEdit(t *testing.T) {
 	if got := historyProblems(t, st); got != "" {
 		t.Fatalf("a ledger written only by Engelbot has history problems:\n%s", got)
 	}
-	handEdit(t, st, ledger.TasksFile, func(s string) string { return strings.Replace(s, "task 6_1_1_2", "task 6_1_1_2 (edited)", 1) })
+	handEdit(t, st, ledger.ShardPath(ledger.TasksIndex, 1), func(s string) string { return strings.Replace(s, "task 6_1_1_2", "task 6_1_1_2 (edited)", 1) })
 	got := historyProblems(t, st)
-	if !strings.Contains(got, `("hand edit"): changed indexes/tasks.csv without an audit row`) {
+	if !strings.Contains(got, `("hand edit"): changed indexes/tasks/0001.csv without an audit row`) {
 		t.Fatalf("the hand edit is not reported:\n%s", got)
 	}
 	if got := problems(t, st); got != "" {

@@ -110,7 +110,7 @@ func (s suite) testVerifyCatchesAForgedVote(t *testing.T) {
 func (s suite) testVerifyCatchesAForgedWeightAndAStranger(t *testing.T) {
 	for _, c := range []struct{ name, from, to, want string }{
 		{"weight", ",bob,no,0,1.000,", ",bob,no,0,1.300,", "(v_2): weight 1.300, but sk_at_opening 0 gives 1.000"},
-		{"stranger", ",bob,no,0,1.000,", ",eve,no,0,1.000,", "(v_2): eve voted on prop_1, but they are not in " + ledger.OwnersFile},
+		{"stranger", ",bob,no,0,1.000,", ",eve,no,0,1.000,", "(v_2): eve voted on prop_1, but they are not in " + ledger.OwnersIndex},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st, _ := s.votesLedger(t)
@@ -127,7 +127,7 @@ func (s suite) testVerifyCatchesAForgedWeightAndAStranger(t *testing.T) {
 // tally passes, written as failed, is reported.
 func (s suite) testVerifyCatchesAResultTheTallyDoesNotGive(t *testing.T) {
 	st, _ := s.votesLedger(t)
-	handEdit(t, st, ledger.ProposalsFile, func(s string) string { return strings.Replace(s, ",passed,", ",failed,", 1) })
+	handEdit(t, st, ledger.ShardPath(ledger.ProposalsIndex, 1), func(s string) string { return strings.Replace(s, ",passed,", ",failed,", 1) })
 	want := "prop_1: failed, but its tally (yes 1.120, no 1.000, 2 of 2 voting) says it passed"
 	if got := problems(t, st); !strings.Contains(got, want) {
 		t.Errorf("verify does not report %q:\n%s", want, got)

@@ -87,7 +87,7 @@ func (s suite) testApplyWritesOneCommitInLawOrder(t *testing.T) {
 	for _, ch := range rec.commits[0].Changes {
 		paths = append(paths, ch.Path)
 	}
-	if len(paths) != 3 || paths[0] != "pages/tasks/6_1_1_1.md" || paths[1] != ledger.TasksFile || !strings.HasPrefix(paths[2], ledger.EventsDir+"/") {
+	if len(paths) != 3 || paths[0] != "pages/tasks/6_1_1_1.md" || paths[1] != ledger.ShardPath(ledger.TasksIndex, 1) || !strings.HasPrefix(paths[2], ledger.EventsDir+"/") {
 		t.Fatalf("commit order %v, want page, index, master-events", paths)
 	}
 	head, _ := st.Head(t.Context())
@@ -95,7 +95,7 @@ func (s suite) testApplyWritesOneCommitInLawOrder(t *testing.T) {
 		t.Errorf("result names commit %s, the branch is at %s", res.Commit, head)
 	}
 	ev, ok := l.Current().Applied("$e1")
-	if !ok || ev.Action != "task.create" || ev.Actor != "bob" || ev.Files != "pages/tasks/6_1_1_1.md;indexes/tasks.csv" {
+	if !ok || ev.Action != "task.create" || ev.Actor != "bob" || ev.Files != "pages/tasks/6_1_1_1.md;indexes/tasks" {
 		t.Fatalf("audit row %+v", ev)
 	}
 }
@@ -334,7 +334,7 @@ func (s suite) testFreshnessReadsOnlyWhatChanged(t *testing.T) {
 		t.Fatal("the new task is not seen")
 	}
 	for _, p := range counting.reads {
-		if p != ledger.TasksFile && !strings.HasPrefix(p, ledger.EventsDir+"/") {
+		if p != ledger.ShardPath(ledger.TasksIndex, 1) && !strings.HasPrefix(p, ledger.EventsDir+"/") {
 			t.Errorf("read %s, which did not change", p)
 		}
 	}

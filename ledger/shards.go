@@ -1,0 +1,196 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+)
+
+// An index is a folder of shards, indexes/<name>/0001.csv, 0002.csv, …,
+// each a CSV file with the header and at most Options.ShardRows rows (a
+// shard written by hand, or under another limit, may hold more). Rows are
+// in the order they were first written and stay in their shard for good:
+// a new row goes into the last shard while it has room, else into a new
+// one. So a command that changes or adds a row re-uploads one bounded file,
+// whatever the size of the index, and a person finds a row by its order of
+// creation (a task's page links its record; the shards are in that order).
+
+// ShardPath names shard n (counted from 1) of the index in dir.
+func ShardPath(dir string, n int) string { return fmt.Sprintf("%s/%04d.csv", dir, n) }
+
+// legacyPath is where an index lived before it was split into shards: one
+// file beside its folder's name. Only migration reads it.
+func legacyPath(dir string) string { return dir + ".csv" }
+
+// shardFile is one shard's path and content, to be written.
+type shardFile struct {
+	path string
+	data []byte
+}
+
+// shardNumber reads the n of <dir>/NNNN.csv.
+func shardNumber(p string) (int, bool) {
+	name, ok := strings.CutSuffix(path.Base(p), ".csv")
+	if !ok || len(name) < 4 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(name)
+	if err != nil || n < 1 || name != fmt.Sprintf("%04d", n) {
+		return 0, false
+	}
+	return n, true
+}
+
+// indexFolders groups the tree's files under each index's folder, so that
+// a load walks the tree once, not once per index.
+func indexFolders(files map[string]string) map[string][]string {
+	dirs := make(map[string]bool, len(indexes))
+	for _, ix := range indexes {
+		dirs[ix.dir] = true
+	}
+	out := map[string][]string{}
+	for p := range files {
+		if d := path.Dir(p); dirs[d] {
+			out[d] = append(out[d], p)
+		}
+	}
+	return out
+}
+
+// shardPaths orders an index's files by shard number and checks that they
+// are 0001.csv … NNNN.csv without a gap: a shard missing or misnamed would
+// lose rows or put them out of order.
+func shardPaths(dir string, paths []string) ([]string, error) {
+	nums := make(map[int]string, len(paths))
+	for _, p := range paths {
+		n, ok := shardNumber(p)
+		if !ok {
+			return nil, fmt.Errorf("%s: %s is not a shard (shards are named 0001.csv, 0002.csv, …)", dir, p)
+		}
+		nums[n] = p
+	}
+	out := make([]string, 0, len(nums))
+	for n := 1; n <= len(nums); n++ {
+		p, ok := nums[n]
+		if !ok {
+			return nil, fmt.Errorf("%s: shard %s is missing, so the rows after it would be out of order", dir, ShardPath(dir, n))
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// loadIndex reads an index's shards, reusing the rows of every shard whose
+// SHA prev already had: after someone else's commit only the shards that
+// changed travel.
+func loadIndex[R record](ctx context.Context, st Store, dir string, paths []string, tree map[string]string, prev *table[R], prevTree cowMap[string], limit int) (*table[R], error) {
+	if prev != nil && len(prev.starts) == len(paths) && prev.limit == limit && sameSHAs(paths, tree, prevTree) {
+		return prev, nil
+	}
+	var rows []*R
+	starts := make([]int, 0, len(paths))
+	for k, p := range paths {
+		starts = append(starts, len(rows))
+		if prev != nil && k < len(prev.starts) {
+			if old, ok := prevTree.get(p); ok && old == tree[p] {
+				rows = append(rows, prev.shardRows(k)...)
+				continue
+			}
+		}
+		data, err := readAt(ctx, st, p, tree[p])
+		if err != nil {
+			return nil, err
+		}
+		decoded, err := DecodeCSV[R](p, data)
+		if err != nil {
+			return nil, err
+		}
+		for i := range decoded {
+			rows = append(rows, &decoded[i])
+		}
+	}
+	t, err := newTable(rows, starts, limit)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	return t, nil
+}
+
+func sameSHAs(paths []string, tree map[string]string, prevTree cowMap[string]) bool {
+	for _, p := range paths {
+		if old, ok := prevTree.get(p); !ok || old != tree[p] {
+			return false
+		}
+	}
+	return true
+}
+
+// loadLegacy reads an index from its one file of the old layout, laid out
+// in memory as the shards migration will write.
+func loadLegacy[R record](ctx context.Context, st Store, dir, sha string, limit int) (*table[R], error) {
+	p := legacyPath(dir)
+	data, err := readAt(ctx, st, p, sha)
+	if err != nil {
+		return nil, err
+	}
+	decoded, err := DecodeCSV[R](p, data)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]*R, len(decoded))
+	var starts []int
+	for i := range decoded {
+		rows[i] = &decoded[i]
+		if i%max(limit, 1) == 0 {
+			starts = append(starts, i)
+		}
+	}
+	t, err := newTable(rows, starts, limit)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	return t, nil
+}
+
+// allFiles encodes every shard of t, named in dir.
+func (t *table[R]) allFiles(dir string) ([]shardFile, error) {
+	out := make([]shardFile, 0, len(t.starts))
+	for k := range t.starts {
+		data, err := encodeRows(t.shardRows(k))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, shardFile{path: ShardPath(dir, k+1), data: data})
+	}
+	return out, nil
+}
+
+// IndexChanges lays rows out as the shards of the index in dir, shardRows
+// to a file, as commits to create them: for tools that build a ledger
+// outside the writer (the benchmarks' generated communities).
+func IndexChanges[R record](dir string, rows []R, shardRows int) []Change {
+	ptrs := make([]*R, len(rows))
+	for i := range rows {
+		ptrs[i] = &rows[i]
+	}
+	t, err := newTable(ptrs, nil, shardRows)
+	if err != nil {
+		panic(err)
+	}
+	for i := range rows {
+		if i%max(shardRows, 1) == 0 {
+			t.starts = append(t.starts, i)
+		}
+	}
+	files, err := t.allFiles(dir)
+	if err != nil {
+		panic(err)
+	}
+	out := make([]Change, len(files))
+	for i, f := range files {
+		out[i] = Change{Op: OpCreate, Path: f.path, Content: f.data}
+	}
+	return out
+}
