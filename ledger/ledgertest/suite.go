@@ -48,6 +48,8 @@ func Run(t *testing.T, newStore func(t *testing.T) ledger.Store) {
 		{"VerifyHistoryCatchesAHandEdit", s.testVerifyHistoryCatchesAHandEdit},
 		{"TasksOfFollowsChanges", s.testTasksOfFollowsChanges},
 		{"RunningSumsMatchARecompute", s.testRunningSumsMatchARecompute},
+		{"IndexShardsStayBounded", s.testIndexShardsStayBounded},
+		{"MissingShardIsRefused", s.testMissingShardIsRefused},
 	} {
 		t.Run(tc.name, tc.run)
 	}

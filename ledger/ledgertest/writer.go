@@ -321,7 +321,7 @@ func (s suite) testFreshnessReadsOnlyWhatChanged(t *testing.T) {
 	if counting.heads != 1 || len(counting.reads) != 0 {
 		t.Fatalf("an unchanged ledger cost %d head checks and read %v", counting.heads, counting.reads)
 	}
-	// Someone else changes one task: only tasks.csv, its new page and the
+	// Someone else changes one task: only its tasks shard, its new page and the
 	// audit shard travel.
 	if _, err := writer.Apply(t.Context(), AddTask("$f9", "6_1_1_9")); err != nil {
 		t.Fatal(err)
