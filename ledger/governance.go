@@ -236,7 +236,7 @@ func (s *Snapshot) verifyVotes() []Problem {
 	}
 	voters := map[[2]string]voter{} // (alias, proposal) → what the opening says of them, computed once
 	for _, sh := range s.votes.shards {
-		for i, v := range sh.rows {
+		for i, v := range sh.list() {
 			where := fmt.Sprintf("%s row %d (%s)", sh.path, i+1, v.ID)
 			bad := func(format string, args ...any) {
 				ps = append(ps, Problem{Where: where, What: fmt.Sprintf(format, args...)})

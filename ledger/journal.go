@@ -28,15 +28,79 @@ func (t SCTx) journalKey() string  { return t.ID }
 func (t SKTx) journalKey() string  { return t.ID }
 
 // shard is one file of a journal: <dir>/YYYY-MM-NNN.csv.
+//
+// Only the last shard, the one that grows, is held decoded. The others
+// keep their file's bytes and are decoded when read: the ledger's history
+// is read whole only by verify, publishing and the monthly decay, while a
+// decoded row takes two to three times its bytes (400,000 SC rows: about
+// 40 MB as CSV, about 120 MB as structs).
 type shard[R journalRow] struct {
-	path  string
-	sha   string
-	data  []byte // kept only for the last shard, the one that grows
-	rows  []R
+	path string
+	sha  string
+	data []byte // the file's bytes; deflated when packed
+	// packed: data is deflated. Earlier shards are, since they are read
+	// whole rarely; CSV deflates to about a sixth.
+	packed bool
+	rows   []R // decoded: the last shard only (see list)
+	n      int // rows in the shard
+	// byKey finds a row by key in journals whose rows are looked up that
+	// way (the audit trail, by event ID); nil in the others.
 	byKey map[string]int
 	// latest is the newest timestamp of an SC or SK row in the shard, so
 	// that a look at recent rows skips older shards without reading them.
 	latest time.Time
+}
+
+// list is the shard's rows, decoded now if the shard is not the last.
+func (s *shard[R]) list() []R {
+	if s.rows != nil || s.n == 0 {
+		return s.rows
+	}
+	rows, err := DecodeCSV[R](s.path, s.bytes())
+	if err != nil {
+		// The same bytes decoded when the shard was loaded or written.
+		panic(fmt.Sprintf("ledger: shard %s no longer decodes: %v", s.path, err))
+	}
+	return rows
+}
+
+// bytes is the shard's file content.
+func (s *shard[R]) bytes() []byte {
+	if !s.packed {
+		return s.data
+	}
+	return inflate(s.path, s.data)
+}
+
+// cold is the shard as an earlier one: its bytes, not its rows.
+func (s *shard[R]) cold() *shard[R] {
+	if s.rows == nil && (s.packed || s.n == 0) {
+		return s
+	}
+	c := *s
+	c.rows = nil
+	if !c.packed {
+		c.data, c.packed = deflate(c.data), true
+	}
+	return &c
+}
+
+// hot is the shard as the last one: decoded.
+func (s *shard[R]) hot() *shard[R] {
+	if s.rows != nil || s.n == 0 {
+		return s
+	}
+	c := *s
+	c.rows = s.list()
+	c.data, c.packed = s.bytes(), false
+	return &c
+}
+
+// keyed reports whether rows of type R are looked up by key (find).
+func keyed[R journalRow]() bool {
+	var r R
+	_, ok := any(r).(Event)
+	return ok
 }
 
 // journal is an append-only table split into shards: master-events, and
@@ -56,65 +120,78 @@ func (j *journal[R]) holds(p string) bool {
 	return path.Dir(p) == j.dir && strings.HasSuffix(p, ".csv")
 }
 
-func parseShard[R journalRow](p, sha string, data []byte, keepData bool) (*shard[R], error) {
+// parseShard reads a shard's file; hot keeps its rows decoded.
+func parseShard[R journalRow](p, sha string, data []byte, hot bool) (*shard[R], error) {
 	rows, err := DecodeCSV[R](p, data)
 	if err != nil {
 		return nil, err
 	}
-	s := &shard[R]{path: p, sha: sha, rows: rows, byKey: make(map[string]int, len(rows))}
+	s := &shard[R]{path: p, sha: sha, data: data, n: len(rows)}
+	if keyed[R]() {
+		s.byKey = make(map[string]int, len(rows))
+	}
 	for i, r := range rows {
-		if k := r.journalKey(); k != "" {
+		if k := r.journalKey(); k != "" && s.byKey != nil {
 			s.byKey[k] = i
 		}
 		if t, ok := rowTime(r); ok && t.After(s.latest) {
 			s.latest = t
 		}
 	}
-	if keepData {
-		s.data = data
+	if hot {
+		s.rows = rows
 	}
 	return s, nil
 }
 
-// load reads the journal's shards listed in tree, reusing those of prev
-// whose SHA has not changed.
-func (j *journal[R]) load(ctx context.Context, st Store, tree Tree, prev *journal[R]) error {
+// load reads the journal's shards (paths: the files of its folder, as the
+// tree lists them), reusing those of prev whose SHA has not changed and
+// reading the others a few at a time.
+func (j *journal[R]) load(ctx context.Context, st Store, files map[string]string, paths []string, prev *journal[R]) error {
 	reused := map[string]*shard[R]{}
 	if prev != nil {
 		for _, sh := range prev.shards {
 			reused[sh.path] = sh
 		}
 	}
+	var todo []string
 	j.shards = nil
-	for p, sha := range tree.Files {
+	for _, p := range paths {
 		if !j.holds(p) {
 			continue
 		}
-		if old, ok := reused[p]; ok && old.sha == sha {
+		if old, ok := reused[p]; ok && old.sha == files[p] {
 			j.shards = append(j.shards, old)
 			continue
 		}
-		data, err := readAt(ctx, st, p, sha)
-		if err != nil {
-			return err
-		}
-		sh, err := parseShard[R](p, sha, data, false)
-		if err != nil {
-			return err
-		}
-		j.shards = append(j.shards, sh)
+		todo = append(todo, p)
 	}
-	sort.Slice(j.shards, func(a, b int) bool { return j.shards[a].path < j.shards[b].path })
-	// Only the newest shard grows; keep its bytes so an append needs no read.
-	if n := len(j.shards); n > 0 && j.shards[n-1].data == nil {
-		last := j.shards[n-1]
-		data, err := readAt(ctx, st, last.path, last.sha)
+	read := make([]*shard[R], len(todo))
+	err := forEach(ctx, len(todo), func(i int) error {
+		p := todo[i]
+		data, err := readAt(ctx, st, p, files[p])
 		if err != nil {
 			return err
 		}
-		cp := *last
-		cp.data = data
-		j.shards[n-1] = &cp
+		sh, err := parseShard[R](p, files[p], data, false)
+		if err != nil {
+			return err
+		}
+		read[i] = sh.cold()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	j.shards = append(j.shards, read...)
+	sort.Slice(j.shards, func(a, b int) bool { return j.shards[a].path < j.shards[b].path })
+	// Only the newest shard grows, and only it is held decoded.
+	for i, sh := range j.shards {
+		if i == len(j.shards)-1 {
+			j.shards[i] = sh.hot()
+		} else {
+			j.shards[i] = sh.cold()
+		}
 	}
 	return nil
 }
@@ -125,7 +202,7 @@ func (j *journal[R]) find(key string) (R, bool) {
 	for i := len(j.shards) - 1; i >= 0; i-- {
 		s := j.shards[i]
 		if k, ok := s.byKey[key]; ok {
-			return s.rows[k], true
+			return s.list()[k], true
 		}
 	}
 	var zero R
@@ -134,8 +211,8 @@ func (j *journal[R]) find(key string) (R, bool) {
 
 func (j *journal[R]) last() (R, bool) {
 	for i := len(j.shards) - 1; i >= 0; i-- {
-		if n := len(j.shards[i].rows); n > 0 {
-			return j.shards[i].rows[n-1], true
+		if n := j.shards[i].n; n > 0 {
+			return j.shards[i].list()[n-1], true
 		}
 	}
 	var zero R
@@ -146,7 +223,7 @@ func (j *journal[R]) last() (R, bool) {
 func (j *journal[R]) count() int {
 	n := 0
 	for _, s := range j.shards {
-		n += len(s.rows)
+		n += s.n
 	}
 	return n
 }
@@ -155,7 +232,7 @@ func (j *journal[R]) count() int {
 func (j *journal[R]) all() iter.Seq[R] {
 	return func(yield func(R) bool) {
 		for _, s := range j.shards {
-			for _, r := range s.rows {
+			for _, r := range s.list() {
 				if !yield(r) {
 					return
 				}
@@ -173,7 +250,7 @@ func (j *journal[R]) target(t time.Time, maxRows int) (p string, create bool) {
 	lastShard := j.shards[len(j.shards)-1]
 	month := t.UTC().Format("2006-01")
 	base := path.Base(lastShard.path)
-	if strings.HasPrefix(base, month+"-") && len(lastShard.rows) < maxRows {
+	if strings.HasPrefix(base, month+"-") && lastShard.n < maxRows {
 		return lastShard.path, false
 	}
 	n := 1
@@ -207,9 +284,7 @@ func (j *journal[R]) appended(p string, create bool, data []byte) (journal[R], e
 	shards := append([]*shard[R](nil), j.shards...)
 	if create {
 		if n := len(shards); n > 0 {
-			old := *shards[n-1]
-			old.data = nil // only the newest shard keeps its bytes
-			shards[n-1] = &old
+			shards[n-1] = shards[n-1].cold() // only the newest shard is held decoded
 		}
 		shards = append(shards, sh)
 	} else {
@@ -288,13 +363,13 @@ func grown[R journalRow](prev, next journal[R]) (rows iter.Seq[R], ok bool) {
 	from := 0 // the first new row in next.shards[max(k, 0)]
 	if k >= 0 {
 		old, cur := prev.shards[k], next.shards[k]
-		if cur.path != old.path || len(cur.rows) < len(old.rows) {
+		if cur.path != old.path || cur.n < old.n {
 			return nil, false
 		}
-		if cur.sha != old.sha && !slices.Equal(cur.rows[:len(old.rows)], old.rows) {
+		if cur.sha != old.sha && !slices.Equal(cur.list()[:old.n], old.list()) {
 			return nil, false
 		}
-		from = len(old.rows)
+		from = old.n
 	}
 	return func(yield func(R) bool) {
 		for i, s := range next.shards[max(k, 0):] {
@@ -302,7 +377,7 @@ func grown[R journalRow](prev, next journal[R]) (rows iter.Seq[R], ok bool) {
 			if i == 0 {
 				start = from
 			}
-			for _, r := range s.rows[start:] {
+			for _, r := range s.list()[start:] {
 				if !yield(r) {
 					return
 				}
@@ -335,7 +410,7 @@ func (j *journal[R]) from(t time.Time) iter.Seq[R] {
 			}
 		}
 		for _, s := range j.shards[first:] {
-			for _, r := range s.rows {
+			for _, r := range s.list() {
 				if !yield(r) {
 					return
 				}
@@ -350,11 +425,11 @@ func (j *journal[R]) fromRow(n int) iter.Seq[R] {
 	return func(yield func(R) bool) {
 		skip := max(n, 0)
 		for _, s := range j.shards {
-			if skip >= len(s.rows) {
-				skip -= len(s.rows)
+			if skip >= s.n {
+				skip -= s.n
 				continue
 			}
-			for _, r := range s.rows[skip:] {
+			for _, r := range s.list()[skip:] {
 				if !yield(r) {
 					return
 				}

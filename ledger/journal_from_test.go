@@ -104,7 +104,7 @@ func TestJournalGrown(t *testing.T) {
 	last := versions[len(versions)-1]
 	edited := journal[SKTx]{dir: SKDir, shards: slices.Clone(last.shards)}
 	sh := *edited.shards[0]
-	sh.rows = slices.Clone(sh.rows)
+	sh.rows = slices.Clone(sh.list())
 	sh.rows[0].Amount = 99
 	sh.sha = "edited"
 	edited.shards[0] = &sh

@@ -6,6 +6,9 @@ import "slices"
 // the index that lets a query about one owner skip the other 99,999 tasks.
 type ownerRefs struct {
 	tasks, assignments, sessions []string
+	// open is the sessions still open: a start or stop looks at these, not
+	// at every session the owner ever had (most of them held packed).
+	open []string
 }
 
 // refIndex maps an alias to its ownerRefs. Like everything in a snapshot it
@@ -22,17 +25,23 @@ func buildRefs(t *tables) refIndex {
 		}
 		return r
 	}
-	for _, task := range t.tasks.rows {
+	t.tasks.each(func(task *Task) bool {
 		for _, a := range taskOwners(*task) {
 			at(a).tasks = append(at(a).tasks, task.ID)
 		}
-	}
-	for _, a := range t.assignments.rows {
+		return true
+	})
+	t.assignments.each(func(a *Assignment) bool {
 		at(a.Alias).assignments = append(at(a.Alias).assignments, a.ID)
-	}
-	for _, s := range t.sessions.rows {
+		return true
+	})
+	t.sessions.each(func(s *Session) bool {
 		at(s.Alias).sessions = append(at(s.Alias).sessions, s.ID)
-	}
+		if s.State == SessionOpen {
+			at(s.Alias).open = append(at(s.Alias).open, s.ID)
+		}
+		return true
+	})
 	return refs
 }
 
@@ -63,7 +72,7 @@ func (refs refIndex) updated(tx *Tx) refIndex {
 		if !copied[alias] {
 			cp := &ownerRefs{}
 			if old := next[alias]; old != nil {
-				*cp = ownerRefs{tasks: slices.Clone(old.tasks), assignments: slices.Clone(old.assignments), sessions: slices.Clone(old.sessions)}
+				*cp = ownerRefs{tasks: slices.Clone(old.tasks), assignments: slices.Clone(old.assignments), sessions: slices.Clone(old.sessions), open: slices.Clone(old.open)}
 			}
 			next[alias] = cp
 			copied[alias] = true
@@ -99,11 +108,18 @@ func (refs refIndex) updated(tx *Tx) refIndex {
 		move(k, before, []string{a.Alias}, func(r *ownerRefs) *[]string { return &r.assignments })
 	}
 	for k, s := range tx.sessions.done {
-		var before []string
+		var before, openBefore, openAfter []string
 		if old, ok := tx.snap.sessions.get(k); ok {
 			before = []string{old.Alias}
+			if old.State == SessionOpen {
+				openBefore = before
+			}
+		}
+		if s.State == SessionOpen {
+			openAfter = []string{s.Alias}
 		}
 		move(k, before, []string{s.Alias}, func(r *ownerRefs) *[]string { return &r.sessions })
+		move(k, openBefore, openAfter, func(r *ownerRefs) *[]string { return &r.open })
 	}
 	return next
 }

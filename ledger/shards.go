@@ -43,10 +43,11 @@ func shardNumber(p string) (int, bool) {
 	return n, true
 }
 
-// indexFolders groups the tree's files under each index's folder, so that
-// a load walks the tree once, not once per index.
-func indexFolders(files map[string]string) map[string][]string {
-	dirs := make(map[string]bool, len(indexes))
+// folders groups the tree's files under the folders of the indexes and
+// the journals, so that a load walks the tree (pages and all) once, not
+// once per index and journal.
+func folders(files map[string]string) map[string][]string {
+	dirs := map[string]bool{EventsDir: true, SCDir: true, SKDir: true, TreasuryDir: true, VotesDir: true}
 	for _, ix := range indexes {
 		dirs[ix.dir] = true
 	}
@@ -89,32 +90,47 @@ func loadIndex[R record](ctx context.Context, st Store, dir string, paths []stri
 	if prev != nil && len(prev.starts) == len(paths) && prev.limit == limit && sameSHAs(paths, tree, prevTree) {
 		return prev, nil
 	}
-	var rows []*R
-	starts := make([]int, 0, len(paths))
-	for k, p := range paths {
-		starts = append(starts, len(rows))
+	// Each shard's rows: prev's where its SHA is unchanged, else read and
+	// decoded, a few shards at a time.
+	parts := make([][]*R, len(paths))
+	raw := make([][]byte, len(paths))
+	err := forEach(ctx, len(paths), func(k int) error {
+		p := paths[k]
 		if prev != nil && k < len(prev.starts) {
 			if old, ok := prevTree.get(p); ok && old == tree[p] {
-				rows = append(rows, prev.shardRows(k)...)
-				continue
+				parts[k] = prev.shardRows(k)
+				return nil
 			}
 		}
 		data, err := readAt(ctx, st, p, tree[p])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		decoded, err := DecodeCSV[R](p, data)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		raw[k] = data
+		parts[k] = make([]*R, len(decoded))
 		for i := range decoded {
-			rows = append(rows, &decoded[i])
+			parts[k][i] = &decoded[i]
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var rows []*R
+	starts := make([]int, 0, len(paths))
+	for _, part := range parts {
+		starts = append(starts, len(rows))
+		rows = append(rows, part...)
 	}
 	t, err := newTable(rows, starts, limit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
+	t.raw = raw
 	return t, nil
 }
 

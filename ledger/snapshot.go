@@ -52,7 +52,7 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int) (
 		prevTables, prevTree = &prev.tables, prev.tree
 	}
 	s.head, s.tree, s.legacy = tree.Commit, cowFrom(tree.Files), nil
-	folders := indexFolders(tree.Files)
+	folders := folders(tree.Files)
 	for _, ix := range indexes {
 		paths, err := shardPaths(ix.dir, folders[ix.dir])
 		if err != nil {
@@ -74,6 +74,9 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int) (
 		}
 	}
 	s.refs = buildRefs(&s.tables)
+	for _, ix := range indexes {
+		ix.settle(&s.tables)
+	}
 	s.byMatrixID = make(map[string]string, len(s.owners.rows))
 	for _, o := range s.owners.rows {
 		s.byMatrixID[o.MatrixID] = o.Alias
@@ -92,19 +95,19 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int) (
 	s.events, s.sc, s.sk = journal[Event]{dir: EventsDir}, journal[SCTx]{dir: SCDir}, journal[SKTx]{dir: SKDir}
 	s.treasury = journal[TreasuryTx]{dir: TreasuryDir}
 	s.votes = journal[Vote]{dir: VotesDir}
-	if err := s.events.load(ctx, st, tree, pe); err != nil {
+	if err := s.events.load(ctx, st, tree.Files, folders[s.events.dir], pe); err != nil {
 		return nil, err
 	}
-	if err := s.sc.load(ctx, st, tree, psc); err != nil {
+	if err := s.sc.load(ctx, st, tree.Files, folders[s.sc.dir], psc); err != nil {
 		return nil, err
 	}
-	if err := s.sk.load(ctx, st, tree, psk); err != nil {
+	if err := s.sk.load(ctx, st, tree.Files, folders[s.sk.dir], psk); err != nil {
 		return nil, err
 	}
-	if err := s.treasury.load(ctx, st, tree, ptr); err != nil {
+	if err := s.treasury.load(ctx, st, tree.Files, folders[s.treasury.dir], ptr); err != nil {
 		return nil, err
 	}
-	if err := s.votes.load(ctx, st, tree, pv); err != nil {
+	if err := s.votes.load(ctx, st, tree.Files, folders[s.votes.dir], pv); err != nil {
 		return nil, err
 	}
 	s.sums = reloadSums(prev, s)

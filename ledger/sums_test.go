@@ -38,7 +38,7 @@ func shardsOf[R journalRow](dir string, rows []R) []*shard[R] {
 	var out []*shard[R]
 	for i := 0; i < len(rows); i += DefaultShardRows {
 		end := min(i+DefaultShardRows, len(rows))
-		out = append(out, &shard[R]{path: fmt.Sprintf("%s/2026-01-%03d.csv", dir, len(out)+1), rows: rows[i:end]})
+		out = append(out, &shard[R]{path: fmt.Sprintf("%s/2026-01-%03d.csv", dir, len(out)+1), rows: rows[i:end], n: end - i})
 	}
 	return out
 }

@@ -25,12 +25,19 @@ func (s Session) key() string     { return s.ID }
 // once a snapshot holds it; a commit builds a new one (see merge), so readers
 // need no locks.
 type table[R record] struct {
+	// rows holds every row, except those of a packed shard that no commit
+	// has changed since it was packed: those are nil (see row and packed).
 	rows []*R
 	idx  cowMap[int] // key → position in rows
 	// starts is the position of each shard's first row: shard k holds
 	// rows[starts[k]:starts[k+1]] and is file k+1 of the index's folder.
 	starts []int
 	limit  int // rows the last shard holds before a new one starts
+	// packed is, for a table whose history is held packed (see
+	// cold.go), each shard's file deflated; nil for a shard held decoded.
+	packed  [][]byte
+	history bool     // shards before the last are held packed
+	raw     [][]byte // between load and settle: each shard's file as read, nil if not read
 }
 
 func newTable[R record](rows []*R, starts []int, limit int) (*table[R], error) {
@@ -52,14 +59,15 @@ func (t *table[R]) get(k string) (*R, bool) {
 	if !ok {
 		return nil, false
 	}
-	return t.rows[i], true
+	return t.row(i), true
 }
 
 // merge returns a new table with the changed rows replaced and the added
 // ones appended in the order they were added, in the last shard while it
 // has room and in new shards after; t is left as it was.
 func (t *table[R]) merge(changed map[string]*R, added []string) *table[R] {
-	n := &table[R]{rows: make([]*R, len(t.rows), len(t.rows)+len(added)), idx: t.idx, starts: t.starts, limit: t.limit}
+	n := &table[R]{rows: make([]*R, len(t.rows), len(t.rows)+len(added)), idx: t.idx, starts: t.starts, limit: t.limit,
+		packed: t.packed, history: t.history}
 	copy(n.rows, t.rows)
 	for k, r := range changed {
 		if i, ok := t.idx.get(k); ok {
@@ -71,6 +79,9 @@ func (t *table[R]) merge(changed map[string]*R, added []string) *table[R] {
 		for _, k := range added {
 			p := len(n.rows)
 			if last := len(n.starts) - 1; last < 0 || p-n.starts[last] >= max(n.limit, 1) {
+				if last >= 0 {
+					n.pack(last) // the shard that was last is history now
+				}
 				n.starts = append(n.starts[:len(n.starts):len(n.starts)], p) // never writes into t's array
 			}
 			e.set(k, p)
@@ -86,13 +97,33 @@ func (t *table[R]) shardOf(p int) int {
 	return sort.Search(len(t.starts), func(i int) bool { return t.starts[i] > p }) - 1
 }
 
-// shardRows is shard k's rows.
-func (t *table[R]) shardRows(k int) []*R {
-	end := len(t.rows)
+// shardEnd is the position after shard k's last row.
+func (t *table[R]) shardEnd(k int) int {
 	if k+1 < len(t.starts) {
-		end = t.starts[k+1]
+		return t.starts[k+1]
 	}
-	return t.rows[t.starts[k]:end]
+	return len(t.rows)
+}
+
+// shardRows is shard k's rows, unpacked if the shard is packed.
+func (t *table[R]) shardRows(k int) []*R {
+	rows := t.rows[t.starts[k]:t.shardEnd(k)]
+	if k >= len(t.packed) || t.packed[k] == nil {
+		return rows
+	}
+	return t.unpack(k, rows)
+}
+
+// each calls fn for every row in file order, shard by shard, until fn
+// returns false.
+func (t *table[R]) each(fn func(r *R) bool) {
+	for k := range t.starts {
+		for _, r := range t.shardRows(k) {
+			if !fn(r) {
+				return
+			}
+		}
+	}
 }
 
 func encodeRows[R record](rows []*R) ([]byte, error) {
@@ -142,10 +173,13 @@ func (o *overlay[R]) put(r R) {
 
 func (o *overlay[R]) all() iter.Seq[R] {
 	return func(yield func(R) bool) {
-		for _, r := range o.base.rows {
-			if !yield(o.latest((*r).key(), r)) {
-				return
-			}
+		stopped := false
+		o.base.each(func(r *R) bool {
+			stopped = !yield(o.latest((*r).key(), r))
+			return !stopped
+		})
+		if stopped {
+			return
 		}
 		for _, k := range o.added {
 			r, _ := o.get(k)

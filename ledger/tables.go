@@ -54,6 +54,7 @@ type index struct {
 	// size of the table.
 	runningCSV func(o *overlays) ([]byte, error)
 	install    func(t *tables, o *overlays)
+	settle     func(t *tables)                                  // after a load: hold the history packed (see cold.go)
 	pages      func(t *tables, fn func(where, wikiPath string)) // the page of each row (where: its shard and key), for tables whose rows have one
 	rows       func(t *tables) int
 }
@@ -69,7 +70,9 @@ func (o Objective) wikiPath() string   { return o.WikiPath }
 func (t Task) wikiPath() string        { return t.WikiPath }
 func (s Session) wikiPath() string     { return s.WikiPath }
 
-func indexOf[R record](dir string, tf func(*tables) **table[R], of func(*overlays) *overlay[R]) index {
+// indexOf describes the index in dir; history says whether its shards
+// before the last are held packed in memory (see cold.go).
+func indexOf[R record](dir string, history bool, tf func(*tables) **table[R], of func(*overlays) *overlay[R]) index {
 	return index{
 		dir: dir,
 		load: func(ctx context.Context, st Store, t *tables, paths []string, tree map[string]string, prev *tables, prevTree cowMap[string], limit int) (err error) {
@@ -78,6 +81,9 @@ func indexOf[R record](dir string, tf func(*tables) **table[R], of func(*overlay
 				before = *tf(prev)
 			}
 			*tf(t), err = loadIndex[R](ctx, st, dir, paths, tree, before, prevTree, limit)
+			if err == nil && *tf(t) != before {
+				(*tf(t)).history = history
+			}
 			return err
 		},
 		loadLegacy: func(ctx context.Context, st Store, t *tables, sha string, limit int) (err error) {
@@ -102,6 +108,7 @@ func indexOf[R record](dir string, tf func(*tables) **table[R], of func(*overlay
 			return encodeCSV(rows)
 		},
 		install: func(t *tables, o *overlays) { *tf(t) = of(o).result() },
+		settle:  func(t *tables) { (*tf(t)).settle() },
 		pages: func(t *tables, fn func(where, wikiPath string)) {
 			tb := *tf(t)
 			for k := range tb.starts {
@@ -119,14 +126,14 @@ func indexOf[R record](dir string, tf func(*tables) **table[R], of func(*overlay
 
 // indexes lists the CSV indexes in the order a commit writes them.
 var indexes = []index{
-	indexOf(OwnersIndex, func(t *tables) **table[Owner] { return &t.owners }, func(o *overlays) *overlay[Owner] { return &o.owners }),
-	indexOf(TeamsIndex, func(t *tables) **table[Team] { return &t.teams }, func(o *overlays) *overlay[Team] { return &o.teams }),
-	indexOf(RolesIndex, func(t *tables) **table[Role] { return &t.roles }, func(o *overlays) *overlay[Role] { return &o.roles }),
-	indexOf(AssignmentsIndex, func(t *tables) **table[Assignment] { return &t.assignments }, func(o *overlays) *overlay[Assignment] { return &o.assignments }),
-	indexOf(ApplicationsIndex, func(t *tables) **table[Application] { return &t.applications }, func(o *overlays) *overlay[Application] { return &o.applications }),
-	indexOf(ObjectivesIndex, func(t *tables) **table[Objective] { return &t.objectives }, func(o *overlays) *overlay[Objective] { return &o.objectives }),
-	indexOf(TasksIndex, func(t *tables) **table[Task] { return &t.tasks }, func(o *overlays) *overlay[Task] { return &o.tasks }),
-	indexOf(SessionsIndex, func(t *tables) **table[Session] { return &t.sessions }, func(o *overlays) *overlay[Session] { return &o.sessions }),
-	indexOf(AssessmentsIndex, func(t *tables) **table[Assessment] { return &t.assessments }, func(o *overlays) *overlay[Assessment] { return &o.assessments }),
-	indexOf(ProposalsIndex, func(t *tables) **table[Proposal] { return &t.proposals }, func(o *overlays) *overlay[Proposal] { return &o.proposals }),
+	indexOf(OwnersIndex, false, func(t *tables) **table[Owner] { return &t.owners }, func(o *overlays) *overlay[Owner] { return &o.owners }),
+	indexOf(TeamsIndex, false, func(t *tables) **table[Team] { return &t.teams }, func(o *overlays) *overlay[Team] { return &o.teams }),
+	indexOf(RolesIndex, false, func(t *tables) **table[Role] { return &t.roles }, func(o *overlays) *overlay[Role] { return &o.roles }),
+	indexOf(AssignmentsIndex, false, func(t *tables) **table[Assignment] { return &t.assignments }, func(o *overlays) *overlay[Assignment] { return &o.assignments }),
+	indexOf(ApplicationsIndex, false, func(t *tables) **table[Application] { return &t.applications }, func(o *overlays) *overlay[Application] { return &o.applications }),
+	indexOf(ObjectivesIndex, false, func(t *tables) **table[Objective] { return &t.objectives }, func(o *overlays) *overlay[Objective] { return &o.objectives }),
+	indexOf(TasksIndex, false, func(t *tables) **table[Task] { return &t.tasks }, func(o *overlays) *overlay[Task] { return &o.tasks }),
+	indexOf(SessionsIndex, true, func(t *tables) **table[Session] { return &t.sessions }, func(o *overlays) *overlay[Session] { return &o.sessions }),
+	indexOf(AssessmentsIndex, false, func(t *tables) **table[Assessment] { return &t.assessments }, func(o *overlays) *overlay[Assessment] { return &o.assessments }),
+	indexOf(ProposalsIndex, false, func(t *tables) **table[Proposal] { return &t.proposals }, func(o *overlays) *overlay[Proposal] { return &o.proposals }),
 }

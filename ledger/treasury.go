@@ -96,7 +96,7 @@ func (s *Snapshot) verifyTreasury() []Problem {
 	var ps []Problem
 	var prev Euro
 	for _, sh := range s.treasury.shards {
-		for i, t := range sh.rows {
+		for i, t := range sh.list() {
 			where := fmt.Sprintf("%s row %d (%s)", sh.path, i+1, t.ID)
 			bad := func(format string, args ...any) {
 				ps = append(ps, Problem{Where: where, What: fmt.Sprintf(format, args...)})

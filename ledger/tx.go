@@ -102,6 +102,12 @@ func (tx *Tx) AssignmentsOf(alias string) []Assignment {
 	return rowsOf(&tx.assignments, tx.refs(alias).assignments, func(a Assignment) bool { return a.Alias == alias })
 }
 
+// OpenSessionsOf lists alias's work sessions that are open, without
+// reading the others.
+func (tx *Tx) OpenSessionsOf(alias string) []Session {
+	return rowsOf(&tx.sessions, tx.refs(alias).open, func(s Session) bool { return s.Alias == alias && s.State == SessionOpen })
+}
+
 // SessionsOf lists alias's work sessions.
 func (tx *Tx) SessionsOf(alias string) []Session {
 	return rowsOf(&tx.sessions, tx.refs(alias).sessions, func(s Session) bool { return s.Alias == alias })

@@ -30,7 +30,7 @@ func (s *Snapshot) Verify() []Problem {
 	prevHash, seq := "", int64(0)
 	audit := map[string]Event{}
 	for _, sh := range s.events.shards {
-		for i, e := range sh.rows {
+		for i, e := range sh.list() {
 			where := fmt.Sprintf("%s row %d (seq %d)", sh.path, i+1, e.Seq)
 			seq++
 			if e.Seq != seq {
@@ -72,31 +72,32 @@ func (s *Snapshot) Verify() []Problem {
 		}
 	}
 	for _, sh := range s.sc.shards {
-		for i, t := range sh.rows {
+		for i, t := range sh.list() {
 			needs(fmt.Sprintf("%s row %d (%s)", sh.path, i+1, t.ID), t.EventID, SCDir)
 		}
 	}
 	for _, sh := range s.sk.shards {
-		for i, t := range sh.rows {
+		for i, t := range sh.list() {
 			needs(fmt.Sprintf("%s row %d (%s)", sh.path, i+1, t.ID), t.EventID, SKDir)
 		}
 	}
 	for _, sh := range s.treasury.shards {
-		for i, t := range sh.rows {
+		for i, t := range sh.list() {
 			needs(fmt.Sprintf("%s row %d (%s)", sh.path, i+1, t.ID), t.EventID, TreasuryDir)
 		}
 	}
 	for _, sh := range s.votes.shards {
-		for i, v := range sh.rows {
+		for i, v := range sh.list() {
 			needs(fmt.Sprintf("%s row %d (%s)", sh.path, i+1, v.ID), v.EventID, VotesDir)
 		}
 	}
-	for _, ws := range s.sessions.rows {
+	s.sessions.each(func(ws *Session) bool {
 		needs(SessionsIndex+" "+ws.ID, ws.StartEvent, SessionsIndex)
 		if ws.State == SessionClosed {
 			needs(SessionsIndex+" "+ws.ID, ws.StopEvent, SessionsIndex)
 		}
-	}
+		return true
+	})
 
 	ps = append(ps, s.verifySC()...)
 	ps = append(ps, s.verifySums()...)
@@ -138,7 +139,7 @@ func (s *Snapshot) verifySC() []Problem {
 	pending := map[string]SCTx{}
 	settledBy := map[string]string{}
 	for _, sh := range s.sc.shards {
-		for i, t := range sh.rows {
+		for i, t := range sh.list() {
 			where := fmt.Sprintf("%s row %d (%s)", sh.path, i+1, t.ID)
 			bad := func(format string, args ...any) {
 				ps = append(ps, Problem{Where: where, What: fmt.Sprintf(format, args...)})

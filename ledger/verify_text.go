@@ -8,14 +8,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 )
-
-// textReaders bounds how many files verifyText reads at once: enough to
-// hide a forge's round trips, few enough to be a polite client.
-const textReaders = 4
 
 // verifyText reads every ledger file of the snapshot and reports each one
 // that holds text that is not printable UTF-8: the file, the first line
@@ -33,40 +28,19 @@ func (s *Snapshot) verifyText(ctx context.Context, st Store) ([]Problem, error) 
 	sort.Strings(paths)
 
 	found := make([]*Problem, len(paths))
-	errs := make([]error, len(paths))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(textReaders, len(paths)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f, err := st.ReadFile(ctx, paths[i])
-				switch {
-				case errors.Is(err, ErrNotFound):
-					// Gone since the snapshot was taken: not this check's business.
-				case err != nil:
-					errs[i] = fmt.Errorf("reading %s: %w", paths[i], err)
-				default:
-					found[i] = textProblem(paths[i], f.Content)
-				}
-			}
-		}()
-	}
-feed:
-	for i := range paths {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
+	err := forEach(ctx, len(paths), func(i int) error {
+		f, err := st.ReadFile(ctx, paths[i])
+		switch {
+		case errors.Is(err, ErrNotFound):
+			// Gone since the snapshot was taken: not this check's business.
+		case err != nil:
+			return fmt.Errorf("reading %s: %w", paths[i], err)
+		default:
+			found[i] = textProblem(paths[i], f.Content)
 		}
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := errors.Join(errs...); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	var ps []Problem

@@ -99,10 +99,8 @@ func stopWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) {
 
 // openSession is the work session an owner has open, if any.
 func openSession(tx *ledger.Tx, alias string) (ledger.Session, bool) {
-	for _, s := range tx.SessionsOf(alias) {
-		if s.State == ledger.SessionOpen {
-			return s, true
-		}
+	if open := tx.OpenSessionsOf(alias); len(open) > 0 {
+		return open[0], true
 	}
 	return ledger.Session{}, false
 }

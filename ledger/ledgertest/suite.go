@@ -50,6 +50,7 @@ func Run(t *testing.T, newStore func(t *testing.T) ledger.Store) {
 		{"RunningSumsMatchARecompute", s.testRunningSumsMatchARecompute},
 		{"IndexShardsStayBounded", s.testIndexShardsStayBounded},
 		{"MissingShardIsRefused", s.testMissingShardIsRefused},
+		{"PackedSessionsReadBack", s.testPackedSessionsReadBack},
 	} {
 		t.Run(tc.name, tc.run)
 	}
