@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore func(t *testing.T) ledger.Store) {
 		{"VerifyHistoryCatchesAHandEdit", s.testVerifyHistoryCatchesAHandEdit},
 		{"TasksOfFollowsChanges", s.testTasksOfFollowsChanges},
 		{"RunningSumsMatchARecompute", s.testRunningSumsMatchARecompute},
+		{"MigrateAnOldLedger", s.testMigrateAnOldLedger},
 	} {
 		t.Run(tc.name, tc.run)
 	}
