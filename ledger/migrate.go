@@ -15,7 +15,7 @@ var ErrOldLayout = errors.New("the ledger is in the old layout")
 
 func oldLayout(files []string) error {
 	return fmt.Errorf("%w: its indexes are single files (%s), which this version no longer writes; "+
-		"run `engelbot migrate -config <your configuration>` once to split them into shards, as one audited commit, then start again",
+		"run `engelbot migrate` once to split them into shards, as one audited commit, then start again",
 		ErrOldLayout, strings.Join(files, ", "))
 }
 

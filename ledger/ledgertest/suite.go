@@ -1,7 +1,8 @@
 // Package ledgertest is the behaviour suite of the ledger — law order,
 // exactly-once, group commit, conflicts re-run on fresh data, freshness,
-// sharded journals, verify — run against every storage backend by that
-// backend's own tests, so both are held to the same contract.
+// sharded journals, verify, migrating a ledger of the old layout — run
+// against every storage backend by that backend's own tests, so both are
+// held to the same contract.
 //
 // It holds tests only; nothing in production imports it.
 package ledgertest
@@ -51,6 +52,7 @@ func Run(t *testing.T, newStore func(t *testing.T) ledger.Store) {
 		{"IndexShardsStayBounded", s.testIndexShardsStayBounded},
 		{"MissingShardIsRefused", s.testMissingShardIsRefused},
 		{"PackedSessionsReadBack", s.testPackedSessionsReadBack},
+		{"MigrateAnOldLedger", s.testMigrateAnOldLedger},
 	} {
 		t.Run(tc.name, tc.run)
 	}
