@@ -241,6 +241,31 @@ func (j *journal[R]) all() iter.Seq[R] {
 	}
 }
 
+// backward yields every row, newest first, decoding a packed shard only
+// when the rows before it were not enough.
+func (j *journal[R]) backward() iter.Seq[R] {
+	return func(yield func(R) bool) {
+		for i := len(j.shards) - 1; i >= 0; i-- {
+			for r := range backward(j.shards[i].list()) {
+				if !yield(r) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// backward yields rows from the last to the first.
+func backward[R any](rows []R) iter.Seq[R] {
+	return func(yield func(R) bool) {
+		for i := len(rows) - 1; i >= 0; i-- {
+			if !yield(rows[i]) {
+				return
+			}
+		}
+	}
+}
+
 // target says which shard rows appended at time t go to, and whether it
 // must be created: a new one each month and whenever the last is full.
 func (j *journal[R]) target(t time.Time, maxRows int) (p string, create bool) {

@@ -210,6 +210,13 @@ func (tx *Tx) SCFrom(t time.Time) iter.Seq[SCTx] { return concat(tx.snap.sc.from
 // SKFrom is SCFrom for SK transactions.
 func (tx *Tx) SKFrom(t time.Time) iter.Seq[SKTx] { return concat(tx.snap.sk.from(t), tx.sk.all()) }
 
+// SKNewestFirst lists the SK transactions from the newest back, those of
+// this commit first: a rule that looks for the latest row of a kind stops
+// at it instead of reading the whole history.
+func (tx *Tx) SKNewestFirst() iter.Seq[SKTx] {
+	return concat(backward(slices.Collect(tx.sk.all())), tx.snap.sk.backward())
+}
+
 // AppendSC records an SC transaction. Its ID, time and event ID are filled
 // in; the ID is returned.
 func (tx *Tx) AppendSC(t SCTx) string {

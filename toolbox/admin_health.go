@@ -127,11 +127,10 @@ func runStatus(ctx context.Context, tb *Toolbox, _ *call) Reply {
 			unfinished++
 		}
 	}
+	// Open sessions by owner: the index of open ones, not every session.
 	sessions := 0
-	for s := range tx.Sessions() {
-		if s.State == ledger.SessionOpen {
-			sessions++
-		}
+	for o := range tx.Owners() {
+		sessions += len(tx.OpenSessionsOf(o.Alias))
 	}
 	fmt.Fprintf(&b, "- Owners: %d (%d active)\n", owners, active)
 	fmt.Fprintf(&b, "- Tasks: %d (%d not yet awarded or cancelled)\n", tasks, unfinished)

@@ -91,25 +91,37 @@ const maxDecayCatchUp = 24
 // from before it began count. So months the bot was not running are
 // decayed later, in order, and a running bot looks at the current month
 // only.
+//
+// It reads the SK rows newest first and stops at the latest decay row, or
+// at SK older than any month that could still be due: the job runs every
+// minute, and the whole history is not its business.
 func decayPeriods(tx *ledger.Tx) []string {
 	current := monthStart(tx.Now())
+	earliest := current.AddDate(0, 1-maxDecayCatchUp, 0)
 	var first, lastDecayed time.Time
-	for t := range tx.SKTxs() {
-		if t.Amount > 0 && (first.IsZero() || t.Time.Before(first)) {
-			first = t.Time
+	for t := range tx.SKNewestFirst() {
+		if p, ok := decayPeriodOf(t); ok {
+			lastDecayed = p // decay rows are written month after month
+			break
 		}
-		if p, ok := decayPeriodOf(t); ok && p.After(lastDecayed) {
-			lastDecayed = p
+		if t.Amount > 0 {
+			first = t.Time
+			if t.Time.Before(earliest) {
+				break
+			}
 		}
 	}
-	if first.IsZero() {
+	var next time.Time
+	switch {
+	case !lastDecayed.IsZero():
+		// SK came before any decay, so the first SK's month is earlier.
+		next = lastDecayed.AddDate(0, 1, 0)
+	case !first.IsZero():
+		next = monthStart(first).AddDate(0, 1, 0)
+	default:
 		return nil // no SK yet: nothing can decay
 	}
-	next := monthStart(first).AddDate(0, 1, 0)
-	if after := lastDecayed.AddDate(0, 1, 0); after.After(next) {
-		next = after
-	}
-	if earliest := current.AddDate(0, 1-maxDecayCatchUp, 0); next.Before(earliest) {
+	if next.Before(earliest) {
 		next = earliest
 	}
 	var periods []string
