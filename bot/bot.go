@@ -103,7 +103,7 @@ func New(cfg Config, db *state.DB, tb *toolbox.Toolbox, log zerolog.Logger) *Bot
 		stopping: context.Background(), work: context.Background(),
 		now: time.Now, wait: sleep, claim: db.Claim,
 	}
-	b.lanes = newLanes(b.handle)
+	b.lanes = newLanes(b.handleInTurn)
 	b.typing = newTypists(b.sendTyping)
 	return b
 }

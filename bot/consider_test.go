@@ -31,7 +31,7 @@ func offlineBot(t *testing.T, first, now time.Time) (*Bot, *state.DB, func() []s
 	b.firstStart = first
 	b.now = func() time.Time { return now }
 	b.client = &mautrix.Client{UserID: "@engelbot:smartup.test"}
-	b.lanes = newLanes(func(ev state.Event) { mu.Lock(); queued = append(queued, ev.ID); mu.Unlock() })
+	b.lanes = newLanes(func(ev state.Event, _ *turn) { mu.Lock(); queued = append(queued, ev.ID); mu.Unlock() })
 	return b, db, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), queued...) }
 }
 

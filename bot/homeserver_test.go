@@ -182,7 +182,7 @@ func newTestBot(t *testing.T, hs *standIn, cfg Config) *testBot {
 		tb.mu.Unlock()
 		return ctx.Err()
 	}
-	tb.lanes = newLanes(func(ev state.Event) {
+	tb.lanes = newLanes(func(ev state.Event, _ *turn) {
 		tb.mu.Lock()
 		tb.ran = append(tb.ran, ev.ID)
 		tb.mu.Unlock()

@@ -8,12 +8,15 @@ import (
 )
 
 // lanes runs commands off the sync loop: one lane per sender, so an owner's
-// commands run in the order they were sent, while different owners' commands
-// run side by side (and their writes can share a commit).
+// commands take effect and are answered in the order they were sent, while
+// different owners' commands run side by side. Within a lane the next
+// command starts once the previous one's write is queued in the ledger, not
+// once it has committed (see turn): a sender's queued writes share a
+// commit, as different owners' writes do.
 type lanes struct {
-	run   func(state.Event)
+	run   func(state.Event, *turn)
 	mu    sync.Mutex
-	queue map[string][]state.Event // a key is present while its lane runs
+	queue map[string]*lane // a key is present while its lane runs
 	wg    sync.WaitGroup
 	// closed: no command starts any more (the bot is stopping). Those
 	// queued stay recorded as unfinished, and the next start runs them.
@@ -23,8 +26,14 @@ type lanes struct {
 	changed    chan struct{} // closed, and replaced, each time one has run
 }
 
-func newLanes(run func(state.Event)) *lanes {
-	return &lanes{run: run, queue: map[string][]state.Event{}, changed: make(chan struct{})}
+// lane is one sender's commands not started yet.
+type lane struct {
+	events []state.Event
+	more   chan struct{} // holds a token once an event was added
+}
+
+func newLanes(run func(state.Event, *turn)) *lanes {
+	return &lanes{run: run, queue: map[string]*lane{}, changed: make(chan struct{})}
 }
 
 // mark is how many events have been added so far.
@@ -65,34 +74,77 @@ func (l *lanes) add(key string, ev state.Event) {
 		return
 	}
 	l.added++
-	q, running := l.queue[key]
-	l.queue[key] = append(q, ev)
-	if !running {
-		l.wg.Add(1)
-		go l.drain(key)
+	if ln, running := l.queue[key]; running {
+		ln.events = append(ln.events, ev)
+		select {
+		case ln.more <- struct{}{}:
+		default:
+		}
+		return
 	}
+	ln := &lane{events: []state.Event{ev}, more: make(chan struct{}, 1)}
+	l.queue[key] = ln
+	l.wg.Add(1)
+	go l.drain(key, ln)
 }
 
-func (l *lanes) drain(key string) {
+// drain starts a lane's commands one after the other, each once the one
+// before it lets it (its write is queued, or it has ended). The lane lasts
+// while a command of it runs, so that one added meanwhile still comes
+// after it.
+func (l *lanes) drain(key string, ln *lane) {
 	defer l.wg.Done()
+	var last *turn
 	for {
 		l.mu.Lock()
-		q := l.queue[key]
-		if len(q) == 0 || l.closed {
+		if l.closed || (len(ln.events) == 0 && over(last)) {
 			delete(l.queue, key)
 			l.mu.Unlock()
 			return
 		}
-		ev := q[0]
-		l.queue[key] = q[1:]
+		if len(ln.events) == 0 {
+			l.mu.Unlock()
+			select {
+			case <-ln.more:
+			case <-last.answered.done():
+			}
+			continue
+		}
+		ev := ln.events[0]
+		ln.events = ln.events[1:]
+		t := last.next()
+		l.wg.Add(1)
 		l.mu.Unlock()
-		l.run(ev)
+		go l.runOne(ev, t)
+		<-t.queued.done()
+		last = t
+	}
+}
+
+// over reports whether the lane's last command has ended.
+func over(t *turn) bool {
+	if t == nil {
+		return true
+	}
+	select {
+	case <-t.answered.done():
+		return true
+	default:
+		return false
+	}
+}
+
+func (l *lanes) runOne(ev state.Event, t *turn) {
+	defer l.wg.Done()
+	defer func() {
+		t.end()
 		l.mu.Lock()
 		l.ran++
 		close(l.changed)
 		l.changed = make(chan struct{})
 		l.mu.Unlock()
-	}
+	}()
+	l.run(ev, t)
 }
 
 // wait returns when every lane has run dry.

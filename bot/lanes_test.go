@@ -9,7 +9,7 @@ import (
 // awaitRan returns only once every event added before the mark has run.
 func TestLanesAwaitRan(t *testing.T) {
 	release := make(chan struct{})
-	l := newLanes(func(state.Event) { <-release })
+	l := newLanes(func(state.Event, *turn) { <-release })
 	for _, who := range []string{"@a:s", "@b:s", "@a:s"} {
 		l.add(who, state.Event{ID: "$" + who, Sender: who})
 	}
@@ -40,7 +40,7 @@ func TestLanesAwaitRan(t *testing.T) {
 func TestLanesCloseLeavesTheQueue(t *testing.T) {
 	started := make(chan string, 4)
 	release := make(chan struct{})
-	l := newLanes(func(ev state.Event) { started <- ev.ID; <-release })
+	l := newLanes(func(ev state.Event, _ *turn) { started <- ev.ID; <-release })
 	l.add("@a:s", state.Event{ID: "$1"})
 	l.add("@a:s", state.Event{ID: "$2"})
 	if got := <-started; got != "$1" {
