@@ -1,22 +1,23 @@
-package bot
+// Package lane runs one sender's commands in the order sent while letting
+// their writes share a commit: each lane starts its next command once the
+// previous one's write is queued in the ledger, and answers them in order.
+package lane
 
 import (
 	"context"
 	"sync"
-
-	"smartup0.org/engelbot/bot/state"
 )
 
-// lanes runs commands off the sync loop: one lane per sender, so an owner's
+// Lanes runs commands off the sync loop: one lane per sender, so an owner's
 // commands take effect and are answered in the order they were sent, while
 // different owners' commands run side by side. Within a lane the next
 // command starts once the previous one's write is queued in the ledger, not
-// once it has committed (see turn): a sender's queued writes share a
+// once it has committed (see Turn): a sender's queued writes share a
 // commit, as different owners' writes do.
-type lanes struct {
-	run   func(state.Event, *turn)
+type Lanes[E any] struct {
+	run   func(E, *Turn)
 	mu    sync.Mutex
-	queue map[string]*lane // a key is present while its lane runs
+	queue map[string]*lane[E] // a key is present while its lane runs
 	wg    sync.WaitGroup
 	// closed: no command starts any more (the bot is stopping). Those
 	// queued stay recorded as unfinished, and the next start runs them.
@@ -27,24 +28,26 @@ type lanes struct {
 }
 
 // lane is one sender's commands not started yet.
-type lane struct {
-	events []state.Event
+type lane[E any] struct {
+	events []E
 	more   chan struct{} // holds a token once an event was added
 }
 
-func newLanes(run func(state.Event, *turn)) *lanes {
-	return &lanes{run: run, queue: map[string]*lane{}, changed: make(chan struct{})}
+// New returns lanes that run each command with run, in a turn that run
+// marks as it goes (the lane ends it when run returns).
+func New[E any](run func(E, *Turn)) *Lanes[E] {
+	return &Lanes[E]{run: run, queue: map[string]*lane[E]{}, changed: make(chan struct{})}
 }
 
-// mark is how many events have been added so far.
-func (l *lanes) mark() int {
+// Mark is how many events have been added so far.
+func (l *Lanes[E]) Mark() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.added
 }
 
-// awaitRan returns once n events have run (or ctx ends).
-func (l *lanes) awaitRan(ctx context.Context, n int) error {
+// AwaitRan returns once n events have run (or ctx ends).
+func (l *Lanes[E]) AwaitRan(ctx context.Context, n int) error {
 	for {
 		l.mu.Lock()
 		done, changed := l.ran >= n, l.changed
@@ -60,14 +63,15 @@ func (l *lanes) awaitRan(ctx context.Context, n int) error {
 	}
 }
 
-// close stops every lane before its next command; those running finish.
-func (l *lanes) close() {
+// Close stops every lane before its next command; those running finish.
+func (l *Lanes[E]) Close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.closed = true
 }
 
-func (l *lanes) add(key string, ev state.Event) {
+// Add queues ev in key's lane.
+func (l *Lanes[E]) Add(key string, ev E) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
@@ -82,7 +86,7 @@ func (l *lanes) add(key string, ev state.Event) {
 		}
 		return
 	}
-	ln := &lane{events: []state.Event{ev}, more: make(chan struct{}, 1)}
+	ln := &lane[E]{events: []E{ev}, more: make(chan struct{}, 1)}
 	l.queue[key] = ln
 	l.wg.Add(1)
 	go l.drain(key, ln)
@@ -92,9 +96,9 @@ func (l *lanes) add(key string, ev state.Event) {
 // before it lets it (its write is queued, or it has ended). The lane lasts
 // while a command of it runs, so that one added meanwhile still comes
 // after it.
-func (l *lanes) drain(key string, ln *lane) {
+func (l *Lanes[E]) drain(key string, ln *lane[E]) {
 	defer l.wg.Done()
-	var last *turn
+	var last *Turn
 	for {
 		l.mu.Lock()
 		if l.closed || (len(ln.events) == 0 && over(last)) {
@@ -122,7 +126,7 @@ func (l *lanes) drain(key string, ln *lane) {
 }
 
 // over reports whether the lane's last command has ended.
-func over(t *turn) bool {
+func over(t *Turn) bool {
 	if t == nil {
 		return true
 	}
@@ -134,10 +138,10 @@ func over(t *turn) bool {
 	}
 }
 
-func (l *lanes) runOne(ev state.Event, t *turn) {
+func (l *Lanes[E]) runOne(ev E, t *Turn) {
 	defer l.wg.Done()
 	defer func() {
-		t.end()
+		t.End()
 		l.mu.Lock()
 		l.ran++
 		close(l.changed)
@@ -147,5 +151,5 @@ func (l *lanes) runOne(ev state.Event, t *turn) {
 	l.run(ev, t)
 }
 
-// wait returns when every lane has run dry.
-func (l *lanes) wait() { l.wg.Wait() }
+// Wait returns when every lane has run dry.
+func (l *Lanes[E]) Wait() { l.wg.Wait() }

@@ -1,0 +1,102 @@
+package lane
+
+import (
+	"context"
+	"sync"
+
+	"smartup0.org/engelbot/toolbox"
+)
+
+// A Turn is one command's place in its sender's lane. The lane starts the
+// next command once this one's write is queued in the ledger (or once it
+// is known it writes nothing), so that a sender's queued writes share a
+// commit; everything else stays in the order sent:
+//   - queued: its write is queued, behind the earlier commands' writes;
+//   - settled: its effect on the ledger is final, and so are the earlier
+//     commands' (a command that reads the ledger, or acts outside it,
+//     waits for this first: see toolbox.Turn);
+//   - answered: its answer, announcements and redaction are sent (or given
+//     up), after the earlier commands'.
+//
+// Each step is marked once, never before the previous command's same step,
+// and marked at the latest when the command ends, however it ends: a
+// command that fails never holds up the next.
+type Turn struct {
+	prev                      *Turn // nil for the first of a lane
+	queued, settled, answered step
+}
+
+// step is one signal of a turn: closed once, by whichever path gets there
+// first.
+type step struct {
+	once sync.Once
+	ch   chan struct{}
+}
+
+func (s *step) mark()                 { s.once.Do(func() { close(s.ch) }) }
+func (s *step) done() <-chan struct{} { return s.ch }
+
+func newStep() step { return step{ch: make(chan struct{})} }
+
+// next is the turn after t (t nil: the first of a lane).
+func (t *Turn) next() *Turn {
+	return &Turn{prev: t, queued: newStep(), settled: newStep(), answered: newStep()}
+}
+
+// Alone is a turn with nobody before it, for a command run outside a lane.
+func Alone() *Turn { return (*Turn)(nil).next() }
+
+// ahead is what the previous command's step s has to be marked first.
+func (t *Turn) ahead(s func(*Turn) *step) <-chan struct{} {
+	if t.prev == nil {
+		return nil
+	}
+	return s(t.prev).done()
+}
+
+func queuedStep(t *Turn) *step   { return &t.queued }
+func settledStep(t *Turn) *step  { return &t.settled }
+func answeredStep(t *Turn) *step { return &t.answered }
+
+// markAfter marks step s of t once the previous command has marked its own.
+func (t *Turn) markAfter(s func(*Turn) *step) {
+	if ch := t.ahead(s); ch != nil {
+		<-ch
+	}
+	s(t).mark()
+}
+
+// MarkQueued: the next command may start, and queue its write after this one.
+func (t *Turn) MarkQueued() { t.markAfter(queuedStep) }
+
+// MarkSettled: this command has had its effect on the ledger.
+func (t *Turn) MarkSettled() {
+	t.MarkQueued()
+	t.markAfter(settledStep)
+}
+
+// AwaitAnswers returns once the earlier commands are answered: this one's
+// answer comes after theirs.
+func (t *Turn) AwaitAnswers() {
+	if ch := t.ahead(answeredStep); ch != nil {
+		<-ch
+	}
+}
+
+// End marks every step: the command is over, however it ended.
+func (t *Turn) End() {
+	t.MarkSettled()
+	t.markAfter(answeredStep)
+}
+
+// Queued is closed once the command's write is queued (or it has none).
+func (t *Turn) Queued() <-chan struct{} { return t.queued.done() }
+
+// Answered is closed once the command is answered, or has given up.
+func (t *Turn) Answered() <-chan struct{} { return t.answered.done() }
+
+// Toolbox returns ctx for running the command in the toolbox: its write
+// queued after the earlier commands', its reads after their effect.
+func (t *Turn) Toolbox(ctx context.Context) context.Context {
+	return toolbox.WithTurn(ctx, toolbox.Turn{Settled: t.ahead(settledStep), Ahead: t.ahead(queuedStep), Queued: t.MarkQueued})
+}
