@@ -1,0 +1,74 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"maunium.net/go/mautrix/id"
+)
+
+// An admin onboarding a team sends one !add_owner after the other without
+// waiting for the answers. Each is answered once, in the order sent, and
+// applied in that order; and their writes share commits instead of taking
+// one forge commit each.
+func TestOneSendersWritesShareCommitsInOrder(t *testing.T) {
+	e := newEnv(t, 0)
+	alice := e.login("alice")
+	dm := e.directChat(alice)
+	_, server, _ := strings.Cut(string(alice.Matrix().UserID), ":")
+	base := e.head()
+
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	const n = 10
+	var cmds []sent
+	for i := range n {
+		alias := fmt.Sprintf("newcomer%02d", i)
+		text := fmt.Sprintf("!add_owner @%s:%s %s work", alias, server, alias)
+		evt, err := alice.Send(ctx, dm, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, sent{by: alice, name: "alice", text: text, evt: evt})
+	}
+	e.awaitAnswers(cmds)
+	e.answeredOnce(cmds)
+
+	var want, got []id.EventID
+	for _, c := range cmds {
+		want = append(want, c.evt)
+	}
+	for _, r := range alice.Notices(dm) {
+		if slices.Contains(want, r.ReplyTo) && !slices.Contains(got, r.ReplyTo) {
+			got = append(got, r.ReplyTo)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("answered in the order %v, want the order sent %v", got, want)
+	}
+	var seqs []int64
+	for _, c := range cmds {
+		rows := e.auditRows(string(c.evt))
+		if len(rows) != 1 {
+			t.Fatalf("%q has %d audit rows, want 1; answered %v", c.text, len(rows), c.by.Replies(c.evt))
+		}
+		seqs = append(seqs, rows[0].Seq)
+	}
+	if !slices.IsSorted(seqs) {
+		t.Errorf("audit rows' seq in the order sent: %v, want increasing", seqs)
+	}
+	commits := e.commitsSince(base)
+	var subjects []string
+	for _, c := range commits {
+		subject, _, _ := strings.Cut(c.RepoCommit.Message, "\n")
+		subjects = append(subjects, subject)
+	}
+	if len(commits) >= n {
+		t.Errorf("%d commits for %d onboardings from one sender, want fewer: they share commits (%q)", len(commits), n, subjects)
+	}
+	t.Logf("%d onboardings in %d commits: %q", n, len(commits), subjects)
+}
