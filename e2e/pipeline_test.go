@@ -8,15 +8,26 @@ import (
 	"testing"
 	"time"
 
+	"code.gitea.io/sdk/gitea"
 	"maunium.net/go/mautrix/id"
+
+	"smartup0.org/engelbot/config"
+	"smartup0.org/engelbot/servers"
 )
 
-// An admin onboarding a team sends one !add_owner after the other without
-// waiting for the answers. Each is answered once, in the order sent, and
-// applied in that order; and their writes share commits instead of taking
-// one forge commit each.
+// An admin onboarding a team sends one !add_owner after the other, each
+// with a real name and an e-mail address, without waiting for the answers.
+// Each is answered once, in the order sent, and applied in that order; and
+// their writes share commits, in the ledger and in the private identity
+// mapping, instead of taking one forge commit each.
 func TestOneSendersWritesShareCommitsInOrder(t *testing.T) {
-	e := newEnv(t, 0)
+	var token string
+	e := newEnvWith(t, envOptions{configure: func(forge *servers.Gitea, cfg *config.Config) {
+		cfg.Identity = identityLedger(t, forge, keeper)
+		token = cfg.Identity.Forgejo.Token
+	}})
+	ids := userAPI(t, e.forge, token)
+	idBase := identityCommits(t, ids)
 	alice := e.login("alice")
 	dm := e.directChat(alice)
 	_, server, _ := strings.Cut(string(alice.Matrix().UserID), ":")
@@ -28,7 +39,7 @@ func TestOneSendersWritesShareCommitsInOrder(t *testing.T) {
 	var cmds []sent
 	for i := range n {
 		alias := fmt.Sprintf("newcomer%02d", i)
-		text := fmt.Sprintf("!add_owner @%s:%s %s work", alias, server, alias)
+		text := fmt.Sprintf("!add_owner @%s:%s %s work Newcomer Number%02d %s@example.org", alias, server, alias, i, alias)
 		evt, err := alice.Send(ctx, dm, text)
 		if err != nil {
 			t.Fatal(err)
@@ -71,4 +82,39 @@ func TestOneSendersWritesShareCommitsInOrder(t *testing.T) {
 		t.Errorf("%d commits for %d onboardings from one sender, want fewer: they share commits (%q)", len(commits), n, subjects)
 	}
 	t.Logf("%d onboardings in %d commits: %q", n, len(commits), subjects)
+
+	// The private rows: every one kept, in fewer commits than onboardings.
+	if got := identityCommits(t, ids) - idBase; got < 1 || got >= n {
+		t.Errorf("%d identity mapping commits for %d onboardings from one sender, want fewer", got, n)
+	} else {
+		t.Logf("%d identity rows in %d commits", n, got)
+	}
+	f, _, err := ids.GetFile(keeper, identityRepo, branch, "identity-mapping.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		if !strings.Contains(string(f), fmt.Sprintf("Newcomer Number%02d", i)) {
+			t.Errorf("the identity mapping has no row for newcomer %d", i)
+		}
+	}
+}
+
+// keeper owns the private identity repository of the test above.
+const keeper = "identity-keeper"
+
+// identityCommits counts the commits on the identity repository's branch.
+func identityCommits(t *testing.T, api *gitea.Client) int {
+	t.Helper()
+	n := 0
+	for page := 1; ; page++ {
+		cs, _, err := api.ListRepoCommits(keeper, identityRepo, gitea.ListCommitOptions{SHA: branch, ListOptions: gitea.ListOptions{Page: page, PageSize: 50}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) == 0 {
+			return n
+		}
+		n += len(cs)
+	}
 }

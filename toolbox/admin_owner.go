@@ -208,7 +208,7 @@ func addOwnerReply(ctx context.Context, tb *Toolbox, c *call) Reply {
 		err := tb.identity.Record(ctx, IdentityEntry{
 			MatrixID: n.matrixID, Alias: n.alias, RealName: n.realName, Email: n.email,
 			RecordedAt: tb.ledger.Now(), RecordedBy: c.alias, EventID: c.EventID,
-		})
+		}, letNext(ctx)) // the admin's next onboarding may start: its row is written after this one
 		if err != nil {
 			r := refused("The private identity repository cannot be reached just now, so nothing was written, neither there nor in the ledger. Please try again in a few minutes.")
 			r.Err = err // the Book's errors never quote the entry

@@ -25,6 +25,11 @@ type Turn struct {
 	// per write; the caller calls it too once Run has returned, so it must
 	// be safe to call again.
 	Queued func()
+	// Next, when not nil, lets the next command start before this one's
+	// write is queued: what this one does before its write (an
+	// onboarding's identity row) is in line, so what the next one does is
+	// done after it. Queued lets it start too.
+	Next func()
 }
 
 type turnKey struct{}
@@ -37,6 +42,14 @@ func WithTurn(ctx context.Context, t Turn) context.Context {
 func turnOf(ctx context.Context) *Turn {
 	t, _ := ctx.Value(turnKey{}).(*Turn)
 	return t
+}
+
+// letNext is ctx's Turn.Next, or nothing to do.
+func letNext(ctx context.Context) func() {
+	if t := turnOf(ctx); t != nil && t.Next != nil {
+		return t.Next
+	}
+	return func() {}
 }
 
 // pipelines reports whether cmd may start before the sender's earlier

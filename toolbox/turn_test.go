@@ -103,11 +103,11 @@ type countingIdentity struct {
 	recorded chan string
 }
 
-func (c *countingIdentity) Record(ctx context.Context, e toolbox.IdentityEntry) error {
+func (c *countingIdentity) Record(ctx context.Context, e toolbox.IdentityEntry, queued func()) error {
 	c.mu.Lock()
 	c.calls[e.MatrixID]++
 	c.mu.Unlock()
-	err := c.recorder.Record(ctx, e)
+	err := c.recorder.Record(ctx, e, queued)
 	c.recorded <- e.MatrixID
 	return err
 }
@@ -152,5 +152,47 @@ func TestAnOnboardingWaitsForTheSamePersonInFlight(t *testing.T) {
 	e, _, err := f.ids.Lookup(t.Context(), "@hana:s.test")
 	if err != nil || e.RealName != "Hana First" {
 		t.Errorf("identity row %+v (%v), want the first onboarding's", e, err)
+	}
+}
+
+// heldIdentity puts each entry in line at once, then writes it only once
+// released: a slow identity repository.
+type heldIdentity struct {
+	recorder
+	release chan struct{}
+}
+
+func (h heldIdentity) Record(ctx context.Context, e toolbox.IdentityEntry, queued func()) error {
+	queued()
+	<-h.release
+	return h.recorder.Record(ctx, e, func() {})
+}
+
+// An onboarding lets the admin's next command start as soon as its private
+// row is in line to be written, before that write and its own ledger write:
+// the next onboarding's row is written after it, in the same commit or a
+// later one.
+func TestAnOnboardingLetsTheNextStartOnceItsRowIsInLine(t *testing.T) {
+	f := newAdminFixture(t)
+	ids := heldIdentity{recorder: recorder{f.ids}, release: make(chan struct{})}
+	f.tb = f.toolbox(ids)
+	next := make(chan struct{})
+	var once sync.Once
+	ctx := toolbox.WithTurn(t.Context(), toolbox.Turn{Queued: func() {}, Next: func() { once.Do(func() { close(next) }) }})
+	out := make(chan toolbox.Reply, 1)
+	go func() {
+		out <- f.tb.Run(ctx, toolbox.Request{Sender: "@ada:s.test", EventID: "$hana", Room: adminDM, Command: "add_owner",
+			Args: []string{"@hana:s.test", "hana", "work", "Hana", "First"}})
+	}()
+	select {
+	case <-next:
+	case r := <-out:
+		t.Fatalf("answered before letting the next command start: %+v", r)
+	case <-time.After(turnGuard):
+		t.Fatal("the next command was never let start")
+	}
+	close(ids.release)
+	if r := reply(t, out); r.Refused || r.Err != nil {
+		t.Fatalf("the onboarding: %+v", r)
 	}
 }

@@ -120,7 +120,7 @@ func (l *Lanes[E]) drain(key string, ln *lane[E]) {
 		l.wg.Add(1)
 		l.mu.Unlock()
 		go l.runOne(ev, t)
-		<-t.queued.done()
+		<-t.goOn.done()
 		last = t
 	}
 }

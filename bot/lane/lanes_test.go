@@ -155,3 +155,40 @@ func TestLaneAnswersInTheOrderSent(t *testing.T) {
 		t.Errorf("answered in the order %s, want [0 1 3 4]", got)
 	}
 }
+
+// A command may let the next one start before its write is queued (what
+// it does before the write is in line); the next one's write still waits
+// for this one's to be queued.
+func TestLaneLetsTheNextStartEarly(t *testing.T) {
+	started := make(chan string, 2)
+	release := make(chan struct{})
+	var aheadOfSecond <-chan struct{}
+	l := New(func(ev event, tr *Turn) {
+		started <- ev.ID
+		if ev.ID == "$1" {
+			tr.LetNextStart()
+			<-release
+			tr.MarkQueued()
+			return
+		}
+		aheadOfSecond = tr.ahead(queuedStep)
+	})
+	l.Add("@a:s", event{ID: "$1"})
+	l.Add("@a:s", event{ID: "$2"})
+	<-started
+	select {
+	case got := <-started:
+		if got != "$2" {
+			t.Fatalf("second started: %s", got)
+		}
+	case <-time.After(pipeGuard):
+		t.Fatal("$2 did not start once $1 let it")
+	}
+	close(release)
+	l.Wait()
+	select {
+	case <-aheadOfSecond:
+	default:
+		t.Error("$2's write was not to wait for $1's")
+	}
+}

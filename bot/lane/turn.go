@@ -9,8 +9,9 @@ import (
 
 // A Turn is one command's place in its sender's lane. The lane starts the
 // next command once this one's write is queued in the ledger (or once it
-// is known it writes nothing), so that a sender's queued writes share a
-// commit; everything else stays in the order sent:
+// is known it writes nothing, or what it does before its write is in
+// line), so that a sender's queued writes share a commit; everything else
+// stays in the order sent:
 //   - queued: its write is queued, behind the earlier commands' writes;
 //   - settled: its effect on the ledger is final, and so are the earlier
 //     commands' (a command that reads the ledger, or acts outside it,
@@ -24,6 +25,9 @@ import (
 type Turn struct {
 	prev                      *Turn // nil for the first of a lane
 	queued, settled, answered step
+	// goOn: the next command may start. Its write being queued lets it,
+	// and so may what this command does before its write (LetNextStart).
+	goOn step
 }
 
 // step is one signal of a turn: closed once, by whichever path gets there
@@ -40,7 +44,7 @@ func newStep() step { return step{ch: make(chan struct{})} }
 
 // next is the turn after t (t nil: the first of a lane).
 func (t *Turn) next() *Turn {
-	return &Turn{prev: t, queued: newStep(), settled: newStep(), answered: newStep()}
+	return &Turn{prev: t, queued: newStep(), settled: newStep(), answered: newStep(), goOn: newStep()}
 }
 
 // Alone is a turn with nobody before it, for a command run outside a lane.
@@ -67,7 +71,14 @@ func (t *Turn) markAfter(s func(*Turn) *step) {
 }
 
 // MarkQueued: the next command may start, and queue its write after this one.
-func (t *Turn) MarkQueued() { t.markAfter(queuedStep) }
+func (t *Turn) MarkQueued() {
+	t.markAfter(queuedStep)
+	t.goOn.mark()
+}
+
+// LetNextStart: the next command may start before this one's write is
+// queued; its write still waits for this one's (see toolbox.Turn.Next).
+func (t *Turn) LetNextStart() { t.goOn.mark() }
 
 // MarkSettled: this command has had its effect on the ledger.
 func (t *Turn) MarkSettled() {
@@ -98,5 +109,5 @@ func (t *Turn) Answered() <-chan struct{} { return t.answered.done() }
 // Toolbox returns ctx for running the command in the toolbox: its write
 // queued after the earlier commands', its reads after their effect.
 func (t *Turn) Toolbox(ctx context.Context) context.Context {
-	return toolbox.WithTurn(ctx, toolbox.Turn{Settled: t.ahead(settledStep), Ahead: t.ahead(queuedStep), Queued: t.MarkQueued})
+	return toolbox.WithTurn(ctx, toolbox.Turn{Settled: t.ahead(settledStep), Ahead: t.ahead(queuedStep), Queued: t.MarkQueued, Next: t.LetNextStart})
 }
