@@ -37,6 +37,7 @@ func TestOneSendersWritesShareCommitsInOrder(t *testing.T) {
 	defer cancel()
 	const n = 10
 	var cmds []sent
+	start := time.Now()
 	for i := range n {
 		alias := fmt.Sprintf("newcomer%02d", i)
 		text := fmt.Sprintf("!add_owner @%s:%s %s work Newcomer Number%02d %s@example.org", alias, server, alias, i, alias)
@@ -46,6 +47,11 @@ func TestOneSendersWritesShareCommitsInOrder(t *testing.T) {
 		}
 		cmds = append(cmds, sent{by: alice, name: "alice", text: text, evt: evt})
 	}
+	// Answers come in order: the last command's is the last answer.
+	if _, err := alice.Await(ctx, cmds[n-1].evt); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
 	e.awaitAnswers(cmds)
 	e.answeredOnce(cmds)
 
@@ -81,7 +87,7 @@ func TestOneSendersWritesShareCommitsInOrder(t *testing.T) {
 	if len(commits) >= n {
 		t.Errorf("%d commits for %d onboardings from one sender, want fewer: they share commits (%q)", len(commits), n, subjects)
 	}
-	t.Logf("%d onboardings in %d commits: %q", n, len(commits), subjects)
+	t.Logf("%d onboardings in %d commits, the last answered %s after the first was sent: %q", n, len(commits), took.Round(time.Millisecond), subjects)
 
 	// The private rows: every one kept, in fewer commits than onboardings.
 	if got := identityCommits(t, ids) - idBase; got < 1 || got >= n {
