@@ -171,7 +171,7 @@ func TestLaneLetsTheNextStartEarly(t *testing.T) {
 			tr.MarkQueued()
 			return
 		}
-		aheadOfSecond = tr.ahead(queuedStep)
+		aheadOfSecond = tr.before.queued
 	})
 	l.Add("@a:s", event{ID: "$1"})
 	l.Add("@a:s", event{ID: "$2"})

@@ -23,11 +23,14 @@ import (
 // and marked at the latest when the command ends, however it ends: a
 // command that fails never holds up the next.
 type Turn struct {
-	prev                      *Turn // nil for the first of a lane
 	queued, settled, answered step
 	// goOn: the next command may start. Its write being queued lets it,
 	// and so may what this command does before its write (LetNextStart).
 	goOn step
+	// before is the previous command's steps (nil channels for the first
+	// of a lane). Only its channels are kept, not the previous Turn, so a
+	// long-lived lane does not keep every turn it ran.
+	before struct{ queued, settled, answered <-chan struct{} }
 }
 
 // step is one signal of a turn: closed once, by whichever path gets there
@@ -44,35 +47,27 @@ func newStep() step { return step{ch: make(chan struct{})} }
 
 // next is the turn after t (t nil: the first of a lane).
 func (t *Turn) next() *Turn {
-	return &Turn{prev: t, queued: newStep(), settled: newStep(), answered: newStep(), goOn: newStep()}
+	n := &Turn{queued: newStep(), settled: newStep(), answered: newStep(), goOn: newStep()}
+	if t != nil {
+		n.before.queued, n.before.settled, n.before.answered = t.queued.done(), t.settled.done(), t.answered.done()
+	}
+	return n
 }
 
 // Alone is a turn with nobody before it, for a command run outside a lane.
 func Alone() *Turn { return (*Turn)(nil).next() }
 
-// ahead is what the previous command's step s has to be marked first.
-func (t *Turn) ahead(s func(*Turn) *step) <-chan struct{} {
-	if t.prev == nil {
-		return nil
+// markAfter marks s once before, the previous command's same step, is.
+func markAfter(s *step, before <-chan struct{}) {
+	if before != nil {
+		<-before
 	}
-	return s(t.prev).done()
-}
-
-func queuedStep(t *Turn) *step   { return &t.queued }
-func settledStep(t *Turn) *step  { return &t.settled }
-func answeredStep(t *Turn) *step { return &t.answered }
-
-// markAfter marks step s of t once the previous command has marked its own.
-func (t *Turn) markAfter(s func(*Turn) *step) {
-	if ch := t.ahead(s); ch != nil {
-		<-ch
-	}
-	s(t).mark()
+	s.mark()
 }
 
 // MarkQueued: the next command may start, and queue its write after this one.
 func (t *Turn) MarkQueued() {
-	t.markAfter(queuedStep)
+	markAfter(&t.queued, t.before.queued)
 	t.goOn.mark()
 }
 
@@ -83,21 +78,21 @@ func (t *Turn) LetNextStart() { t.goOn.mark() }
 // MarkSettled: this command has had its effect on the ledger.
 func (t *Turn) MarkSettled() {
 	t.MarkQueued()
-	t.markAfter(settledStep)
+	markAfter(&t.settled, t.before.settled)
 }
 
 // AwaitAnswers returns once the earlier commands are answered: this one's
 // answer comes after theirs.
 func (t *Turn) AwaitAnswers() {
-	if ch := t.ahead(answeredStep); ch != nil {
-		<-ch
+	if t.before.answered != nil {
+		<-t.before.answered
 	}
 }
 
 // End marks every step: the command is over, however it ended.
 func (t *Turn) End() {
 	t.MarkSettled()
-	t.markAfter(answeredStep)
+	markAfter(&t.answered, t.before.answered)
 }
 
 // Queued is closed once the command's write is queued (or it has none).
@@ -109,5 +104,5 @@ func (t *Turn) Answered() <-chan struct{} { return t.answered.done() }
 // Toolbox returns ctx for running the command in the toolbox: its write
 // queued after the earlier commands', its reads after their effect.
 func (t *Turn) Toolbox(ctx context.Context) context.Context {
-	return toolbox.WithTurn(ctx, toolbox.Turn{Settled: t.ahead(settledStep), Ahead: t.ahead(queuedStep), Queued: t.MarkQueued, Next: t.LetNextStart})
+	return toolbox.WithTurn(ctx, toolbox.Turn{Settled: t.before.settled, Ahead: t.before.queued, Queued: t.MarkQueued, Next: t.LetNextStart})
 }
