@@ -98,9 +98,6 @@ func (t *Turn) End() {
 // Queued is closed once the command's write is queued (or it has none).
 func (t *Turn) Queued() <-chan struct{} { return t.queued.done() }
 
-// Answered is closed once the command is answered, or has given up.
-func (t *Turn) Answered() <-chan struct{} { return t.answered.done() }
-
 // Toolbox returns ctx for running the command in the toolbox: its write
 // queued after the earlier commands', its reads after their effect.
 func (t *Turn) Toolbox(ctx context.Context) context.Context {
