@@ -106,8 +106,8 @@ func identityOf(b *identity.Book) toolbox.Identity {
 // identityRecorder records the toolbox's entries in the identity mapping.
 type identityRecorder struct{ book *identity.Book }
 
-func (r identityRecorder) Record(ctx context.Context, e toolbox.IdentityEntry) error {
-	return r.book.Record(ctx, identity.Entry(e))
+func (r identityRecorder) Record(ctx context.Context, e toolbox.IdentityEntry, queued func()) error {
+	return r.book.RecordQueued(ctx, identity.Entry(e), queued)
 }
 
 // Options change how the parts are built, for tests.

@@ -14,6 +14,8 @@ type Burst struct {
 	N        int
 	Engelbot EngelbotBurst
 	Original *OriginalBurst
+	// OneSender is one owner sending many writes in quick succession.
+	OneSender *OneSender
 }
 
 // EngelbotBurst is the burst through toolbox → ledger (group commit) → forge.

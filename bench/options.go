@@ -18,6 +18,9 @@ type Options struct {
 	QuerySamples int
 	// Burst is how many owners send a write command at the same moment.
 	Burst int
+	// OneSender is how many write commands one owner sends in quick
+	// succession (section 3).
+	OneSender int
 	// OriginalDeadline is a safety cap on the original system's pattern in
 	// the burst: set to let it finish, so that its time is measured; when
 	// it is hit, the report says so and its time is a lower bound.
@@ -40,6 +43,7 @@ func FullOptions() Options {
 		QueryTasks:       100000,
 		QuerySamples:     2000,
 		Burst:            50,
+		OneSender:        30,
 		OriginalDeadline: 600 * time.Second,
 		HistorySmall:     1000,
 		HistoryLarge:     100000,
@@ -56,6 +60,7 @@ func TinyOptions() Options {
 		QueryTasks:       200,
 		QuerySamples:     20,
 		Burst:            3,
+		OneSender:        5,
 		OriginalDeadline: 60 * time.Second,
 		HistorySmall:     10,
 		HistoryLarge:     1100,
@@ -66,7 +71,7 @@ func TinyOptions() Options {
 
 func (o Options) check() error {
 	switch {
-	case o.Samples < 1, o.QuerySamples < 1, o.Burst < 1, o.HistorySamples < 1, o.LargeWrites < 1:
+	case o.Samples < 1, o.QuerySamples < 1, o.Burst < 1, o.OneSender < 1, o.HistorySamples < 1, o.LargeWrites < 1:
 		return fmt.Errorf("bench: every sample count must be at least 1")
 	case o.QueryOwners < 2 || o.QueryTasks < o.QueryOwners:
 		return fmt.Errorf("bench: the query ledger needs at least 2 owners and a task per owner")

@@ -20,6 +20,9 @@ const (
 	repoLarge      = "large-ledger"
 	repoBurst      = "burst-engelbot"
 	repoOriginal   = "burst-original"
+	// section 3's writes from one sender, and its bare commits
+	repoOneSender     = "one-sender"
+	repoOneSenderBare = "one-sender-bare"
 )
 
 // Report is everything one run measured.
@@ -62,7 +65,7 @@ func Run(ctx context.Context, g *servers.Gitea, opts Options) (*Report, error) {
 
 	opts.progress("creating the repositories")
 	if err := f.createRepos(ctx, repoPerCommand, repoBare, historyRepo(opts.HistorySmall), historyRepo(opts.HistoryLarge),
-		repoLarge, repoBurst, repoOriginal); err != nil {
+		repoLarge, repoBurst, repoOriginal, repoOneSender, repoOneSenderBare); err != nil {
 		return rep, err
 	}
 
@@ -119,6 +122,10 @@ func Run(ctx context.Context, g *servers.Gitea, opts Options) (*Report, error) {
 		return rep, fmt.Errorf("section 3: %w", err)
 	}
 	rep.Burst.Engelbot = *eb
+	opts.progress("section 3: %d writes from one sender", opts.OneSender)
+	if rep.Burst.OneSender, err = runOneSender(ctx, f, opts.OneSender); err != nil {
+		return rep, fmt.Errorf("section 3: %w", err)
+	}
 	opts.progress("section 3: burst of %d in the original pattern (at most %s)", opts.Burst, opts.OriginalDeadline)
 	if rep.Burst.Original, err = runOriginalBurst(ctx, f, opts.Burst, opts.OriginalDeadline); err != nil {
 		return rep, fmt.Errorf("section 3: %w", err)

@@ -52,6 +52,11 @@ func TestReportTiny(t *testing.T) {
 	if b.Engelbot.Commits < 1 || b.Engelbot.Commits > opts.Burst {
 		t.Errorf("section 3: Engelbot's burst of %d made %d commits", opts.Burst, b.Engelbot.Commits)
 	}
+	// One sender's writes share commits, and every one is answered, in order.
+	if s := b.OneSender; s.Answered != opts.OneSender || !s.InOrder || s.Commits < 1 || s.Commits >= opts.OneSender || len(s.Bare) == 0 {
+		t.Errorf("section 3: one sender's %d writes: %d answered (in order: %v) in %d commits %v, %d bare commits; want all, in order, in fewer commits than writes",
+			opts.OneSender, s.Answered, s.InOrder, s.Commits, s.Groups, len(s.Bare))
+	}
 	// With backoff the original pattern finishes: every command completes
 	// well inside the tiny deadline, so its time is measured.
 	o := b.Original
@@ -111,8 +116,8 @@ func TestReportTiny(t *testing.T) {
 			t.Errorf("section 6, %s: the first publish created %d files for a %d-file section and its marker; after the write %+v", c.Name, c.Steps[0].Created, c.Files, c.Steps[2])
 		}
 	}
-	if n := len(rep.Targets()); n != 11 || !strings.Contains(out.String(), fmt.Sprintf("of %d targets met", n)) {
-		t.Errorf("the report judges %d targets, want 11, and sums them up", n)
+	if n := len(rep.Targets()); n != 12 || !strings.Contains(out.String(), fmt.Sprintf("of %d targets met", n)) {
+		t.Errorf("the report judges %d targets, want 12, and sums them up", n)
 	}
 }
 

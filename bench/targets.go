@@ -48,6 +48,12 @@ func (r *Report) Targets() []Target {
 		add(3, fmt.Sprintf("burst of %d: Engelbot vs original pattern with backoff, wall time", b.N), "≥ 100× faster", measured, speedup >= 100)
 		add(3, fmt.Sprintf("burst of %d: Engelbot commits", b.N), "≤ 5", strconv.Itoa(b.Engelbot.Commits), b.Engelbot.Commits <= 5)
 	}
+	if s := r.Burst; s != nil && s.OneSender != nil {
+		o := s.OneSender
+		rt := ratio(o.Wall, o.Bare.P50())
+		add(3, fmt.Sprintf("%d writes from one sender: last answer vs one bare commit", o.N), "≤ 3×",
+			fmt.Sprintf("%.1f× (%s vs %s, %d commits)", rt, secs(o.Wall), ms(o.Bare.P50()), o.Commits), rt > 0 && rt <= 3 && o.Answered == o.N && o.InOrder)
+	}
 	if h := r.History; h != nil {
 		rt := ratio(h.Writes[1].P50(), h.Writes[0].P50())
 		add(4, fmt.Sprintf("write p50 at %s vs %s master-events rows", thousands(h.Rows[1]), thousands(h.Rows[0])), "≤ 1.20×",

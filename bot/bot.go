@@ -9,6 +9,7 @@ import (
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/sqlstatestore"
 
+	"smartup0.org/engelbot/bot/lane"
 	"smartup0.org/engelbot/bot/state"
 	"smartup0.org/engelbot/toolbox"
 )
@@ -62,7 +63,7 @@ type Bot struct {
 	// background is the work that outlives a sync: waiting for the room
 	// key of an encrypted command. Run waits for it before it returns.
 	background sync.WaitGroup
-	lanes      *lanes
+	lanes      *lane.Lanes[state.Event]
 	typing     *typists      // the typing notices of commands that take a while
 	ready      chan struct{} // closed once logged in and the rooms are known
 
@@ -103,7 +104,7 @@ func New(cfg Config, db *state.DB, tb *toolbox.Toolbox, log zerolog.Logger) *Bot
 		stopping: context.Background(), work: context.Background(),
 		now: time.Now, wait: sleep, claim: db.Claim,
 	}
-	b.lanes = newLanes(b.handle)
+	b.lanes = lane.New(b.handleInTurn)
 	b.typing = newTypists(b.sendTyping)
 	return b
 }
@@ -162,9 +163,9 @@ func (b *Bot) Run(ctx context.Context) error {
 // more, and those running get ShutdownGrace to finish before cutOff ends
 // their context.
 func (b *Bot) stop(cutOff context.CancelFunc) {
-	b.lanes.close()
+	b.lanes.Close()
 	grace := time.AfterFunc(b.cfg.ShutdownGrace, cutOff)
-	b.lanes.wait()
+	b.lanes.Wait()
 	grace.Stop()
 	cutOff()
 	b.typing.wait()
@@ -180,7 +181,7 @@ func (b *Bot) resume(ctx context.Context) error {
 	}
 	for _, ev := range pending {
 		b.log.Info().Str("event_id", ev.ID).Msg("answering a command left unanswered by the previous run")
-		b.lanes.add(ev.Sender, ev)
+		b.lanes.Add(ev.Sender, ev)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
+	"smartup0.org/engelbot/bot/lane"
 	"smartup0.org/engelbot/bot/state"
 )
 
@@ -31,7 +32,7 @@ func offlineBot(t *testing.T, first, now time.Time) (*Bot, *state.DB, func() []s
 	b.firstStart = first
 	b.now = func() time.Time { return now }
 	b.client = &mautrix.Client{UserID: "@engelbot:smartup.test"}
-	b.lanes = newLanes(func(ev state.Event) { mu.Lock(); queued = append(queued, ev.ID); mu.Unlock() })
+	b.lanes = lane.New(func(ev state.Event, _ *lane.Turn) { mu.Lock(); queued = append(queued, ev.ID); mu.Unlock() })
 	return b, db, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), queued...) }
 }
 
@@ -73,7 +74,7 @@ func TestConsiderFiltersEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	b.lanes.wait()
+	b.lanes.Wait()
 	queued := ran()
 	if len(queued) != 2 || !(queued[0] == "$ok" || queued[1] == "$ok") || !(queued[0] == "$thread" || queued[1] == "$thread") {
 		t.Fatalf("queued %v, want $ok and $thread once each", queued)
@@ -106,7 +107,7 @@ func TestConsiderIgnoresCommandsOlderThanItsMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	b.lanes.wait()
+	b.lanes.Wait()
 	if queued := ran(); len(queued) != 1 || queued[0] != "$recent" {
 		t.Errorf("queued %v, want only $recent", queued)
 	}

@@ -28,6 +28,8 @@ type gatedStore struct {
 	mu     sync.Mutex
 	gate   chan struct{} // when not nil, commits wait until it is closed
 	refuse bool
+	// landed counts the commits that landed.
+	landed atomic.Int32
 }
 
 func (s *gatedStore) Commit(ctx context.Context, c ledger.Commit) (ledger.CommitResult, error) {
@@ -44,7 +46,11 @@ func (s *gatedStore) Commit(ctx context.Context, c ledger.Commit) (ledger.Commit
 	if refuse {
 		return ledger.CommitResult{}, fmt.Errorf("the forge says 401: %w", ledger.ErrPermanent)
 	}
-	return s.Store.Commit(ctx, c)
+	res, err := s.Store.Commit(ctx, c)
+	if err == nil {
+		s.landed.Add(1)
+	}
+	return res, err
 }
 
 // hold makes commits wait; the function it returns lets them through,
@@ -69,6 +75,7 @@ type feedbackRig struct {
 	bot   *Bot
 	db    *state.DB
 	store *gatedStore
+	l     *ledger.Ledger
 
 	mu    sync.Mutex
 	waits []time.Duration
@@ -83,6 +90,7 @@ func newFeedbackRig(t *testing.T) *feedbackRig {
 	r := &feedbackRig{hs: newStandIn(t), store: &gatedStore{Store: local}}
 	l := kudosLedger(t, r.store)
 	t.Cleanup(l.Close)
+	r.l = l
 	r.hs.on("/account/whoami", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, 200, map[string]any{"user_id": botID, "device_id": "BOTDEVICE"})
 	})

@@ -10,6 +10,7 @@ import (
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/id"
 
+	"smartup0.org/engelbot/bot/lane"
 	"smartup0.org/engelbot/bot/state"
 	"smartup0.org/engelbot/toolbox"
 )
@@ -18,9 +19,17 @@ import (
 // own (answerBudget).
 const runTimeout = 3 * time.Minute
 
-// handle runs one recorded command and answers it. It runs in a sender's
-// lane, never in the sync loop.
+// handle runs one recorded command and answers it, with nobody before it.
 func (b *Bot) handle(ev state.Event) {
+	t := lane.Alone()
+	defer t.End()
+	b.handleInTurn(ev, t)
+}
+
+// handleInTurn runs one recorded command and answers it. It runs in a
+// sender's lane, never in the sync loop; t keeps it in the sender's order
+// (the lane ends the turn when it returns).
+func (b *Bot) handleInTurn(ev state.Event, t *lane.Turn) {
 	started := time.Now()
 	log := b.log.With().Str("event_id", ev.ID).Str("room_id", ev.RoomID).Str("sender", ev.Sender).Logger()
 	ctx := log.WithContext(b.work)
@@ -31,6 +40,8 @@ func (b *Bot) handle(ev state.Event) {
 	defer func() {
 		if r := recover(); r != nil {
 			log.Error().Interface("panic", r).Str("stack", string(debug.Stack())).Msg("a command panicked")
+			t.MarkSettled()
+			t.AwaitAnswers()
 			// A command that may hold private details leaves the chat
 			// however it ended.
 			if b.answer(ctx, ev, toolbox.Reply{Text: "Something went wrong inside Engelbot while running that; nothing was written. The admins can see what in the log.",
@@ -41,12 +52,18 @@ func (b *Bot) handle(ev state.Event) {
 	}()
 
 	if b.tooOld(ev) {
+		t.MarkSettled()
+		t.AwaitAnswers()
 		b.giveUp(ctx, ev, started)
 		return
 	}
 	runCtx, cancel := context.WithTimeout(ctx, runTimeout)
+	runCtx = t.Toolbox(runCtx)
 	reply := b.run(runCtx, ev)
 	cancel()
+	t.MarkSettled()
+	// The answers go out in the order the commands were sent.
+	t.AwaitAnswers()
 	if reply.Err != nil && b.stopping.Err() != nil {
 		// Cut off by the shutdown: not the owner's problem, nor an answer.
 		// It stays recorded; the next start runs it again, and the

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"smartup0.org/engelbot/bot/lane"
 	"smartup0.org/engelbot/bot/state"
 )
 
@@ -182,7 +183,7 @@ func newTestBot(t *testing.T, hs *standIn, cfg Config) *testBot {
 		tb.mu.Unlock()
 		return ctx.Err()
 	}
-	tb.lanes = newLanes(func(ev state.Event) {
+	tb.lanes = lane.New(func(ev state.Event, _ *lane.Turn) {
 		tb.mu.Lock()
 		tb.ran = append(tb.ran, ev.ID)
 		tb.mu.Unlock()

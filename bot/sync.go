@@ -211,9 +211,9 @@ func (b *Bot) process(ctx context.Context, resp *mautrix.RespSync, since string)
 	b.caughtUpOnce.Do(func() {
 		// What arrived while the bot was away is in the lanes now (with
 		// what resume found); once it has run, the bot has caught up.
-		n := b.lanes.mark()
+		n := b.lanes.Mark()
 		go func() {
-			if b.lanes.awaitRan(ctx, n) == nil {
+			if b.lanes.AwaitRan(ctx, n) == nil {
 				close(b.caughtUp)
 			}
 		}()
@@ -315,7 +315,7 @@ func (b *Bot) consider(ctx context.Context, evt *event.Event) error {
 		return err
 	}
 	if first {
-		b.lanes.add(ev.Sender, ev)
+		b.lanes.Add(ev.Sender, ev)
 	}
 	return nil
 }

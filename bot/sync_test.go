@@ -104,7 +104,7 @@ func TestSyncRetriesABatchThatWasNotRecorded(t *testing.T) {
 	if got, want := sinces(hs.seen("/sync")), []string{"s0", "s0", "s1"}; !slices.Equal(got, want) {
 		t.Errorf("syncs asked from %v, want %v: the position moved past a batch that was not recorded", got, want)
 	}
-	tb.lanes.wait()
+	tb.lanes.Wait()
 	_, ran := tb.recorded()
 	slices.Sort(ran)
 	if want := []string{"$first", "$second"}; !slices.Equal(ran, want) {
@@ -142,7 +142,7 @@ func TestSyncFillsAGapInTheTimeline(t *testing.T) {
 		}
 	})
 	syncFromTo(t, hs, tb, "s0", "s1")
-	tb.lanes.wait()
+	tb.lanes.Wait()
 	_, ran := tb.recorded()
 	if want := []string{"$1", "$2", "$3", "$4", "$5"}; !slices.Equal(ran, want) {
 		t.Errorf("commands run: %v, want %v (the gap's, oldest first, then the timeline's)", ran, want)
@@ -169,7 +169,7 @@ func TestSyncGoesOnWhenAGapCannotBeFilled(t *testing.T) {
 		matrixError(w, 403, "M_FORBIDDEN", "You can't read this room's history", nil)
 	})
 	syncFromTo(t, hs, tb, "s0", "s1")
-	tb.lanes.wait()
+	tb.lanes.Wait()
 	if _, ran := tb.recorded(); !slices.Equal(ran, []string{"$newest"}) {
 		t.Errorf("commands run: %v, want the timeline's $newest", ran)
 	}

@@ -232,12 +232,22 @@ func (l *Ledger) settle(ctx context.Context, eventID string, failure error) (Res
 // refusal is a Result with Refused set, not an error; an error means
 // nothing was written and the owner should try again later. Once the
 // ledger is closing it answers ErrClosed at once.
+//
+// With a turn (WithTurn) it queues the mutation only once those ahead of
+// it are queued, and then lets the next one go.
 func (l *Ledger) Apply(ctx context.Context, m Mutation) (Result, error) {
+	t := turnOf(ctx)
 	if m.EventID == "" {
+		t.done()
 		return Result{}, errors.New("ledger: mutation without an event ID")
 	}
 	r := &request{m: m, resp: make(chan response, 1)}
-	if err := l.enqueue(ctx, r); err != nil {
+	err := t.wait(ctx)
+	if err == nil {
+		err = l.enqueue(ctx, r)
+	}
+	t.done()
+	if err != nil {
 		return Result{}, err
 	}
 	select {

@@ -96,8 +96,8 @@ func newCommunity(t *testing.T) *community {
 // mapping, as the app does.
 type recorder struct{ book *identity.Book }
 
-func (r recorder) Record(ctx context.Context, e toolbox.IdentityEntry) error {
-	return r.book.Record(ctx, identity.Entry(e))
+func (r recorder) Record(ctx context.Context, e toolbox.IdentityEntry, queued func()) error {
+	return r.book.RecordQueued(ctx, identity.Entry(e), queued)
 }
 
 // run sends a command as who (a Matrix localpart) and fails the test if it

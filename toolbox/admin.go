@@ -22,7 +22,10 @@ var adminCommands = []*Command{cmdAddOwner, cmdSetLicense, cmdDeactivate, cmdCre
 // into ledger/identity; the toolbox does not import that package, so no
 // code built on the toolbox (the bot, public pages) links a way to it.
 type Identity interface {
-	Record(ctx context.Context, e IdentityEntry) error
+	// Record keeps e. It calls queued once e is in line to be written, or
+	// once it is known it will not be: an entry recorded after that call
+	// is written after e, in the same commit or a later one.
+	Record(ctx context.Context, e IdentityEntry, queued func()) error
 }
 
 // IdentityEntry is one person in the identity mapping. Its fields are those

@@ -182,9 +182,24 @@ func addOwnerReply(ctx context.Context, tb *Toolbox, c *call) Reply {
 	if _, done := snap.Applied(c.EventID); done {
 		return tb.write(ctx, c)
 	}
-	if err := checkNewOwner(snap.ReadAt(tb.ledger.Now()), n); err != nil {
+	err = checkNewOwner(snap.ReadAt(tb.ledger.Now()), n)
+	if err != nil || tb.onboarding.inFlight(n) {
+		// The admin's previous command may be queued but not committed:
+		// it may be what refuses this one, or it onboards the same person
+		// and this one must be refused before the identity mapping is
+		// written. Check again once it has settled.
+		waited, werr := awaitEarlier(ctx)
+		if werr != nil {
+			return unavailable(werr)
+		}
+		if waited {
+			err = checkNewOwner(tb.ledger.Current().ReadAt(tb.ledger.Now()), n)
+		}
+	}
+	if err != nil {
 		return refusal(err)
 	}
+	defer tb.onboarding.claim(n)()
 	if n.private() {
 		if tb.identity == nil {
 			return refused("No private identity repository is configured, so I can't keep a real name or an e-mail address, and nothing was written. " +
@@ -193,7 +208,7 @@ func addOwnerReply(ctx context.Context, tb *Toolbox, c *call) Reply {
 		err := tb.identity.Record(ctx, IdentityEntry{
 			MatrixID: n.matrixID, Alias: n.alias, RealName: n.realName, Email: n.email,
 			RecordedAt: tb.ledger.Now(), RecordedBy: c.alias, EventID: c.EventID,
-		})
+		}, letNext(ctx)) // the admin's next onboarding may start: its row is written after this one
 		if err != nil {
 			r := refused("The private identity repository cannot be reached just now, so nothing was written, neither there nor in the ledger. Please try again in a few minutes.")
 			r.Err = err // the Book's errors never quote the entry

@@ -91,8 +91,8 @@ func newAdminFixture(t *testing.T) *adminFixture {
 // mapping, as the app does.
 type recorder struct{ book *identity.Book }
 
-func (r recorder) Record(ctx context.Context, e toolbox.IdentityEntry) error {
-	return r.book.Record(ctx, identity.Entry(e))
+func (r recorder) Record(ctx context.Context, e toolbox.IdentityEntry, queued func()) error {
+	return r.book.RecordQueued(ctx, identity.Entry(e), queued)
 }
 
 // toolbox is a toolbox on the fixture's ledger with the given identity

@@ -220,8 +220,8 @@ type raceIdentity struct {
 	race func()
 }
 
-func (r raceIdentity) Record(ctx context.Context, e toolbox.IdentityEntry) error {
-	if err := r.book.Record(ctx, identity.Entry(e)); err != nil {
+func (r raceIdentity) Record(ctx context.Context, e toolbox.IdentityEntry, queued func()) error {
+	if err := r.book.RecordQueued(ctx, identity.Entry(e), queued); err != nil {
 		return err
 	}
 	r.race()

@@ -21,7 +21,8 @@ type Toolbox struct {
 	version  string          // this build, for !status
 	rooms    Rooms           // the homeserver's rooms, for !setup_rooms; nil: none
 	// publisher writes the public site, for !publish; nil: not configured
-	publisher Publisher
+	publisher  Publisher
+	onboarding onboardings // !add_owner commands in flight
 }
 
 // Config is what the toolbox needs from the configuration.
@@ -92,6 +93,10 @@ func (tb *Toolbox) Run(ctx context.Context, req Request) Reply {
 
 // run runs a command the registry knows.
 func (tb *Toolbox) run(ctx context.Context, cmd *Command, req Request) Reply {
+	ctx, err := takeTurn(ctx, cmd)
+	if err != nil {
+		return unavailable(err)
+	}
 	// A query checks freshness (one cheap request); a write need not, since
 	// the writer checks again and re-runs every rule on fresh data. A failed
 	// check still leaves the last snapshot: queries answer from it rather
@@ -102,6 +107,18 @@ func (tb *Toolbox) run(ctx context.Context, cmd *Command, req Request) Reply {
 	}
 	c := &call{Request: &req, cmd: cmd, founder: req.Sender != "" && req.Sender == tb.founder, founderID: tb.founder}
 	me, err := tb.authorize(snap.ReadAt(tb.ledger.Now()), c)
+	if err != nil {
+		// The sender's previous command, queued but not committed yet, may
+		// be what changes that (it gave them a role, say): ask again once
+		// it has settled, on the data it left.
+		waited, werr := awaitEarlier(ctx)
+		if werr != nil {
+			return unavailable(werr)
+		}
+		if waited {
+			me, err = tb.authorize(tb.ledger.Current().ReadAt(tb.ledger.Now()), c)
+		}
+	}
 	if err != nil {
 		r := refusal(err)
 		r.Denied = r.Err == nil

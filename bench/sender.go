@@ -1,0 +1,155 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"smartup0.org/engelbot/bot/lane"
+	"smartup0.org/engelbot/ledger"
+	"smartup0.org/engelbot/toolbox"
+)
+
+// OneSender is section 3's second burst: one admin sends many onboardings
+// (!add_owner) in quick succession, as when a team joins. They go through
+// the bot's own sender lane (bot/lane), which keeps them in order and
+// answers them in order, but lets each start once the previous one's write
+// is queued: their writes share commits.
+type OneSender struct {
+	N       int
+	Wall    time.Duration // from the first command handed to the lane to the last answer
+	Commits int
+	Groups  []int // commands per commit, oldest first, from the commit messages
+	// Answered is how many commands were answered, InOrder whether the
+	// answers came in the order sent and the audit rows were numbered so.
+	Answered int
+	InOrder  bool
+	Answers  Durations // each command, from the first send to its answer
+	Bare     Durations // bare commits on a repository of its own, before and after
+}
+
+// runOneSender onboards n owners, all sent by owner 0 (the founder, so an
+// admin) in a direct chat, without waiting for an answer between them.
+func runOneSender(ctx context.Context, f *forge, n int) (*OneSender, error) {
+	c := Community{Owners: 1, Tasks: 1, Now: time.Now()}
+	r, err := f.newRepo(ctx, repoOneSender, c.Changes())
+	if err != nil {
+		return nil, err
+	}
+	bareRepo, err := f.newRepo(ctx, repoOneSenderBare)
+	if err != nil {
+		return nil, err
+	}
+	l, _, _, err := openLedger(ctx, r.store)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	tb := toolbox.New(l, toolbox.Config{Founder: MatrixID(0)})
+	res := &OneSender{N: n}
+	bare := &bareCommitter{repo: bareRepo}
+	if _, err := bare.commit(ctx); err != nil { // warms the connection and the repository up
+		return nil, err
+	}
+	bareSamples := func() error {
+		for range 3 {
+			d, err := bare.commit(ctx)
+			if err != nil {
+				return err
+			}
+			res.Bare = append(res.Bare, d)
+		}
+		return nil
+	}
+	if err := bareSamples(); err != nil {
+		return nil, err
+	}
+	before, err := r.commits(ctx)
+	if err != nil {
+		return nil, err
+	}
+
+	var (
+		mu    sync.Mutex
+		order []int
+		errs  = make([]error, n)
+		start time.Time
+	)
+	res.Answers = make(Durations, n)
+	lanes := lane.New(func(i int, t *lane.Turn) {
+		reply := tb.Run(t.Toolbox(ctx), toolbox.Request{
+			Sender: MatrixID(0), EventID: eventID("one-sender", i), Room: toolbox.Room{Kind: toolbox.RoomDirect},
+			Command: "add_owner", Args: []string{newcomer(i), newcomerAlias(i), "work"},
+		})
+		t.MarkSettled()
+		t.AwaitAnswers() // as the bot answers: in the order sent
+		if reply.Refused || reply.Duplicate || reply.Err != nil {
+			errs[i] = fmt.Errorf("!add_owner %s did not succeed: %q (error: %v)", newcomerAlias(i), reply.Text, reply.Err)
+		}
+		mu.Lock()
+		res.Answers[i] = time.Since(start)
+		order = append(order, i)
+		mu.Unlock()
+	})
+	start = time.Now()
+	for i := range n {
+		lanes.Add(MatrixID(0), i)
+	}
+	lanes.Wait()
+	res.Wall = time.Since(start)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	res.Answered = len(order)
+	res.InOrder = inOrder(order, n) && auditInOrder(l.Current(), n)
+
+	after, err := r.commits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res.Commits = after - before
+	msgs, err := r.commitMessages(ctx, res.Commits)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(msgs) - 1; i >= 0; i-- {
+		res.Groups = append(res.Groups, groupSize(msgs[i]))
+	}
+	if err := bareSamples(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// newcomer is the Matrix ID of the ith owner the section onboards.
+func newcomer(i int) string      { return "@" + newcomerAlias(i) + ":" + ServerName }
+func newcomerAlias(i int) string { return fmt.Sprintf("n%05d", i) }
+
+// inOrder reports whether order is 0 … n-1.
+func inOrder(order []int, n int) bool {
+	if len(order) != n {
+		return false
+	}
+	for i, v := range order {
+		if v != i {
+			return false
+		}
+	}
+	return true
+}
+
+// auditInOrder reports whether the section's commands have consecutive
+// audit rows, in the order sent.
+func auditInOrder(snap *ledger.Snapshot, n int) bool {
+	var last int64
+	for i := range n {
+		e, ok := snap.Applied(eventID("one-sender", i))
+		if !ok || (i > 0 && e.Seq != last+1) {
+			return false
+		}
+		last = e.Seq
+	}
+	return true
+}
