@@ -28,6 +28,12 @@ type Options struct {
 	ShardRows int
 	// Log receives the writer's own log lines. Default: disabled.
 	Log *zerolog.Logger
+	// FollowWait is how long the writer holds a group whose last mutation's
+	// caller said another follows right behind it (Followed). Default
+	// 100 ms: long enough for a sender's next command to run its checks
+	// and queue its write, short enough that a follower that does not come
+	// (a query, a refusal at the door) costs little.
+	FollowWait time.Duration
 	// ReadOldLayout opens a ledger whose indexes are still single files
 	// (see migrate.go) for reading: verify and the doctor check it, but
 	// every write is refused. Without it Open refuses such a ledger with
@@ -78,6 +84,9 @@ func Open(ctx context.Context, store Store, opts Options) (*Ledger, error) {
 	}
 	if opts.ShardRows <= 0 {
 		opts.ShardRows = DefaultShardRows
+	}
+	if opts.FollowWait <= 0 {
+		opts.FollowWait = 100 * time.Millisecond
 	}
 	if opts.Log == nil {
 		nop := zerolog.Nop()
@@ -187,6 +196,9 @@ type Result struct {
 type request struct {
 	m    Mutation
 	resp chan response
+	// followed: the same caller's next mutation is about to be queued (see
+	// Followed); the writer waits a moment for it.
+	followed bool
 	// answered is set by reply; only the goroutine that took the request
 	// from the queue touches it.
 	answered bool
@@ -241,7 +253,7 @@ func (l *Ledger) Apply(ctx context.Context, m Mutation) (Result, error) {
 		t.done()
 		return Result{}, errors.New("ledger: mutation without an event ID")
 	}
-	r := &request{m: m, resp: make(chan response, 1)}
+	r := &request{m: m, resp: make(chan response, 1), followed: t.followed}
 	err := t.wait(ctx)
 	if err == nil {
 		err = l.enqueue(ctx, r)

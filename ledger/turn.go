@@ -13,6 +13,9 @@ type turnKey struct{}
 type turn struct {
 	ahead  <-chan struct{} // closed once the mutations before this one are queued
 	queued func()          // called once this one is queued, or will never be
+	// followed: the caller's next mutation is on its way, so the writer
+	// waits a moment for it before committing (see followWait).
+	followed bool
 }
 
 // WithTurn returns a context whose Apply waits for ahead to close before it
@@ -23,6 +26,16 @@ type turn struct {
 // call again.
 func WithTurn(ctx context.Context, ahead <-chan struct{}, queued func()) context.Context {
 	return context.WithValue(ctx, turnKey{}, turn{ahead: ahead, queued: queued})
+}
+
+// Followed marks ctx's turn as followed: the caller has another mutation
+// ready to queue right behind this one (a sender's next command waits in
+// its lane). The writer then holds the commit for a moment (FollowWait) so
+// that it joins, instead of committing this one alone and the rest after.
+func Followed(ctx context.Context) context.Context {
+	t := turnOf(ctx)
+	t.followed = true
+	return context.WithValue(ctx, turnKey{}, t)
 }
 
 // turnOf is ctx's turn; the zero turn waits for nothing and tells nobody.

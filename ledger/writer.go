@@ -49,11 +49,33 @@ func (l *Ledger) nextGroup() []*request {
 				return group
 			}
 			group = append(group, r)
+			continue
 		default:
+		}
+		if !group[len(group)-1].followed || !l.awaitFollower(&group) {
 			return group
 		}
 	}
 	return group
+}
+
+// awaitFollower waits up to Options.FollowWait for the next mutation and
+// adds it to the group; false when none came (or the ledger is closing).
+func (l *Ledger) awaitFollower(group *[]*request) bool {
+	timer := time.NewTimer(l.opts.FollowWait)
+	defer timer.Stop()
+	select {
+	case r, ok := <-l.queue:
+		if !ok {
+			return false
+		}
+		*group = append(*group, r)
+		return true
+	case <-timer.C:
+		return false
+	case <-l.stop:
+		return false
+	}
 }
 
 // commitGroup applies the group to a fresh snapshot and commits it, again

@@ -25,6 +25,9 @@ type Turn struct {
 	// per write; the caller calls it too once Run has returned, so it must
 	// be safe to call again.
 	Queued func()
+	// Followed: the sender's next command is waiting to start, so this
+	// one's write may wait a moment for it to join the same commit.
+	Followed bool
 	// Next, when not nil, lets the next command start before this one's
 	// write is queued: what this one does before its write (an
 	// onboarding's identity row) is in line, so what the next one does is
@@ -71,7 +74,11 @@ func takeTurn(ctx context.Context, cmd *Command) (context.Context, error) {
 		return ctx, nil
 	}
 	if cmd.pipelines() {
-		return ledger.WithTurn(ctx, t.Ahead, t.Queued), nil
+		ctx = ledger.WithTurn(ctx, t.Ahead, t.Queued)
+		if t.Followed {
+			ctx = ledger.Followed(ctx)
+		}
+		return ctx, nil
 	}
 	if err := awaitSettled(ctx); err != nil {
 		return ctx, err

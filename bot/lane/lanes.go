@@ -117,6 +117,7 @@ func (l *Lanes[E]) drain(key string, ln *lane[E]) {
 		ev := ln.events[0]
 		ln.events = ln.events[1:]
 		t := last.next()
+		t.followed = len(ln.events) > 0
 		l.wg.Add(1)
 		l.mu.Unlock()
 		go l.runOne(ev, t)

@@ -192,3 +192,36 @@ func TestLaneLetsTheNextStartEarly(t *testing.T) {
 		t.Error("$2's write was not to wait for $1's")
 	}
 }
+
+// A command knows whether the sender's next one was already waiting when
+// it started: then its write may wait a moment for the next to join it.
+func TestLaneTellsACommandItIsFollowed(t *testing.T) {
+	release := make(chan struct{})
+	var mu sync.Mutex
+	followed := map[string]bool{}
+	started := make(chan struct{}, 3)
+	l := New(func(ev event, tn *Turn) {
+		mu.Lock()
+		followed[ev.ID] = tn.followed
+		mu.Unlock()
+		started <- struct{}{}
+		if ev.ID == "$1" {
+			<-release
+		}
+		tn.MarkQueued()
+	})
+	l.Add("@a:s", event{ID: "$1"})
+	<-started // $1 started alone: nothing else was waiting
+	l.Add("@a:s", event{ID: "$2"})
+	l.Add("@a:s", event{ID: "$3"})
+	close(release)
+	<-started
+	<-started
+	l.Wait()
+	want := map[string]bool{"$1": false, "$2": true, "$3": false}
+	for id, w := range want {
+		if followed[id] != w {
+			t.Errorf("%s followed = %v, want %v", id, followed[id], w)
+		}
+	}
+}

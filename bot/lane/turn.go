@@ -31,6 +31,9 @@ type Turn struct {
 	// of a lane). Only its channels are kept, not the previous Turn, so a
 	// long-lived lane does not keep every turn it ran.
 	before struct{ queued, settled, answered <-chan struct{} }
+	// followed: when it started, the sender's next command was already
+	// waiting in the lane.
+	followed bool
 }
 
 // step is one signal of a turn: closed once, by whichever path gets there
@@ -101,5 +104,6 @@ func (t *Turn) Queued() <-chan struct{} { return t.queued.done() }
 // Toolbox returns ctx for running the command in the toolbox: its write
 // queued after the earlier commands', its reads after their effect.
 func (t *Turn) Toolbox(ctx context.Context) context.Context {
-	return toolbox.WithTurn(ctx, toolbox.Turn{Settled: t.before.settled, Ahead: t.before.queued, Queued: t.MarkQueued, Next: t.LetNextStart})
+	return toolbox.WithTurn(ctx, toolbox.Turn{Settled: t.before.settled, Ahead: t.before.queued, Queued: t.MarkQueued, Next: t.LetNextStart,
+		Followed: t.followed})
 }
