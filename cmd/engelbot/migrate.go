@@ -2,12 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
 
-	"smartup0.org/engelbot/app"
-	"smartup0.org/engelbot/config"
 	"smartup0.org/engelbot/ledger"
 )
 
@@ -15,14 +11,7 @@ import (
 // shards, then checks the result as `engelbot verify` does. On a ledger in
 // the current layout it writes nothing.
 func cmdMigrate(args []string) error {
-	fs := flag.NewFlagSet("migrate", flag.ExitOnError)
-	path := fs.String("config", "config.yaml", "the configuration file")
-	_ = fs.Parse(args)
-	cfg, err := config.Load(*path)
-	if err != nil {
-		return err
-	}
-	store, err := app.OpenStore(cfg)
+	_, store, err := ledgerStore("migrate", args)
 	if err != nil {
 		return err
 	}
@@ -36,22 +25,6 @@ func cmdMigrate(args []string) error {
 	} else {
 		fmt.Printf("Commit %s: %s (audit row %d).\n", m.Commit, m.Event.Result, m.Event.Seq)
 	}
-	l, err := ledger.Open(ctx, store, ledger.Options{})
-	if err != nil {
-		return fmt.Errorf("the migrated ledger cannot be read: %w", err)
-	}
-	defer l.Close()
-	v, err := l.VerifyAll(ctx)
-	if err != nil {
-		return fmt.Errorf("checking the ledger: %w", err)
-	}
-	for _, p := range v.Problems {
-		fmt.Println(p)
-	}
-	if len(v.Problems) > 0 {
-		fmt.Fprintf(os.Stderr, "%d problems in the ledger at commit %s (`engelbot verify` on the old layout reports the same ones)\n", len(v.Problems), v.Snapshot.Head())
-		return errProblems
-	}
-	fmt.Printf("The ledger at commit %s is sound: %d audit rows, chain unbroken.\n", v.Snapshot.Head(), v.Snapshot.EventCount())
-	return nil
+	_, err = verified(ctx, store, " (`engelbot verify` on the old layout reports the same ones)")
+	return err
 }
