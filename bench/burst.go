@@ -57,19 +57,28 @@ func runEngelbotBurst(ctx context.Context, f *forge, n int) (*EngelbotBurst, err
 		return nil, err
 	}
 	res.Requests = r.counter.Since(reading)
-	after, err := r.commits(ctx)
-	if err != nil {
+	if res.Commits, res.Groups, err = r.groupsSince(ctx, before); err != nil {
 		return nil, err
-	}
-	res.Commits = after - before
-	msgs, err := r.commitMessages(ctx, res.Commits)
-	if err != nil {
-		return nil, err
-	}
-	for i := len(msgs) - 1; i >= 0; i-- {
-		res.Groups = append(res.Groups, groupSize(msgs[i]))
 	}
 	return res, nil
+}
+
+// groupsSince counts the commits on r's branch after before (a commit
+// count) and how many commands each carried, oldest first.
+func (r *repo) groupsSince(ctx context.Context, before int) (int, []int, error) {
+	after, err := r.commits(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	msgs, err := r.commitMessages(ctx, after-before)
+	if err != nil {
+		return 0, nil, err
+	}
+	var groups []int
+	for i := len(msgs) - 1; i >= 0; i-- {
+		groups = append(groups, groupSize(msgs[i]))
+	}
+	return after - before, groups, nil
 }
 
 // groupSize reads how many commands a ledger commit carries from its

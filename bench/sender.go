@@ -105,17 +105,8 @@ func runOneSender(ctx context.Context, f *forge, n int) (*OneSender, error) {
 	res.Answered = len(order)
 	res.InOrder = inOrder(order, n) && auditInOrder(l.Current(), n)
 
-	after, err := r.commits(ctx)
-	if err != nil {
+	if res.Commits, res.Groups, err = r.groupsSince(ctx, before); err != nil {
 		return nil, err
-	}
-	res.Commits = after - before
-	msgs, err := r.commitMessages(ctx, res.Commits)
-	if err != nil {
-		return nil, err
-	}
-	for i := len(msgs) - 1; i >= 0; i-- {
-		res.Groups = append(res.Groups, groupSize(msgs[i]))
 	}
 	if err := bareSamples(); err != nil {
 		return nil, err
