@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 )
 
@@ -11,9 +12,25 @@ import (
 // enough to be a polite client.
 const readers = 4
 
+// safely runs fn(i), turning a panic into its error: a worker's panic
+// would end the process, where no caller could answer for it.
+func safely(i int, fn func(i int) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("ledger: reading file %d panicked: %v", i, r)
+		}
+	}()
+	return fn(i)
+}
+
 // forEach calls fn(i) for i in [0, n), at most readers at a time, and
 // returns every error (joined), or ctx's once it ends.
+//
+// After the first error the remaining indexes are not started: a load
+// that failed retries from the start anyway.
 func forEach(ctx context.Context, n int, fn func(i int) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	errs := make([]error, n)
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -22,7 +39,9 @@ func forEach(ctx context.Context, n int, fn func(i int) error) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				errs[i] = fn(i)
+				if errs[i] = safely(i, fn); errs[i] != nil {
+					cancel(errs[i])
+				}
 			}
 		}()
 	}
@@ -36,8 +55,8 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return errors.Join(errs...)
+	return context.Cause(ctx)
 }

@@ -73,7 +73,11 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int) (
 			}
 		}
 	}
-	s.refs = buildRefs(&s.tables)
+	if prev != nil && s.tasks == prev.tasks && s.assignments == prev.assignments && s.sessions == prev.sessions {
+		s.refs = prev.refs // the rows it indexes did not change
+	} else {
+		s.refs = buildRefs(&s.tables)
+	}
 	for _, ix := range indexes {
 		ix.settle(&s.tables)
 	}

@@ -190,12 +190,17 @@ func (o *overlay[R]) all() iter.Seq[R] {
 	}
 }
 
+// latest is the row k as the transaction sees it, given its base row:
+// only the transaction's own changes are looked up, never the base again
+// (which, in a packed shard, would decode the shard once per row).
 func (o *overlay[R]) latest(k string, base *R) R {
-	if len(o.cur) == 0 && len(o.done) == 0 {
-		return *base
+	if r, ok := o.cur[k]; ok {
+		return *r
 	}
-	r, _ := o.get(k)
-	return r
+	if r, ok := o.done[k]; ok {
+		return *r
+	}
+	return *base
 }
 
 // check reports a row of the running mutation that cannot be written.

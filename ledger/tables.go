@@ -108,7 +108,11 @@ func indexOf[R record](dir string, history bool, tf func(*tables) **table[R], of
 			return encodeCSV(rows)
 		},
 		install: func(t *tables, o *overlays) { *tf(t) = of(o).result() },
-		settle:  func(t *tables) { (*tf(t)).settle() },
+		settle: func(t *tables) {
+			if tb := *tf(t); tb.raw != nil {
+				tb.settle() // a table the load made; one reused from before is settled already
+			}
+		},
 		pages: func(t *tables, fn func(where, wikiPath string)) {
 			tb := *tf(t)
 			for k := range tb.starts {

@@ -162,10 +162,16 @@ func (s suite) testRunningSumsMatchARecompute(t *testing.T) {
 	event := 0
 	for round := range 40 {
 		var wg sync.WaitGroup
-		for range 1 + r.IntN(4) {
+		// r is shared with the mutations the writer runs meanwhile.
+		mu.Lock()
+		n := 1 + r.IntN(4)
+		mu.Unlock()
+		for range n {
 			event++
 			id := fmt.Sprintf("$sums%d", event)
+			mu.Lock()
 			refuse := r.IntN(5) == 0
+			mu.Unlock()
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
