@@ -159,9 +159,21 @@ func (o *overlay[R]) get(k string) (R, bool) {
 	return zero, false
 }
 
+// has reports whether a row with key k exists, without reading it.
+func (o *overlay[R]) has(k string) bool {
+	if _, ok := o.cur[k]; ok {
+		return true
+	}
+	if _, ok := o.done[k]; ok {
+		return true
+	}
+	_, ok := o.base.idx.get(k)
+	return ok
+}
+
 func (o *overlay[R]) put(r R) {
 	k := r.key()
-	if _, ok := o.get(k); !ok {
+	if !o.has(k) {
 		o.added = append(o.added, k)
 		o.curAdded++
 	}

@@ -108,6 +108,10 @@ func (tx *Tx) OpenSessionsOf(alias string) []Session {
 	return rowsOf(&tx.sessions, tx.refs(alias).open, func(s Session) bool { return s.Alias == alias && s.State == SessionOpen })
 }
 
+// SessionExists reports whether a work session with this ID exists,
+// without reading it (an old one is held packed).
+func (tx *Tx) SessionExists(id string) bool { return tx.sessions.has(id) }
+
 // SessionsOf lists alias's work sessions.
 func (tx *Tx) SessionsOf(alias string) []Session {
 	return rowsOf(&tx.sessions, tx.refs(alias).sessions, func(s Session) bool { return s.Alias == alias })

@@ -38,7 +38,7 @@ func startWork(tx *ledger.Tx, me ledger.Owner, c *call) (ledger.Outcome, error) 
 
 	now := tx.Now()
 	// The next free session number on this task.
-	sid, err := firstFree(1, func(n int) (string, error) { return newSessionID(id, n) }, func(s string) bool { _, ok := tx.Session(s); return ok })
+	sid, err := firstFree(1, func(n int) (string, error) { return newSessionID(id, n) }, tx.SessionExists)
 	if err != nil {
 		return ledger.Outcome{}, err
 	}
