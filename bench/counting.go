@@ -37,11 +37,12 @@ func (c *Counter) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.kinds[kind]++
 	c.mu.Unlock()
 	if r.Body != nil && r.Body != http.NoBody {
-		if r.ContentLength >= 0 {
+		if r.ContentLength > 0 {
 			c.addBytes(r.ContentLength)
 		} else {
-			// Unknown length: count what the transport reads. A RoundTripper
-			// must not change the request it was given, so on a copy.
+			// Unknown length (0 with a body means unknown too): count what
+			// the transport reads. A RoundTripper must not change the
+			// request it was given, so on a copy.
 			r = r.Clone(r.Context())
 			r.Body = &countingBody{ReadCloser: r.Body, c: c}
 		}
