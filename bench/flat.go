@@ -33,6 +33,7 @@ type Flat struct {
 	Bytes    [2]int           // bytes seeded
 	Seed     [2]time.Duration // committing them to the forge, in one commit
 	Open     [2]time.Duration // ledger.Open on the forge, in this process
+	OpenReqs [2]Counts        // … and the forge requests it made
 	Writes   [2]Durations     // !start_work and !stop_work, end to end
 	Uploaded [2][]int64       // request bodies each write sent to the forge
 	Commits  [2][]int         // forge commits each write made
@@ -203,9 +204,11 @@ func (fl *Flat) seed(ctx context.Context, f *forge, tmp string, k int, opts Opti
 		return nil, fmt.Errorf("committing the %s ledger to local git: %w", flatNames[k], err)
 	}
 	opts.progress("section 7: opening the %s ledger on the forge", flatNames[k])
+	reading := r.counter.Read()
 	if s.l, s.tb, fl.Open[k], err = openLedger(ctx, r.store); err != nil {
 		return nil, err
 	}
+	fl.OpenReqs[k] = r.counter.Since(reading)
 	if err := p.checkRows("the ledger loaded", countRows(s.l.Current())); err != nil {
 		s.l.Close()
 		return nil, err
