@@ -59,6 +59,10 @@ func (r *Report) printFlat(w io.Writer) {
 			kib(int(b.Requests.Bytes)), ms(slices.Min(b.Latencies)), ms(b.Latencies.P50()), ratio(b.Wall, fl.Bare.P50()))
 	}
 	t.Flush()
+	if b := r.Burst; b != nil {
+		fmt.Fprintf(w, "   for comparison, section 3's burst of %d on a ledger of %d owners and %d tasks: %s in %d commits %v\n",
+			b.N, b.N, b.N, ms(b.Engelbot.Wall), b.Engelbot.Commits, b.Engelbot.Groups)
+	}
 	fmt.Fprintf(w, "   (rows generated with the ledger's types; sessions have no pages. Each write pair is !start_work and\n")
 	fmt.Fprintf(w, "   !stop_work by a worker on their own claimed task, alternating between the ledgers; bytes are the request\n")
 	fmt.Fprintf(w, "   bodies sent to the forge. Queries: toolbox.Run on each ledger held in a local git store, freshness\n")
