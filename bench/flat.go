@@ -148,6 +148,12 @@ func runFlat(ctx context.Context, f *forge, tmp string, opts Options) (*Flat, er
 		return nil, err
 	}
 	fl.Bursts = append(fl.Bursts, FlatBurst{Name: fmt.Sprintf("%d owners, one !start_work each", opts.FlatBurst), N: opts.FlatBurst, EngelbotBurst: *burst})
+	// The writes are done: let go of the forge ledgers, so that this
+	// process's heap neither crowds the children nor slows the queries.
+	for _, s := range sides {
+		s.l.Close()
+		s.l, s.tb = nil, nil
+	}
 
 	for _, k := range []int{flatLarge, flatSmall} {
 		opts.progress("section 7: loading the %s ledger from the forge in a child process", flatNames[k])
