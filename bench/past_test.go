@@ -51,13 +51,16 @@ func TestPastLoads(t *testing.T) {
 			t.Errorf("the ledger loaded %d %s rows, want %d", got[k], k, n)
 		}
 	}
-	// Every owner has sessions, SC both awarded and pending, and SK, as
-	// the running sums and the slow recompute alike say.
+	// Every owner has SC both awarded and pending, and SK, as the running
+	// sums and the slow recompute (verify, below) alike say.
 	for i := range p.Owners {
 		a := Alias(i)
 		b := tx.Balance(a)
-		if b.SCAwarded <= 0 || b.SCPending <= 0 || b.SK <= 0 || len(tx.SessionsOf(a)) == 0 {
-			t.Errorf("%s: balance %+v, %d sessions", a, b, len(tx.SessionsOf(a)))
+		// Each owner attacks and defends Tasks/Owners tasks, and worked a
+		// session on each: the refs index finds them all.
+		tasks, sessions := len(tx.TasksOf(a)), len(tx.SessionsOf(a))
+		if b.SCAwarded <= 0 || b.SCPending <= 0 || b.SK <= 0 || tasks != 2*p.Tasks/p.Owners || sessions != 2*p.Tasks/p.Owners {
+			t.Errorf("%s: balance %+v, %d tasks, %d sessions; want %d of each", a, b, tasks, sessions, 2*p.Tasks/p.Owners)
 		}
 	}
 	// The generated rows name audit events the generated trail does not
