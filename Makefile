@@ -50,7 +50,7 @@ demo:
 	bash scripts/install-servers.sh mkdocs
 	$(GO) run -tags "$(TAGS)" ./cmd/engelbot-demo demo
 
-## bench: one report of the measured figures against a real Gitea (about 8 minutes)
+## bench: one report of the measured figures against a real Gitea (about 10 minutes)
 bench: servers
 	$(GO) run -tags "$(TAGS)" ./bench/cmd/engelbot-bench
 

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"slices"
@@ -11,12 +12,14 @@ import (
 )
 
 // Counter is an http.RoundTripper that counts the requests it carries, by
-// method and kind of API path ("GET branches", "POST contents", …).
+// method and kind of API path ("GET branches", "POST contents", …), and the
+// bytes of their bodies (what a client uploads; headers not included).
 type Counter struct {
 	next http.RoundTripper
 
 	mu       sync.Mutex
 	total    int
+	bytes    int64
 	kinds    map[string]int
 	statuses map[int]int
 }
@@ -33,6 +36,17 @@ func (c *Counter) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.total++
 	c.kinds[kind]++
 	c.mu.Unlock()
+	if r.Body != nil && r.Body != http.NoBody {
+		if r.ContentLength > 0 {
+			c.addBytes(r.ContentLength)
+		} else {
+			// Unknown length (0 with a body means unknown too): count what
+			// the transport reads. A RoundTripper must not change the
+			// request it was given, so on a copy.
+			r = r.Clone(r.Context())
+			r.Body = &countingBody{ReadCloser: r.Body, c: c}
+		}
+	}
 	resp, err := c.next.RoundTrip(r)
 	status := 0 // no answer
 	if err == nil {
@@ -44,9 +58,28 @@ func (c *Counter) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
+func (c *Counter) addBytes(n int64) {
+	c.mu.Lock()
+	c.bytes += n
+	c.mu.Unlock()
+}
+
+// countingBody counts the bytes of a request body as they are read.
+type countingBody struct {
+	io.ReadCloser
+	c *Counter
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.c.addBytes(int64(n))
+	return n, err
+}
+
 // Counts is a reading of a Counter.
 type Counts struct {
 	Total    int
+	Bytes    int64 // request bodies
 	Kinds    map[string]int
 	Statuses map[int]int // answers by HTTP status; 0 counts requests that got none
 }
@@ -55,13 +88,13 @@ type Counts struct {
 func (c *Counter) Read() Counts {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return Counts{Total: c.total, Kinds: maps.Clone(c.kinds), Statuses: maps.Clone(c.statuses)}
+	return Counts{Total: c.total, Bytes: c.bytes, Kinds: maps.Clone(c.kinds), Statuses: maps.Clone(c.statuses)}
 }
 
 // Since returns what was counted between an earlier reading and now.
 func (c *Counter) Since(before Counts) Counts {
 	now := c.Read()
-	d := Counts{Total: now.Total - before.Total, Kinds: map[string]int{}, Statuses: map[int]int{}}
+	d := Counts{Total: now.Total - before.Total, Bytes: now.Bytes - before.Bytes, Kinds: map[string]int{}, Statuses: map[int]int{}}
 	for k, n := range now.Kinds {
 		if n -= before.Kinds[k]; n != 0 {
 			d.Kinds[k] = n

@@ -52,10 +52,13 @@ type Load struct {
 	Sys       uint64        `json:"sys"`        // everything the Go runtime got from the OS
 	Owners    int           `json:"owners"`     // rows the loaded ledger holds
 	Tasks     int           `json:"tasks"`
-	Events    int           `json:"events"`  // master-events rows
-	Large     bool          `json:"-"`       // the large ledger the targets are about
-	GOGC      string        `json:"gogc"`    // the environment's GOGC, "" for the default (100)
-	Elapsed   time.Duration `json:"elapsed"` // the child's whole life as the parent saw it
+	Events    int           `json:"events"`   // master-events rows
+	Sessions  int           `json:"sessions"` // work sessions
+	SC        int           `json:"sc"`       // SC transactions
+	SK        int           `json:"sk"`       // SK transactions
+	Large     bool          `json:"-"`        // the large ledger the targets are about
+	GOGC      string        `json:"gogc"`     // the environment's GOGC, "" for the default (100)
+	Elapsed   time.Duration `json:"elapsed"`  // the child's whole life as the parent saw it
 }
 
 // IsChild reports whether this process was started to load a ledger and
@@ -130,14 +133,8 @@ func child(ctx context.Context, specJSON string) error {
 	}
 	res.RSSFreed = freed["VmRSS"]
 	// Counted after the measurement, so that counting costs nothing above.
-	tx := l.Current().Read()
-	for range tx.Owners() {
-		res.Owners++
-	}
-	for range tx.Tasks() {
-		res.Tasks++
-	}
-	res.Events = l.Current().EventCount()
+	n := countRows(l.Current())
+	res.Owners, res.Tasks, res.Sessions, res.SC, res.SK, res.Events = n[0], n[1], n[2], n[3], n[4], n[5]
 	return json.NewEncoder(os.Stdout).Encode(res)
 }
 

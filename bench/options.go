@@ -31,6 +31,12 @@ type Options struct {
 	// LargeWrites is how many writes section 4 times on the large ledger,
 	// for comparison: each re-uploads the whole tasks index.
 	LargeWrites int
+	// FlatLarge and FlatSmall are section 7's two ledgers, of one shape at
+	// sizes 100× apart (Now is set by the run); FlatSamples the write pairs
+	// timed on each, FlatQuerySamples the times each query is timed on
+	// each, and FlatBurst the owners of the burst on the large one.
+	FlatLarge, FlatSmall                     Past
+	FlatSamples, FlatQuerySamples, FlatBurst int
 	// Progress receives a line as each step starts; nil for none.
 	Progress io.Writer
 }
@@ -49,6 +55,11 @@ func FullOptions() Options {
 		HistoryLarge:     100000,
 		HistorySamples:   6,
 		LargeWrites:      3,
+		FlatLarge:        pastAt(1),
+		FlatSmall:        pastAt(100),
+		FlatSamples:      10,
+		FlatQuerySamples: 2000,
+		FlatBurst:        50,
 	}
 }
 
@@ -66,6 +77,21 @@ func TinyOptions() Options {
 		HistoryLarge:     1100,
 		HistorySamples:   1,
 		LargeWrites:      1,
+		FlatLarge:        pastAt(500),
+		FlatSmall:        pastAt(2500),
+		FlatSamples:      2,
+		FlatQuerySamples: 20,
+		FlatBurst:        3,
+	}
+}
+
+// pastAt is section 7's large ledger divided by div: at 1, 10,000 owners,
+// 100,000 tasks, 200,000 work sessions, 400,000 SC and 100,000 SK
+// transactions, and an audit trail of 100,000 rows.
+func pastAt(div int) Past {
+	return Past{
+		Community: Community{Owners: 10000 / div, Tasks: 100000 / div, Mixed: true},
+		Sessions:  200000 / div, SC: 400000 / div, SK: 100000 / div, Events: 100000 / div,
 	}
 }
 
@@ -77,6 +103,10 @@ func (o Options) check() error {
 		return fmt.Errorf("bench: the query ledger needs at least 2 owners and a task per owner")
 	case o.HistorySmall < 1 || o.HistoryLarge < o.HistorySmall:
 		return fmt.Errorf("bench: history sizes must be positive and in order")
+	case o.FlatSamples < 1 || o.FlatQuerySamples < 1 || o.FlatBurst < 1:
+		return fmt.Errorf("bench: every sample count must be at least 1")
+	case len(workers(o.FlatSmall.Community, o.FlatSamples)) < o.FlatSamples || len(workers(o.FlatLarge.Community, o.FlatSamples+o.FlatBurst)) < o.FlatSamples+o.FlatBurst:
+		return fmt.Errorf("bench: section 7's ledgers need a worker for each write pair and each owner of the burst")
 	case o.OriginalDeadline <= 0:
 		return fmt.Errorf("bench: the original pattern needs a deadline")
 	}

@@ -25,6 +25,7 @@ func (r *Report) Print(w io.Writer) {
 		{r.History != nil && r.Large != nil, r.printHistory},
 		{len(r.Loads) > 0, r.printMemory},
 		{r.Publish != nil, r.printPublish},
+		{r.Flat != nil, r.printFlat},
 	} {
 		if section.present {
 			section.print(w)
@@ -44,7 +45,9 @@ func (r *Report) printHeader(w io.Writer) {
 	fmt.Fprintf(w, "            burst of %d (original pattern with backoff, safety cap %s), %d writes from one sender;\n",
 		o.Burst, o.OriginalDeadline, o.OneSender)
 	fmt.Fprintf(w, "            history %s and %s rows, %d pairs each\n", thousands(o.HistorySmall), thousands(o.HistoryLarge), o.HistorySamples)
-	fmt.Fprintf(w, "  order     sections 1, 2, 4, 5, 6, then 3, whose original pattern loads the forge most\n")
+	fmt.Fprintf(w, "            cost flat in history: %s and %s tasks (with their sessions, SC, SK and audit rows), %d pairs each\n",
+		thousands(o.FlatSmall.Tasks), thousands(o.FlatLarge.Tasks), o.FlatSamples)
+	fmt.Fprintf(w, "  order     sections 1, 2, 4, 5, 6, 7, then 3, whose original pattern loads the forge most\n")
 	fmt.Fprintf(w, "  p50/p95 are nearest-rank percentiles of the samples; every ratio divides two figures of this run.\n\n")
 }
 

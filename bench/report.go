@@ -41,6 +41,7 @@ type Report struct {
 	Large      *LargeWrites
 	Loads      []*Load // section 5
 	Publish    *Publish
+	Flat       *Flat // section 7
 }
 
 // Run measures every section on the forge g and returns the report, to be
@@ -65,7 +66,7 @@ func Run(ctx context.Context, g *servers.Gitea, opts Options) (*Report, error) {
 
 	opts.progress("creating the repositories")
 	if err := f.createRepos(ctx, repoPerCommand, repoBare, historyRepo(opts.HistorySmall), historyRepo(opts.HistoryLarge),
-		repoLarge, repoBurst, repoOriginal, repoOneSender, repoOneSenderBare); err != nil {
+		repoLarge, repoBurst, repoOriginal, repoOneSender, repoOneSenderBare, flatRepo(flatSmall), flatRepo(flatLarge), repoFlatBare); err != nil {
 		return rep, err
 	}
 
@@ -113,6 +114,10 @@ func Run(ctx context.Context, g *servers.Gitea, opts Options) (*Report, error) {
 
 	if rep.Publish, err = runPublish(ctx, f, tmp, opts); err != nil {
 		return rep, fmt.Errorf("section 6: %w", err)
+	}
+
+	if rep.Flat, err = runFlat(ctx, f, tmp, opts); err != nil {
+		return rep, fmt.Errorf("section 7: %w", err)
 	}
 
 	rep.Burst = &Burst{N: opts.Burst}

@@ -116,8 +116,30 @@ func TestReportTiny(t *testing.T) {
 			t.Errorf("section 6, %s: the first publish created %d files for a %d-file section and its marker; after the write %+v", c.Name, c.Steps[0].Created, c.Files, c.Steps[2])
 		}
 	}
-	if n := len(rep.Targets()); n != 12 || !strings.Contains(out.String(), fmt.Sprintf("of %d targets met", n)) {
-		t.Errorf("the report judges %d targets, want 12, and sums them up", n)
+	fl := rep.Flat
+	for k, name := range flatNames {
+		if len(fl.Writes[k]) != 2*opts.FlatSamples || len(fl.Uploaded[k]) != 2*opts.FlatSamples || fl.UploadedP50(k) <= 0 {
+			t.Errorf("section 7, %s ledger: %d writes, %d byte counts (median %d), want %d", name, len(fl.Writes[k]), len(fl.Uploaded[k]), fl.UploadedP50(k), 2*opts.FlatSamples)
+		}
+		q := fl.Queries[k]
+		if len(q.Wallet) != opts.FlatQuerySamples || len(q.Whois) != opts.FlatQuerySamples || len(q.MyTasks) != opts.FlatQuerySamples {
+			t.Errorf("section 7, %s ledger: %d, %d and %d query samples, want %d each", name, len(q.Wallet), len(q.Whois), len(q.MyTasks), opts.FlatQuerySamples)
+		}
+		// runFlat checks that each child loaded every row; here, that it ran.
+		if l := fl.Loads[k]; l == nil || l.RSS <= 0 || l.Took <= 0 || l.Tasks != fl.Shapes[k].Tasks {
+			t.Errorf("section 7, %s ledger: the child measured %+v", name, l)
+		}
+	}
+	if !fl.OneCommitEach() {
+		t.Errorf("section 7: commits per write %v, want 1 each", fl.Commits)
+	}
+	if len(fl.Bare) != 2*opts.FlatSamples || len(fl.Bursts) != 1 || len(fl.Bursts[0].Latencies) != opts.FlatBurst {
+		t.Errorf("section 7: %d bare commits, bursts %+v, want %d and one burst of %d", len(fl.Bare), fl.Bursts, 2*opts.FlatSamples, opts.FlatBurst)
+	} else if b := fl.Bursts[0]; b.Commits < 1 || b.Commits > opts.FlatBurst || sum(b.Groups) != opts.FlatBurst {
+		t.Errorf("section 7: the burst of %d made %d commits carrying %v commands", opts.FlatBurst, b.Commits, b.Groups)
+	}
+	if n := len(rep.Targets()); n != 20 || !strings.Contains(out.String(), fmt.Sprintf("of %d targets met", n)) {
+		t.Errorf("the report judges %d targets, want 20, and sums them up", n)
 	}
 }
 
@@ -127,4 +149,12 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSuffix(string(p), "\n"))
 	return len(p), nil
+}
+
+func sum(ns []int) int {
+	t := 0
+	for _, n := range ns {
+		t += n
+	}
+	return t
 }

@@ -13,6 +13,17 @@ const (
 	maxLoadTime = 2 * time.Second
 )
 
+// Section 7's targets (issue 13): what a command costs on the large ledger
+// against the small one, and what holding the large one costs.
+const (
+	flatMaxWriteRatio = 1.2
+	flatMaxBytesRatio = 1.5
+	flatMaxQuery      = time.Millisecond
+	flatMaxLoad       = 3 * time.Second
+	flatMaxRSS        = 150 << 20
+	flatMaxBurstRatio = 3
+)
+
 // Target is one target of the project's issue next to what was measured.
 type Target struct {
 	Section  int
@@ -66,6 +77,46 @@ func (r *Report) Targets() []Target {
 		size := fmt.Sprintf("%s owners / %s tasks from %s", thousands(l.Owners), thousands(l.Tasks), l.From)
 		add(5, "resident memory, "+size, "tens of MB (< 100 MiB)", mib(l.RSS), l.RSS < maxRSS)
 		add(5, "load time, "+size, "about a second (≤ 2 s)", secs(l.Took), l.Took <= maxLoadTime)
+	}
+	if fl := r.Flat; fl != nil {
+		ts = append(ts, fl.targets()...)
+	}
+	return ts
+}
+
+// targets judges section 7.
+func (fl *Flat) targets() []Target {
+	var ts []Target
+	add := func(name, want, measured string, met bool) {
+		ts = append(ts, Target{Section: 7, Name: name, Want: want, Measured: measured, Met: met})
+	}
+	sizes := fmt.Sprintf("%s vs %s tasks", thousands(fl.Shapes[flatLarge].Tasks), thousands(fl.Shapes[flatSmall].Tasks))
+	w := fl.Writes
+	rt := ratio(w[flatLarge].P50(), w[flatSmall].P50())
+	add("write p50, "+sizes, fmt.Sprintf("≤ %.2f×", flatMaxWriteRatio),
+		fmt.Sprintf("%.2f× (%s vs %s)", rt, ms(w[flatLarge].P50()), ms(w[flatSmall].P50())), rt > 0 && rt <= flatMaxWriteRatio)
+	small, large := fl.UploadedP50(flatSmall), fl.UploadedP50(flatLarge)
+	br := 0.0
+	if small > 0 {
+		br = float64(large) / float64(small)
+	}
+	add("bytes uploaded per write, median, "+sizes, fmt.Sprintf("≤ %.1f×", flatMaxBytesRatio),
+		fmt.Sprintf("%.2f× (%s vs %s)", br, kib(int(large)), kib(int(small))), br > 0 && br <= flatMaxBytesRatio)
+	q := fl.Queries[flatLarge]
+	for _, c := range []struct {
+		name string
+		d    Durations
+	}{{"!wallet", q.Wallet}, {"!whois <alias>", q.Whois}, {"!my_tasks", q.MyTasks}} {
+		add(c.name+" p95 at "+thousands(fl.Shapes[flatLarge].Tasks)+" tasks", "< 1 ms", ms(c.d.P95()), len(c.d) > 0 && c.d.P95() < flatMaxQuery)
+	}
+	if l := fl.Loads[flatLarge]; l != nil {
+		add("load time from Gitea, large ledger", "≤ 3 s", secs(l.Took), l.Took <= flatMaxLoad)
+		add("resident memory holding the large ledger", "< 150 MiB", mib(l.RSS), l.RSS < flatMaxRSS)
+	}
+	for _, b := range fl.Bursts {
+		rt := ratio(b.Wall, fl.Bare.P50())
+		add("burst on the large ledger: "+b.Name+", vs one bare commit", fmt.Sprintf("≤ %.0f×", float64(flatMaxBurstRatio)),
+			fmt.Sprintf("%.2f× (%s vs %s)", rt, ms(b.Wall), ms(fl.Bare.P50())), rt > 0 && rt <= flatMaxBurstRatio)
 	}
 	return ts
 }
