@@ -28,8 +28,9 @@ type Options struct {
 	ShardRows int
 	// Log receives the writer's own log lines. Default: disabled.
 	Log *zerolog.Logger
-	// FollowWait is how long the writer holds a group whose last mutation's
-	// caller said another follows right behind it (Followed). Default
+	// FollowWait is how long the writer holds a group for the next
+	// mutation while one is on its way: its caller said it follows the
+	// last one (Followed), or announced it (Expect). Default
 	// 100 ms: long enough for a sender's next command to run its checks
 	// and queue its write, short enough that a follower that does not come
 	// (a query, a refusal at the door) costs little.
@@ -53,6 +54,7 @@ type Ledger struct {
 
 	refreshMu sync.Mutex // one freshness check at a time
 	queue     chan *request
+	incoming  atomic.Int64 // mutations announced (Expect) and not queued yet
 
 	// Closing: see close.go. sendMu is held for reading while a request is
 	// sent to the queue and for writing while Close marks the ledger closed,
@@ -258,6 +260,7 @@ func (l *Ledger) Apply(ctx context.Context, m Mutation) (Result, error) {
 	if err == nil {
 		err = l.enqueue(ctx, r)
 	}
+	arrive(ctx)
 	t.done()
 	if err != nil {
 		return Result{}, err

@@ -52,15 +52,16 @@ func (l *Ledger) nextGroup() []*request {
 			continue
 		default:
 		}
-		if !group[len(group)-1].followed || !l.awaitFollower(&group) {
+		if !(group[len(group)-1].followed || l.incoming.Load() > 0) || !l.awaitFollower(&group) {
 			return group
 		}
 	}
 	return group
 }
 
-// awaitFollower waits up to Options.FollowWait for the next mutation and
-// adds it to the group; false when none came (or the ledger is closing).
+// awaitFollower waits up to Options.FollowWait for the next mutation (one
+// its caller said follows, or one announced with Expect) and adds it to
+// the group; false when none came (or the ledger is closing).
 func (l *Ledger) awaitFollower(group *[]*request) bool {
 	timer := time.NewTimer(l.opts.FollowWait)
 	defer timer.Stop()

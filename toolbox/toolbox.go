@@ -93,6 +93,13 @@ func (tb *Toolbox) Run(ctx context.Context, req Request) Reply {
 
 // run runs a command the registry knows.
 func (tb *Toolbox) run(ctx context.Context, cmd *Command, req Request) Reply {
+	if cmd.pipelines() {
+		// Its write is on its way: a commit the writer is about to make
+		// waits a moment for it (owners' commands sent at once share one).
+		var arrived func()
+		ctx, arrived = tb.ledger.Expect(ctx)
+		defer arrived()
+	}
 	ctx, err := takeTurn(ctx, cmd)
 	if err != nil {
 		return unavailable(err)
