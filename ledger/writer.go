@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -42,6 +43,12 @@ func (l *Ledger) nextGroup() []*request {
 	case <-l.stop:
 		return nil
 	}
+	// Commands released together (a burst) become runnable together, and
+	// this goroutine is often woken by the first before the others have
+	// run at all: let them run first, so that those on their way have
+	// announced themselves (Expect) and are waited for. Alone, it costs
+	// nothing.
+	runtime.Gosched()
 	for len(group) < l.opts.MaxGroup {
 		select {
 		case r, ok := <-l.queue:
