@@ -44,8 +44,10 @@ type shard[R journalRow] struct {
 	rows   []R // decoded: the last shard only (see list)
 	n      int // rows in the shard
 	// byKey finds a row by key in journals whose rows are looked up that
-	// way (the audit trail, by event ID); nil in the others.
-	byKey map[string]int
+	// way (the audit trail, by event ID); nil in the others. It holds the
+	// keys' hashes, not the keys, so that a packed shard keeps nothing of
+	// its decoded rows (see keyIndex).
+	byKey *keyIndex
 	// latest is the newest timestamp of an SC or SK row in the shard, so
 	// that a look at recent rows skips older shards without reading them.
 	latest time.Time
@@ -128,11 +130,11 @@ func parseShard[R journalRow](p, sha string, data []byte, hot bool) (*shard[R], 
 	}
 	s := &shard[R]{path: p, sha: sha, data: data, n: len(rows)}
 	if keyed[R]() {
-		s.byKey = make(map[string]int, len(rows))
+		s.byKey = newKeyIndex(len(rows))
 	}
 	for i, r := range rows {
 		if k := r.journalKey(); k != "" && s.byKey != nil {
-			s.byKey[k] = i
+			s.byKey.add(k, i)
 		}
 		if t, ok := rowTime(r); ok && t.After(s.latest) {
 			s.latest = t
@@ -201,8 +203,18 @@ func (j *journal[R]) find(key string) (R, bool) {
 	// Newest first: what is looked up is almost always recent.
 	for i := len(j.shards) - 1; i >= 0; i-- {
 		s := j.shards[i]
-		if k, ok := s.byKey[key]; ok {
-			return s.list()[k], true
+		if s.byKey == nil {
+			continue
+		}
+		var rows []R // decoded once, if at all
+		decoded := func() []R {
+			if rows == nil {
+				rows = s.list()
+			}
+			return rows
+		}
+		if k, ok := s.byKey.find(key, func(i int) string { return decoded()[i].journalKey() }); ok {
+			return decoded()[k], true
 		}
 	}
 	var zero R
