@@ -135,6 +135,15 @@ func BlobSHA(content []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// BlobReader is a Store that can hand over many files at once by their
+// blob SHAs (as Tree lists them). Loading a large ledger reads a thousand
+// files; a forge answers each read on its own at a cost of its own, so a
+// store that can fetch them in one go makes the load several times
+// faster. Load falls back to reading file by file when it fails.
+type BlobReader interface {
+	ReadBlobs(ctx context.Context, shas []string) (map[string][]byte, error)
+}
+
 // Historian is a Store that can walk the branch's history. Verify uses it
 // to check that every commit that changed the ledger carries audit rows
 // for what it changed.
