@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"smartup0.org/engelbot/toolbox"
 	"strconv"
 	"strings"
 	"time"
@@ -48,9 +49,11 @@ func runEngelbotBurst(ctx context.Context, f *forge, n int) (*EngelbotBurst, err
 
 	res := &EngelbotBurst{Latencies: make(Durations, n)}
 	errs := make([]error, n)
-	start := atOnce(n, nil, func(i int) {
+	coming := make([]toolbox.Coming, n)
+	start := atOnce(n, arrive(tb, coming, "start_work"), func(i int) {
+		defer coming[i].Done()
 		// Owner i attacks task i, which is claimed: every command can succeed.
-		res.Latencies[i], errs[i] = command(ctx, tb, i, eventID("burst", i), "start_work", TaskID(i))
+		res.Latencies[i], errs[i] = command(coming[i].Context(ctx), tb, i, eventID("burst", i), "start_work", TaskID(i))
 	})
 	res.Wall = time.Since(start)
 	if err := errors.Join(errs...); err != nil {

@@ -21,25 +21,18 @@ func burstOn(ctx context.Context, r *repo, tb *toolbox.Toolbox, owners []int) (*
 	reading := r.counter.Read()
 	res := &EngelbotBurst{Latencies: make(Durations, len(owners))}
 	errs := make([]error, len(owners))
-	start := atOnce(len(owners), nil, func(i int) {
-		res.Latencies[i], errs[i] = command(ctx, tb, owners[i], eventID("flat-burst", i), "start_work", TaskID(owners[i]))
+	coming := make([]toolbox.Coming, len(owners))
+	start := atOnce(len(owners), arrive(tb, coming, "start_work"), func(i int) {
+		defer coming[i].Done()
+		res.Latencies[i], errs[i] = command(coming[i].Context(ctx), tb, owners[i], eventID("flat-burst", i), "start_work", TaskID(owners[i]))
 	})
 	res.Wall = time.Since(start)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	res.Requests = r.counter.Since(reading)
-	after, err := r.commits(ctx)
-	if err != nil {
+	if res.Commits, res.Groups, err = r.groupsSince(ctx, before); err != nil {
 		return nil, err
-	}
-	res.Commits = after - before
-	msgs, err := r.commitMessages(ctx, res.Commits)
-	if err != nil {
-		return nil, err
-	}
-	for i := len(msgs) - 1; i >= 0; i-- {
-		res.Groups = append(res.Groups, groupSize(msgs[i]))
 	}
 	return res, nil
 }

@@ -64,6 +64,7 @@ type Bot struct {
 	// key of an encrypted command. Run waits for it before it returns.
 	background sync.WaitGroup
 	lanes      *lane.Lanes[state.Event]
+	coming     sync.Map      // event ID → toolbox.Coming: writes announced, not yet run (coming.go)
 	typing     *typists      // the typing notices of commands that take a while
 	ready      chan struct{} // closed once logged in and the rooms are known
 
@@ -164,6 +165,7 @@ func (b *Bot) Run(ctx context.Context) error {
 // their context.
 func (b *Bot) stop(cutOff context.CancelFunc) {
 	b.lanes.Close()
+	b.forgetComing() // those not started will not run in this process
 	grace := time.AfterFunc(b.cfg.ShutdownGrace, cutOff)
 	b.lanes.Wait()
 	grace.Stop()
@@ -181,7 +183,7 @@ func (b *Bot) resume(ctx context.Context) error {
 	}
 	for _, ev := range pending {
 		b.log.Info().Str("event_id", ev.ID).Msg("answering a command left unanswered by the previous run")
-		b.lanes.Add(ev.Sender, ev)
+		b.enqueue(ev)
 	}
 	return nil
 }

@@ -81,14 +81,14 @@ type feedbackRig struct {
 	waits []time.Duration
 }
 
-func newFeedbackRig(t *testing.T) *feedbackRig {
+func newFeedbackRig(t *testing.T, opts ...ledger.Options) *feedbackRig {
 	t.Helper()
 	local, err := localgit.Open(t.TempDir()+"/ledger.git", "main")
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := &feedbackRig{hs: newStandIn(t), store: &gatedStore{Store: local}}
-	l := kudosLedger(t, r.store)
+	l := kudosLedger(t, r.store, opts...)
 	t.Cleanup(l.Close)
 	r.l = l
 	r.hs.on("/account/whoami", func(w http.ResponseWriter, _ *http.Request) {

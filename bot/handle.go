@@ -32,7 +32,8 @@ func (b *Bot) handle(ev state.Event) {
 func (b *Bot) handleInTurn(ev state.Event, t *lane.Turn) {
 	started := time.Now()
 	log := b.log.With().Str("event_id", ev.ID).Str("room_id", ev.RoomID).Str("sender", ev.Sender).Logger()
-	ctx := log.WithContext(b.work)
+	ctx, ran := b.comingOf(log.WithContext(b.work), ev)
+	defer ran()
 	// Typing shows once the command takes a while, and stops once it is
 	// answered, or left for the next start.
 	answered := b.typing.begin(id.RoomID(ev.RoomID))

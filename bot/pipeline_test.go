@@ -8,6 +8,7 @@ import (
 
 	"smartup0.org/engelbot/bot/lane"
 	"smartup0.org/engelbot/bot/state"
+	"smartup0.org/engelbot/ledger"
 )
 
 // One sender's writes, sent together, share a commit: while one commits
@@ -72,5 +73,25 @@ func TestOneSendersWritesShareACommit(t *testing.T) {
 	}
 	if pending := r.unanswered(t); len(pending) != 0 {
 		t.Errorf("not marked answered: %+v", pending)
+	}
+}
+
+// Commands of different owners that arrive together (one sync batch) are
+// announced to the ledger as they arrive, so the writer waits for them
+// all: one commit, the first command's included.
+func TestCommandsArrivingTogetherShareOneCommit(t *testing.T) {
+	// A wait far longer than the commands take, so that only a writer that
+	// does not know they are coming commits before they all are queued.
+	r := newFeedbackRig(t, ledger.Options{FollowWait: time.Minute})
+	r.bot.typing.after = time.Hour
+	before := r.store.landed.Load()
+	for i, who := range []string{"@carol", "@dave", "@carol", "@dave"} {
+		to := map[string]string{"@carol": "dave", "@dave": "carol"}[who]
+		ev := r.command(t, fmt.Sprintf("$b%d", i), who, fmt.Sprintf("!kudos %s thanks %d", to, i))
+		r.bot.enqueue(ev)
+	}
+	r.bot.lanes.Wait()
+	if got := r.store.landed.Load() - before; got != 1 {
+		t.Errorf("%d commits for 4 commands that arrived together, want 1", got)
 	}
 }

@@ -36,9 +36,9 @@ func (s *stallingStore) Commit(ctx context.Context, c ledger.Commit) (ledger.Com
 }
 
 // kudosLedger is a ledger where carol may give dave kudos.
-func kudosLedger(t *testing.T, store ledger.Store) *ledger.Ledger {
+func kudosLedger(t *testing.T, store ledger.Store, opts ...ledger.Options) *ledger.Ledger {
 	t.Helper()
-	l, err := ledger.Open(t.Context(), store, ledger.Options{})
+	l, err := ledger.Open(t.Context(), store, append(opts, ledger.Options{})[0])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -315,7 +315,7 @@ func (b *Bot) consider(ctx context.Context, evt *event.Event) error {
 		return err
 	}
 	if first {
-		b.lanes.Add(ev.Sender, ev)
+		b.enqueue(ev)
 	}
 	return nil
 }

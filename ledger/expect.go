@@ -22,13 +22,44 @@ type expectation struct {
 
 func (e *expectation) arrived() { e.once.Do(func() { e.l.incoming.Add(-1) }) }
 
-// Expect tells the writer that a mutation is on its way: ctx's Apply
-// counts as its arrival. The caller calls done once it has applied or
-// will not (done may be called more than once, and after Apply).
-func (l *Ledger) Expect(ctx context.Context) (_ context.Context, done func()) {
+// Expectation is a mutation announced to the writer before it is sent:
+// from the moment a batch of commands arrives, say, before any of them
+// has run its checks.
+type Expectation struct{ e *expectation }
+
+// Announce tells the writer that a mutation is on its way. Its Apply's
+// context must carry it (Context), and Done must be called once the
+// mutation is applied or will not be (it may be called more than once).
+func (l *Ledger) Announce() Expectation {
 	l.incoming.Add(1)
-	e := &expectation{l: l}
-	return context.WithValue(ctx, expectKey{}, e), e.arrived
+	return Expectation{e: &expectation{l: l}}
+}
+
+// Context returns ctx carrying the expectation, so that its Apply counts
+// as its arrival.
+func (x Expectation) Context(ctx context.Context) context.Context {
+	if x.e == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, expectKey{}, x.e)
+}
+
+// Done marks the expected mutation as arrived or given up.
+func (x Expectation) Done() {
+	if x.e != nil {
+		x.e.arrived()
+	}
+}
+
+// Expect is Announce for a caller about to apply: it returns ctx carrying
+// the expectation, and its Done. A ctx that carries one already (its
+// command was announced when it arrived) is returned as it is.
+func (l *Ledger) Expect(ctx context.Context) (_ context.Context, done func()) {
+	if e, ok := ctx.Value(expectKey{}).(*expectation); ok {
+		return ctx, e.arrived
+	}
+	x := l.Announce()
+	return x.Context(ctx), x.Done
 }
 
 // arrive marks ctx's expected mutation as queued (or given up).

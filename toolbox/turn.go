@@ -111,3 +111,24 @@ func awaitSettled(ctx context.Context) error {
 	_, err := awaitEarlier(ctx)
 	return err
 }
+
+// Coming is a write command announced before it runs: the ledger's writer
+// waits a moment for it before committing what it has (see
+// ledger.Announce), so that commands that arrive together share a commit.
+type Coming struct{ x ledger.Expectation }
+
+// Expect announces the command named (without its "!"), as it arrives:
+// a write that may be sent early (pipelines); any other command is not
+// announced, and its Coming does nothing.
+func (tb *Toolbox) Expect(command string) Coming {
+	if cmd, ok := Lookup(command); ok && cmd.pipelines() {
+		return Coming{x: tb.ledger.Announce()}
+	}
+	return Coming{}
+}
+
+// Context returns ctx for running the announced command.
+func (c Coming) Context(ctx context.Context) context.Context { return c.x.Context(ctx) }
+
+// Done: the command has run (or will not).
+func (c Coming) Done() { c.x.Done() }

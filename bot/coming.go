@@ -1,0 +1,43 @@
+package bot
+
+import (
+	"context"
+
+	"smartup0.org/engelbot/bot/state"
+	"smartup0.org/engelbot/toolbox"
+)
+
+// enqueue adds a recorded command to its sender's lane, announcing it to
+// the ledger first when it is a write: the commands of one sync batch are
+// then all announced before the first of them reaches the writer, which
+// waits a moment for the others and commits them together (one commit for
+// owners who wrote at the same moment, not one for the first and another
+// for the rest).
+func (b *Bot) enqueue(ev state.Event) {
+	if name, _, ok, err := parseCommand(ev.Body); ok && err == nil {
+		c := b.tb.Expect(name)
+		b.coming.Store(ev.ID, c)
+	}
+	b.lanes.Add(ev.Sender, ev)
+}
+
+// comingOf returns ctx for running ev, carrying its announcement, and the
+// function to call once it has run.
+func (b *Bot) comingOf(ctx context.Context, ev state.Event) (context.Context, func()) {
+	v, ok := b.coming.LoadAndDelete(ev.ID)
+	if !ok {
+		return ctx, func() {}
+	}
+	c := v.(toolbox.Coming)
+	return c.Context(ctx), c.Done
+}
+
+// forgetComing withdraws the announcements of commands that will not run
+// in this process (it is stopping): the writer must not wait for them.
+func (b *Bot) forgetComing() {
+	b.coming.Range(func(k, v any) bool {
+		v.(toolbox.Coming).Done()
+		b.coming.Delete(k)
+		return true
+	})
+}
