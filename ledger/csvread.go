@@ -16,11 +16,18 @@ type csvRecord struct {
 // encoding/csv turns "\r\n" inside a quoted value into "\n": the ledger must
 // give back exactly the bytes it was given. Lines that start with '#' are
 // comments; line ends outside quotes may be "\n" or "\r\n".
+//
+// Values repeat down a column (a team, a state, an owner's alias): each
+// distinct unquoted value of a file is allocated once and shared by the
+// rows that hold it. A loaded ledger is then smaller, and, above all, its
+// long-lived strings are not scattered one by one among the load's garbage,
+// which kept a fifth of a large ledger's heap from being given back.
 func readCSV(data []byte) ([]csvRecord, error) {
 	var (
 		records []csvRecord
 		line    = 1
 		i       = 0
+		seen    = map[string]string{}
 	)
 	for i < len(data) {
 		if data[i] == '#' { // a comment runs to the end of its line
@@ -42,7 +49,7 @@ func readCSV(data []byte) ([]csvRecord, error) {
 		}
 		rec := csvRecord{line: line}
 		for {
-			field, next, lines, err := readField(data, i)
+			field, next, lines, err := readField(data, i, seen)
 			if err != nil {
 				return nil, &ParseError{Line: line, Err: err}
 			}
@@ -73,7 +80,7 @@ func readCSV(data []byte) ([]csvRecord, error) {
 
 // readField reads one value starting at i and returns it, the index just
 // after it, and how many line breaks it contained.
-func readField(data []byte, i int) (string, int, int, error) {
+func readField(data []byte, i int, seen map[string]string) (string, int, int, error) {
 	if i >= len(data) || data[i] != '"' {
 		end := i
 		for end < len(data) && data[end] != ',' && data[end] != '\n' && !(data[end] == '\r' && end+1 < len(data) && data[end+1] == '\n') {
@@ -82,7 +89,12 @@ func readField(data []byte, i int) (string, int, int, error) {
 			}
 			end++
 		}
-		return string(data[i:end]), end, 0, nil
+		if v, ok := seen[string(data[i:end])]; ok { // the conversion does not allocate
+			return v, end, 0, nil
+		}
+		v := string(data[i:end])
+		seen[v] = v
+		return v, end, 0, nil
 	}
 	var b []byte
 	lines := 0
