@@ -27,7 +27,7 @@ func readCSV(data []byte) ([]csvRecord, error) {
 		records []csvRecord
 		line    = 1
 		i       = 0
-		seen    = map[string]string{}
+		seen    = make(map[string]string, 1024)
 	)
 	for i < len(data) {
 		if data[i] == '#' { // a comment runs to the end of its line

@@ -179,7 +179,7 @@ func (j *journal[R]) load(ctx context.Context, st Store, files map[string]string
 		if err != nil {
 			return err
 		}
-		read[i] = sh.cold()
+		read[i] = sh // decoded still: the load sums it before it is packed (settle)
 		return nil
 	})
 	if err != nil {
@@ -187,15 +187,20 @@ func (j *journal[R]) load(ctx context.Context, st Store, files map[string]string
 	}
 	j.shards = append(j.shards, read...)
 	sort.Slice(j.shards, func(a, b int) bool { return j.shards[a].path < j.shards[b].path })
-	// Only the newest shard grows, and only it is held decoded.
-	for i, sh := range j.shards {
-		if i == len(j.shards)-1 {
-			j.shards[i] = sh.hot()
-		} else {
-			j.shards[i] = sh.cold()
-		}
-	}
 	return nil
+}
+
+// settle holds a loaded journal as it is kept: only the newest shard, the
+// one that grows, decoded; the others packed, a few at a time.
+func (j *journal[R]) settle(ctx context.Context) error {
+	return forEach(ctx, len(j.shards), func(i int) error {
+		if i == len(j.shards)-1 {
+			j.shards[i] = j.shards[i].hot()
+		} else {
+			j.shards[i] = j.shards[i].cold()
+		}
+		return nil
+	})
 }
 
 // find returns the row with a key.

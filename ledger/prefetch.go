@@ -35,26 +35,11 @@ func prefetch(ctx context.Context, st Store, tree Tree, prev *Snapshot) Store {
 	if len(shas) < bulkFrom {
 		return st
 	}
-	// In a few parts at once: the forge packs each part in a process of
-	// its own, and this side decodes them side by side.
-	parts := make([]map[string][]byte, readers)
-	err := forEach(ctx, readers, func(k int) error {
-		var mine []string
-		for i := k; i < len(shas); i += readers {
-			mine = append(mine, shas[i])
-		}
-		var err error
-		parts[k], err = br.ReadBlobs(ctx, mine)
-		return err
-	})
+	// One request: parts fetched side by side only compete with the
+	// forge's packing and this side's decoding for the same cores.
+	blobs, err := br.ReadBlobs(ctx, shas)
 	if err != nil {
 		return st
-	}
-	blobs := make(map[string][]byte, len(shas))
-	for _, part := range parts {
-		for sha, data := range part {
-			blobs[sha] = data
-		}
 	}
 	return &prefetched{Store: st, files: tree.Files, blobs: blobs}
 }

@@ -115,7 +115,13 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int) (
 	if err := s.votes.load(ctx, st, tree.Files, folders[s.votes.dir], pv); err != nil {
 		return nil, err
 	}
+	// Summed while the shards just read are still decoded, then packed.
 	s.sums = reloadSums(prev, s)
+	for _, settle := range []func(context.Context) error{s.events.settle, s.sc.settle, s.sk.settle, s.treasury.settle, s.votes.settle} {
+		if err := settle(ctx); err != nil {
+			return nil, err
+		}
+	}
 
 	return s, nil
 }
