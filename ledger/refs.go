@@ -42,6 +42,12 @@ func buildRefs(t *tables) refIndex {
 		}
 		return true
 	})
+	// Appending left each list with up to twice the room it needs; a
+	// large ledger's lists are kept for its whole life, so keep them exact.
+	for _, r := range refs {
+		r.tasks, r.assignments, r.sessions, r.open = slices.Clip(slices.Clone(r.tasks)), slices.Clip(slices.Clone(r.assignments)),
+			slices.Clip(slices.Clone(r.sessions)), slices.Clip(slices.Clone(r.open))
+	}
 	return refs
 }
 
