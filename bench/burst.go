@@ -2,8 +2,6 @@ package bench
 
 import (
 	"context"
-	"errors"
-	"smartup0.org/engelbot/toolbox"
 	"strconv"
 	"strings"
 	"time"
@@ -41,29 +39,11 @@ func runEngelbotBurst(ctx context.Context, f *forge, n int) (*EngelbotBurst, err
 		return nil, err
 	}
 	defer l.Close()
-	before, err := r.commits(ctx)
-	if err != nil {
-		return nil, err
+	owners := make([]int, n)
+	for i := range owners {
+		owners[i] = i // owner i attacks task i, which is claimed: every command can succeed
 	}
-	reading := r.counter.Read()
-
-	res := &EngelbotBurst{Latencies: make(Durations, n)}
-	errs := make([]error, n)
-	coming := make([]toolbox.Coming, n)
-	start := atOnce(n, arrive(tb, coming, "start_work"), func(i int) {
-		defer coming[i].Done()
-		// Owner i attacks task i, which is claimed: every command can succeed.
-		res.Latencies[i], errs[i] = command(coming[i].Context(ctx), tb, i, eventID("burst", i), "start_work", TaskID(i))
-	})
-	res.Wall = time.Since(start)
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	res.Requests = r.counter.Since(reading)
-	if res.Commits, res.Groups, err = r.groupsSince(ctx, before); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return burstOn(ctx, r, tb, owners, "burst")
 }
 
 // groupsSince counts the commits on r's branch after before (a commit

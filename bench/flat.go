@@ -143,7 +143,7 @@ func runFlat(ctx context.Context, f *forge, tmp string, opts Options) (*Flat, er
 
 	large := sides[flatLarge]
 	opts.progress("section 7: burst of %d owners on the large ledger", opts.FlatBurst)
-	burst, err := burstOn(ctx, large.r, large.tb, large.workers[opts.FlatSamples:])
+	burst, err := burstOn(ctx, large.r, large.tb, large.workers[opts.FlatSamples:], "flat-burst")
 	if err != nil {
 		return nil, err
 	}

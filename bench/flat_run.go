@@ -13,7 +13,7 @@ import (
 // burstOn releases one goroutine per owner at once, each sending
 // !start_work on the owner's first task (claimed in every community), on
 // the ledger r holds, as section 3's burst does on a ledger of its own.
-func burstOn(ctx context.Context, r *repo, tb *toolbox.Toolbox, owners []int) (*EngelbotBurst, error) {
+func burstOn(ctx context.Context, r *repo, tb *toolbox.Toolbox, owners []int, tag string) (*EngelbotBurst, error) {
 	before, err := r.commits(ctx)
 	if err != nil {
 		return nil, err
@@ -24,7 +24,7 @@ func burstOn(ctx context.Context, r *repo, tb *toolbox.Toolbox, owners []int) (*
 	coming := make([]toolbox.Coming, len(owners))
 	start := atOnce(len(owners), arrive(tb, coming, "start_work"), func(i int) {
 		defer coming[i].Done()
-		res.Latencies[i], errs[i] = command(coming[i].Context(ctx), tb, owners[i], eventID("flat-burst", i), "start_work", TaskID(owners[i]))
+		res.Latencies[i], errs[i] = command(coming[i].Context(ctx), tb, owners[i], eventID(tag, i), "start_work", TaskID(owners[i]))
 	})
 	res.Wall = time.Since(start)
 	if err := errors.Join(errs...); err != nil {
