@@ -140,6 +140,9 @@ func parseShard[R journalRow](p, sha string, data []byte, hot bool) (*shard[R], 
 			s.latest = t
 		}
 	}
+	if s.byKey != nil {
+		s.byKey.seal(func(i int) string { return rows[i].journalKey() })
+	}
 	if hot {
 		s.rows = rows
 	}
