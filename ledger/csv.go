@@ -89,7 +89,7 @@ func Columns[R any]() []string {
 // column.
 func DecodeCSV[R any](file string, data []byte) ([]R, error) {
 	c := codecFor(reflect.TypeOf((*R)(nil)).Elem())
-	records, err := readCSV(data)
+	records, err := readCSV(data, sharesValues[R]())
 	if err != nil {
 		var pe *ParseError
 		if errors.As(err, &pe) {

@@ -22,13 +22,16 @@ type csvRecord struct {
 // rows that hold it. A loaded ledger is then smaller, and, above all, its
 // long-lived strings are not scattered one by one among the load's garbage,
 // which kept a fifth of a large ledger's heap from being given back.
-func readCSV(data []byte) ([]csvRecord, error) {
+func readCSV(data []byte, share bool) ([]csvRecord, error) {
 	var (
 		records []csvRecord
 		line    = 1
 		i       = 0
-		seen    = make(map[string]string, 1024)
+		seen    map[string]string
 	)
+	if share {
+		seen = make(map[string]string, 1024)
+	}
 	for i < len(data) {
 		if data[i] == '#' { // a comment runs to the end of its line
 			end := bytes.IndexByte(data[i:], '\n')
@@ -89,6 +92,9 @@ func readField(data []byte, i int, seen map[string]string) (string, int, int, er
 			}
 			end++
 		}
+		if seen == nil {
+			return string(data[i:end]), end, 0, nil
+		}
 		if v, ok := seen[string(data[i:end])]; ok { // the conversion does not allocate
 			return v, end, 0, nil
 		}
@@ -113,4 +119,17 @@ func readField(data []byte, i int, seen map[string]string) (string, int, int, er
 		b = append(b, data[j])
 	}
 	return "", 0, 0, errors.New("a quoted value is not closed")
+}
+
+// sharesValues reports whether rows of type R are worth sharing values
+// between: not the audit trail's nor the work sessions', whose rows are
+// let go once a load has packed them (only their keys, or hashes, stay),
+// so that looking their values up would only cost the load time.
+func sharesValues[R any]() bool {
+	var r R
+	switch any(r).(type) {
+	case Event, Session:
+		return false
+	}
+	return true
 }
