@@ -64,9 +64,11 @@ type Bot struct {
 	// key of an encrypted command. Run waits for it before it returns.
 	background sync.WaitGroup
 	lanes      *lane.Lanes[state.Event]
-	coming     sync.Map      // event ID → toolbox.Coming: writes announced, not yet run (coming.go)
-	typing     *typists      // the typing notices of commands that take a while
-	ready      chan struct{} // closed once logged in and the rooms are known
+	coming     sync.Map // event ID → toolbox.Coming: writes announced, not yet run (coming.go)
+	batchMu    sync.Mutex
+	batch      *[]state.Event // commands taken in during a batch, not yet in their lanes (coming.go)
+	typing     *typists       // the typing notices of commands that take a while
+	ready      chan struct{}  // closed once logged in and the rooms are known
 
 	// stopping is done once the bot is asked to stop: no new command
 	// starts. work is done ShutdownGrace later: commands still running
@@ -181,6 +183,8 @@ func (b *Bot) resume(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	b.beginBatch()
+	defer b.endBatch()
 	for _, ev := range pending {
 		b.log.Info().Str("event_id", ev.ID).Msg("answering a command left unanswered by the previous run")
 		b.enqueue(ev)

@@ -8,17 +8,48 @@ import (
 )
 
 // enqueue adds a recorded command to its sender's lane, announcing it to
-// the ledger first when it is a write: the commands of one sync batch are
-// then all announced before the first of them reaches the writer, which
-// waits a moment for the others and commits them together (one commit for
-// owners who wrote at the same moment, not one for the first and another
-// for the rest).
+// the ledger first when it is a write. During a batch (a sync response
+// being taken in) the lanes get it only when the batch ends: the batch's
+// writes are then all announced before the first of them reaches the
+// writer, which waits a moment for the others and commits them together
+// (one commit for owners who wrote at the same moment, not one for the
+// first and another for the rest).
 func (b *Bot) enqueue(ev state.Event) {
 	if name, _, ok, err := parseCommand(ev.Body); ok && err == nil {
 		c := b.tb.Expect(name)
 		b.coming.Store(ev.ID, c)
 	}
+	b.batchMu.Lock()
+	if b.batch != nil {
+		*b.batch = append(*b.batch, ev)
+		b.batchMu.Unlock()
+		return
+	}
+	b.batchMu.Unlock()
 	b.lanes.Add(ev.Sender, ev)
+}
+
+// beginBatch holds the commands enqueued from now on until endBatch.
+func (b *Bot) beginBatch() {
+	b.batchMu.Lock()
+	defer b.batchMu.Unlock()
+	if b.batch == nil {
+		b.batch = new([]state.Event)
+	}
+}
+
+// endBatch hands the batch's commands to their lanes, in the order taken in.
+func (b *Bot) endBatch() {
+	b.batchMu.Lock()
+	batch := b.batch
+	b.batch = nil
+	b.batchMu.Unlock()
+	if batch == nil {
+		return
+	}
+	for _, ev := range *batch {
+		b.lanes.Add(ev.Sender, ev)
+	}
 }
 
 // comingOf returns ctx for running ev, carrying its announcement, and the

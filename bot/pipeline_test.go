@@ -85,11 +85,13 @@ func TestCommandsArrivingTogetherShareOneCommit(t *testing.T) {
 	r := newFeedbackRig(t, ledger.Options{FollowWait: time.Minute})
 	r.bot.typing.after = time.Hour
 	before := r.store.landed.Load()
+	r.bot.beginBatch() // as taking in a sync response does
 	for i, who := range []string{"@carol", "@dave", "@carol", "@dave"} {
 		to := map[string]string{"@carol": "dave", "@dave": "carol"}[who]
 		ev := r.command(t, fmt.Sprintf("$b%d", i), who, fmt.Sprintf("!kudos %s thanks %d", to, i))
 		r.bot.enqueue(ev)
 	}
+	r.bot.endBatch()
 	r.bot.lanes.Wait()
 	if got := r.store.landed.Load() - before; got != 1 {
 		t.Errorf("%d commits for 4 commands that arrived together, want 1", got)

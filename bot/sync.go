@@ -151,6 +151,10 @@ func (b *Bot) syncFilter() (string, error) {
 // An error means some command may not be recorded: the caller must not
 // move the sync position past this batch.
 func (b *Bot) process(ctx context.Context, resp *mautrix.RespSync, since string) error {
+	// The response's commands go to their lanes together, once all are
+	// taken in (see enqueue).
+	b.beginBatch()
+	defer b.endBatch()
 	// Room keys and device changes first: a key sent with its message
 	// must be there when the message is decrypted below.
 	b.cryptoSync(ctx, resp, since)
@@ -208,6 +212,7 @@ func (b *Bot) process(ctx context.Context, resp *mautrix.RespSync, since string)
 			}
 		}
 	}
+	b.endBatch() // before the mark below, which must count this response's commands
 	b.caughtUpOnce.Do(func() {
 		// What arrived while the bot was away is in the lanes now (with
 		// what resume found); once it has run, the bot has caught up.
