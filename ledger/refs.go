@@ -5,7 +5,7 @@ import "slices"
 // ownerRefs are the keys of the rows that concern one owner, in file order:
 // the index that lets a query about one owner skip the other 99,999 tasks.
 type ownerRefs struct {
-	tasks, assignments, sessions []string
+	tasks, assignments []string
 	// open is the sessions still open: a start or stop looks at these, not
 	// at every session the owner ever had (most of them held packed).
 	open []string
@@ -36,7 +36,6 @@ func buildRefs(t *tables) refIndex {
 		return true
 	})
 	t.sessions.each(func(s *Session) bool {
-		at(s.Alias).sessions = append(at(s.Alias).sessions, s.ID)
 		if s.State == SessionOpen {
 			at(s.Alias).open = append(at(s.Alias).open, s.ID)
 		}
@@ -45,8 +44,7 @@ func buildRefs(t *tables) refIndex {
 	// Appending left each list with up to twice the room it needs; a
 	// large ledger's lists are kept for its whole life, so keep them exact.
 	for _, r := range refs {
-		r.tasks, r.assignments, r.sessions, r.open = slices.Clip(slices.Clone(r.tasks)), slices.Clip(slices.Clone(r.assignments)),
-			slices.Clip(slices.Clone(r.sessions)), slices.Clip(slices.Clone(r.open))
+		r.tasks, r.assignments, r.open = slices.Clip(slices.Clone(r.tasks)), slices.Clip(slices.Clone(r.assignments)), slices.Clip(slices.Clone(r.open))
 	}
 	return refs
 }
@@ -78,7 +76,7 @@ func (refs refIndex) updated(tx *Tx) refIndex {
 		if !copied[alias] {
 			cp := &ownerRefs{}
 			if old := next[alias]; old != nil {
-				*cp = ownerRefs{tasks: slices.Clone(old.tasks), assignments: slices.Clone(old.assignments), sessions: slices.Clone(old.sessions), open: slices.Clone(old.open)}
+				*cp = ownerRefs{tasks: slices.Clone(old.tasks), assignments: slices.Clone(old.assignments), open: slices.Clone(old.open)}
 			}
 			next[alias] = cp
 			copied[alias] = true
@@ -124,7 +122,6 @@ func (refs refIndex) updated(tx *Tx) refIndex {
 		if s.State == SessionOpen {
 			openAfter = []string{s.Alias}
 		}
-		move(k, before, []string{s.Alias}, func(r *ownerRefs) *[]string { return &r.sessions })
 		move(k, openBefore, openAfter, func(r *ownerRefs) *[]string { return &r.open })
 	}
 	return next

@@ -113,8 +113,18 @@ func (tx *Tx) OpenSessionsOf(alias string) []Session {
 func (tx *Tx) SessionExists(id string) bool { return tx.sessions.has(id) }
 
 // SessionsOf lists alias's work sessions.
+//
+// It reads every session, the old ones' packed shards included (a few
+// milliseconds each): the ledger indexes only the open ones by owner
+// (OpenSessionsOf), which is what commands ask for.
 func (tx *Tx) SessionsOf(alias string) []Session {
-	return rowsOf(&tx.sessions, tx.refs(alias).sessions, func(s Session) bool { return s.Alias == alias })
+	var out []Session
+	for s := range tx.sessions.all() {
+		if s.Alias == alias {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // PutOwner adds or replaces a Book of Owners row.
