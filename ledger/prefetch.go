@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"path"
 	"strings"
 )
 
@@ -12,25 +11,36 @@ import (
 const bulkFrom = 32
 
 // prefetch reads at once, when st can (BlobReader), the files of the
-// indexes and journals in tree that prev does not hold already, and
-// returns a store that answers those reads from memory and any other from
-// st. When the bulk read fails the load reads file by file, as without.
-func prefetch(ctx context.Context, st Store, tree Tree, prev *Snapshot) Store {
+// indexes and journals (dirs: the tree's files grouped by folder, see
+// folders; and any index file of the old layout) that prev does not hold
+// already, and returns a store that answers those reads from memory and
+// any other from st. When the bulk read fails the load reads file by file,
+// as without.
+func prefetch(ctx context.Context, st Store, tree Tree, dirs map[string][]string, prev *Snapshot) Store {
 	br, ok := st.(BlobReader)
 	if !ok {
 		return st
 	}
 	var shas []string
-	for p, sha := range tree.Files {
-		if !strings.HasSuffix(p, ".csv") || !loadedDir(path.Dir(p), p) {
-			continue
+	want := func(p string) {
+		sha, ok := tree.Files[p]
+		if !ok || !strings.HasSuffix(p, ".csv") {
+			return
 		}
 		if prev != nil {
 			if old, ok := prev.tree.get(p); ok && old == sha {
-				continue
+				return
 			}
 		}
 		shas = append(shas, sha)
+	}
+	for _, paths := range dirs {
+		for _, p := range paths {
+			want(p)
+		}
+	}
+	for _, ix := range indexes {
+		want(legacyPath(ix.dir))
 	}
 	if len(shas) < bulkFrom {
 		return st
@@ -42,21 +52,6 @@ func prefetch(ctx context.Context, st Store, tree Tree, prev *Snapshot) Store {
 		return st
 	}
 	return &prefetched{Store: st, files: tree.Files, blobs: blobs}
-}
-
-// loadedDir reports whether a file in dir is one a load reads: a shard of
-// an index or a journal, or an index's file of the old layout.
-func loadedDir(dir, p string) bool {
-	switch dir {
-	case EventsDir, SCDir, SKDir, TreasuryDir, VotesDir:
-		return true
-	}
-	for _, ix := range indexes {
-		if dir == ix.dir || p == legacyPath(ix.dir) {
-			return true
-		}
-	}
-	return false
 }
 
 // prefetched answers reads of the files fetched at once from memory.

@@ -112,12 +112,9 @@ func (refs refIndex) updated(tx *Tx) refIndex {
 		move(k, before, []string{a.Alias}, func(r *ownerRefs) *[]string { return &r.assignments })
 	}
 	for k, s := range tx.sessions.done {
-		var before, openBefore, openAfter []string
-		if old, ok := tx.snap.sessions.get(k); ok {
-			before = []string{old.Alias}
-			if old.State == SessionOpen {
-				openBefore = before
-			}
+		var openBefore, openAfter []string
+		if old, ok := tx.snap.sessions.get(k); ok && old.State == SessionOpen {
+			openBefore = []string{old.Alias}
 		}
 		if s.State == SessionOpen {
 			openAfter = []string{s.Alias}

@@ -52,8 +52,8 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int) (
 		prevTables, prevTree = &prev.tables, prev.tree
 	}
 	s.head, s.tree, s.legacy = tree.Commit, cowFrom(tree.Files), nil
-	st = prefetch(ctx, st, tree, prev)
 	folders := folders(tree.Files)
+	st = prefetch(ctx, st, tree, folders, prev)
 	for _, ix := range indexes {
 		paths, err := shardPaths(ix.dir, folders[ix.dir])
 		if err != nil {
