@@ -5,8 +5,9 @@ import "fmt"
 // A table whose history is held packed keeps only its last shard decoded;
 // every earlier shard is kept as its file's bytes, deflated, and decoded
 // when one of its rows is read. The work-sessions index is one: a
-// community's sessions pile up (200,000 take about 70 MB decoded, about
-// 10 MB packed) while commands read the few open ones and the newest.
+// community's sessions pile up (200,000 held about 70 MB decoded in the
+// bench's large ledger) while commands read the few open ones and the
+// newest.
 // Reading a row of a packed shard decodes that shard (a millisecond or
 // two), so tables that queries read row by row (tasks, owners) stay
 // decoded.

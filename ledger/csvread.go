@@ -21,7 +21,8 @@ type csvRecord struct {
 // distinct unquoted value of a file is allocated once and shared by the
 // rows that hold it. A loaded ledger is then smaller, and, above all, its
 // long-lived strings are not scattered one by one among the load's garbage,
-// which kept a fifth of a large ledger's heap from being given back.
+// which kept about 20 MB of the bench's large ledger's heap spans from
+// being given back.
 func readCSV(data []byte, share bool) ([]csvRecord, error) {
 	var (
 		records []csvRecord

@@ -32,8 +32,8 @@ func (t SKTx) journalKey() string  { return t.ID }
 // Only the last shard, the one that grows, is held decoded. The others
 // keep their file's bytes and are decoded when read: the ledger's history
 // is read whole only by verify, publishing and the monthly decay, while a
-// decoded row takes two to three times its bytes (400,000 SC rows: about
-// 40 MB as CSV, about 120 MB as structs).
+// decoded row takes several times its bytes (the bench's 400,000 SC rows
+// held about 107 MB decoded).
 type shard[R journalRow] struct {
 	path string
 	sha  string
