@@ -89,7 +89,7 @@ func Columns[R any]() []string {
 // column.
 func DecodeCSV[R any](file string, data []byte) ([]R, error) {
 	c := codecFor(reflect.TypeOf((*R)(nil)).Elem())
-	records, err := readCSV(data, sharesValues[R]())
+	records, err := readCSV(data, valuesOf[R]())
 	if err != nil {
 		var pe *ParseError
 		if errors.As(err, &pe) {
@@ -233,15 +233,17 @@ func unescapeFormula(s string) string {
 func setField(f reflect.Value, t reflect.Type, raw string) error {
 	switch {
 	case t == timeType:
+		// Through a pointer: f.Set(reflect.ValueOf(ts)) would allocate a
+		// copy of every time a load reads.
 		if raw == "" {
-			f.Set(reflect.ValueOf(time.Time{}))
+			*f.Addr().Interface().(*time.Time) = time.Time{}
 			return nil
 		}
 		ts, err := time.Parse(time.RFC3339, raw)
 		if err != nil {
 			return fmt.Errorf("%q is not an RFC 3339 time", raw)
 		}
-		f.Set(reflect.ValueOf(ts.UTC()))
+		*f.Addr().Interface().(*time.Time) = ts.UTC()
 	case selfText(t):
 		return f.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(raw))
 	case t.Kind() == reflect.String:

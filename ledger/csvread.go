@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 )
 
 // csvRecord is one row of a CSV file and the line it starts on.
@@ -17,21 +18,28 @@ type csvRecord struct {
 // give back exactly the bytes it was given. Lines that start with '#' are
 // comments; line ends outside quotes may be "\n" or "\r\n".
 //
-// Values repeat down a column (a team, a state, an owner's alias): each
-// distinct unquoted value of a file is allocated once and shared by the
-// rows that hold it. A loaded ledger is then smaller, and, above all, its
-// long-lived strings are not scattered one by one among the load's garbage,
-// which kept about 20 MB of the bench's large ledger's heap spans from
-// being given back.
-func readCSV(data []byte, share bool) ([]csvRecord, error) {
+// Values repeat down a column (a team, a state, an owner's alias): in
+// shareValues mode an unquoted value seen lately in its column is
+// allocated once and shared by the rows that hold it (see sharer). A
+// loaded ledger is then smaller, and, above all, its long-lived strings are
+// not scattered one by one among the load's garbage, which kept about 20 MB
+// of the bench's large ledger's heap spans from being given back. In
+// sliceValues mode, for rows that do not outlive the load, every unquoted
+// value is a slice of one copy of the file, and reading one allocates
+// nothing.
+func readCSV(data []byte, mode valueMode) ([]csvRecord, error) {
 	var (
 		records []csvRecord
 		line    = 1
 		i       = 0
-		seen    map[string]string
+		values  fieldSource
+		fields  []string // every record's values, one after another
 	)
-	if share {
-		seen = make(map[string]string, 1024)
+	switch mode {
+	case shareValues:
+		values.seen = new(sharer)
+	case sliceValues:
+		values.whole = string(data)
 	}
 	for i < len(data) {
 		if data[i] == '#' { // a comment runs to the end of its line
@@ -52,12 +60,13 @@ func readCSV(data []byte, share bool) ([]csvRecord, error) {
 			continue
 		}
 		rec := csvRecord{line: line}
+		first := len(fields)
 		for {
-			field, next, lines, err := readField(data, i, seen)
+			field, next, lines, err := values.read(data, i, len(fields)-first)
 			if err != nil {
 				return nil, &ParseError{Line: line, Err: err}
 			}
-			rec.fields = append(rec.fields, field)
+			fields = append(fields, field)
 			line += lines
 			i = next
 			if i >= len(data) {
@@ -77,14 +86,24 @@ func readCSV(data []byte, share bool) ([]csvRecord, error) {
 			}
 			return nil, &ParseError{Line: line, Err: fmt.Errorf("unexpected %q after a value", data[i])}
 		}
+		// Capped, so that a later append to fields never writes into a
+		// record already taken.
+		rec.fields = fields[first:len(fields):len(fields)]
 		records = append(records, rec)
 	}
 	return records, nil
 }
 
-// readField reads one value starting at i and returns it, the index just
-// after it, and how many line breaks it contained.
-func readField(data []byte, i int, seen map[string]string) (string, int, int, error) {
+// fieldSource turns a value's bytes into a string: a slice of whole, the
+// file as one string, when set; else a copy, shared through seen when set.
+type fieldSource struct {
+	whole string
+	seen  *sharer
+}
+
+// read reads the value of column col starting at i and returns it, the
+// index just after it, and how many line breaks it contained.
+func (fs *fieldSource) read(data []byte, i, col int) (string, int, int, error) {
 	if i >= len(data) || data[i] != '"' {
 		end := i
 		for end < len(data) && data[end] != ',' && data[end] != '\n' && !(data[end] == '\r' && end+1 < len(data) && data[end+1] == '\n') {
@@ -93,15 +112,13 @@ func readField(data []byte, i int, seen map[string]string) (string, int, int, er
 			}
 			end++
 		}
-		if seen == nil {
-			return string(data[i:end]), end, 0, nil
+		switch {
+		case fs.whole != "":
+			return fs.whole[i:end], end, 0, nil
+		case fs.seen != nil:
+			return fs.seen.value(col, data[i:end]), end, 0, nil
 		}
-		if v, ok := seen[string(data[i:end])]; ok { // the conversion does not allocate
-			return v, end, 0, nil
-		}
-		v := string(data[i:end])
-		seen[v] = v
-		return v, end, 0, nil
+		return string(data[i:end]), end, 0, nil
 	}
 	var b []byte
 	lines := 0
@@ -122,15 +139,56 @@ func readField(data []byte, i int, seen map[string]string) (string, int, int, er
 	return "", 0, 0, errors.New("a quoted value is not closed")
 }
 
-// sharesValues reports whether rows of type R are worth sharing values
-// between: not the audit trail's nor the work sessions', whose rows are
-// let go once a load has packed them (only their keys, or hashes, stay),
-// so that looking their values up would only cost the load time.
-func sharesValues[R any]() bool {
+// sharerSlots is how many values a sharer remembers per column.
+const sharerSlots = 256
+
+// sharerColumns is how many columns a sharer remembers values of; the
+// widest table has twelve.
+const sharerColumns = 16
+
+// sharer remembers, per column, the values last read, each in the slot
+// its hash picks (a direct-mapped cache). Unlike a map of every value, it
+// does not grow with the file: a column of IDs, each seen once, only
+// overwrites its own slots, while a column of a few teams or states finds
+// them every time.
+type sharer struct {
+	slots [sharerColumns][sharerSlots]string
+}
+
+var sharerSeed = maphash.MakeSeed()
+
+// value returns b as a string, the one remembered when it is there.
+func (s *sharer) value(col int, b []byte) string {
+	if col >= sharerColumns || len(b) == 0 {
+		return string(b)
+	}
+	slot := &s.slots[col][maphash.Bytes(sharerSeed, b)%sharerSlots]
+	if *slot == string(b) { // the conversion does not allocate
+		return *slot
+	}
+	*slot = string(b)
+	return *slot
+}
+
+// valuesOf says how readCSV makes the values of rows of type R. The audit
+// trail's and the work sessions' rows are let go once a load has packed
+// them, so their values are slices of the file; what outlives the load
+// (a table's keys, see newTable; an open session's owner and ID, see
+// buildRefs) is copied out. Every other table's values are copies, shared
+// where they repeat.
+func valuesOf[R any]() valueMode {
 	var r R
 	switch any(r).(type) {
 	case Event, Session:
-		return false
+		return sliceValues
 	}
-	return true
+	return shareValues
 }
+
+// valueMode is how readCSV makes a value's string.
+type valueMode int
+
+const (
+	shareValues valueMode = iota // a copy, shared with the rows that repeat it
+	sliceValues                  // a slice of one copy of the whole file
+)

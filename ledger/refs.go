@@ -1,6 +1,9 @@
 package ledger
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // ownerRefs are the keys of the rows that concern one owner, in file order:
 // the index that lets a query about one owner skip the other 99,999 tasks.
@@ -36,8 +39,9 @@ func buildRefs(t *tables) refIndex {
 		return true
 	})
 	t.sessions.each(func(s *Session) bool {
-		if s.State == SessionOpen {
-			at(s.Alias).open = append(at(s.Alias).open, s.ID)
+		if s.State == SessionOpen { // slices of their file (valuesOf)
+			r := at(strings.Clone(s.Alias))
+			r.open = append(r.open, strings.Clone(s.ID))
 		}
 		return true
 	})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"sort"
+	"strings"
 )
 
 // record is a row type with a primary key.
@@ -43,8 +44,14 @@ type table[R record] struct {
 func newTable[R record](rows []*R, starts []int, limit int) (*table[R], error) {
 	t := &table[R]{rows: rows, starts: starts, limit: limit}
 	e := t.idx.edit()
+	// A key that is a slice of its file would keep the whole file alive
+	// after its row is packed.
+	slices := valuesOf[R]() == sliceValues
 	for i, r := range rows {
 		k := (*r).key()
+		if slices {
+			k = strings.Clone(k)
+		}
 		if _, dup := e.get(k); dup {
 			return nil, errDuplicateKey(k)
 		}
