@@ -1,9 +1,13 @@
 package forgejo
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"sync/atomic"
 	"testing"
 
@@ -28,9 +32,21 @@ func TestReadBlobs(t *testing.T) {
 	}
 	var shas []string
 	for _, sha := range tree.Files {
-		shas = append(shas, sha)
+		shas = append(shas, sha, sha) // a SHA asked for twice is handed over once
 	}
-	blobs, err := c.ReadBlobs(t.Context(), shas)
+	blobs := map[string][]byte{}
+	err = c.ReadBlobs(t.Context(), shas, func(b ledger.Blob) error {
+		if _, twice := blobs[b.SHA]; twice {
+			t.Errorf("%s handed over twice", b.SHA)
+		}
+		blobs[b.SHA] = b.Content
+		if b.Deflated != nil {
+			if got := inflate(t, b.Deflated); string(got) != string(b.Content) {
+				t.Errorf("%s: Deflated inflates to %q, not its content %q", b.SHA, got, b.Content)
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,20 +59,27 @@ func TestReadBlobs(t *testing.T) {
 			t.Errorf("%s: ReadBlobs gave %q, ReadFile %q", p, blobs[sha], want.Content)
 		}
 	}
-	if len(blobs) != len(shas) {
-		t.Errorf("%d blobs for %d SHAs", len(blobs), len(shas))
+	if len(blobs) != len(tree.Files) {
+		t.Errorf("%d blobs for %d files", len(blobs), len(tree.Files))
 	}
-	if _, err := c.ReadBlobs(t.Context(), []string{"0123456789012345678901234567890123456789"}); err == nil {
+	if err := c.ReadBlobs(t.Context(), []string{"0123456789012345678901234567890123456789"}, func(ledger.Blob) error { return nil }); err == nil {
 		t.Error("a SHA the repository does not hold was answered")
+	}
+	stop := errors.New("enough")
+	if err := c.ReadBlobs(t.Context(), shas, func(ledger.Blob) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("got's error became %v", err)
 	}
 }
 
-// countingClient counts the files read one by one; failBlobs makes
-// ReadBlobs fail, as on a forge with partial clones turned off.
+// countingClient counts the files read one by one; ReadBlobs fails after
+// handing over blobsBefore blobs when failBlobs is set: at once as on a
+// forge with partial clones turned off, or half-way as when the
+// connection breaks.
 type countingClient struct {
 	*Client
-	reads     atomic.Int32
-	failBlobs bool
+	reads       atomic.Int32
+	failBlobs   bool
+	blobsBefore int
 }
 
 func (c *countingClient) ReadFile(ctx context.Context, p string) (ledger.File, error) {
@@ -64,11 +87,23 @@ func (c *countingClient) ReadFile(ctx context.Context, p string) (ledger.File, e
 	return c.Client.ReadFile(ctx, p)
 }
 
-func (c *countingClient) ReadBlobs(ctx context.Context, shas []string) (map[string][]byte, error) {
-	if c.failBlobs {
-		return nil, errors.New("partial clones are turned off")
+func (c *countingClient) ReadBlobs(ctx context.Context, shas []string, got func(ledger.Blob) error) error {
+	if !c.failBlobs {
+		return c.Client.ReadBlobs(ctx, shas, got)
 	}
-	return c.Client.ReadBlobs(ctx, shas)
+	broken := errors.New("the fetch broke off")
+	n := 0
+	err := c.Client.ReadBlobs(ctx, shas, func(b ledger.Blob) error {
+		if n == c.blobsBefore {
+			return broken
+		}
+		n++
+		return got(b)
+	})
+	if !errors.Is(err, broken) {
+		return fmt.Errorf("the fetch did not break off after %d blobs: %v", c.blobsBefore, err)
+	}
+	return err
 }
 
 // Opening a ledger of many files fetches them in one go; when the forge
@@ -96,25 +131,47 @@ func TestLoadFetchesShardsAtOnce(t *testing.T) {
 		}
 	}
 	l.Close()
-	for _, fail := range []bool{false, true} {
-		cc := &countingClient{Client: c, failBlobs: fail}
-		l, err := ledger.Open(t.Context(), cc, ledger.Options{ShardRows: 1})
+	var (
+		want     []string
+		allByOne int // files read one by one when the bulk read fails at once
+	)
+	for _, c := range []*countingClient{{Client: c}, {Client: c, failBlobs: true}, {Client: c, failBlobs: true, blobsBefore: tasks / 2}} {
+		l, err := ledger.Open(t.Context(), c, ledger.Options{ShardRows: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := 0
-		for range l.Current().Read().Tasks() {
-			n++
+		var ids []string
+		for task := range l.Current().Read().Tasks() {
+			ids = append(ids, task.ID)
 		}
 		l.Close()
-		if n != tasks {
-			t.Errorf("bulk read failing %v: %d tasks loaded, want %d", fail, n, tasks)
+		if want == nil {
+			want = ids
 		}
-		switch reads := cc.reads.Load(); {
-		case !fail && reads > 2:
+		if len(ids) != tasks || !slices.Equal(ids, want) {
+			t.Errorf("bulk read failing %v after %d blobs: tasks %v, want %d: %v", c.failBlobs, c.blobsBefore, ids, tasks, want)
+		}
+		reads := int(c.reads.Load())
+		switch {
+		case !c.failBlobs && reads > 2:
 			t.Errorf("%d files read one by one, though the forge hands them over at once", reads)
-		case fail && reads < tasks:
-			t.Errorf("only %d files read one by one after the bulk read failed; want at least %d", reads, tasks)
+		case c.failBlobs && c.blobsBefore == 0:
+			if reads < tasks {
+				t.Errorf("only %d files read one by one after the bulk read failed; want at least %d", reads, tasks)
+			}
+			allByOne = reads
+		case c.failBlobs && reads > allByOne-c.blobsBefore:
+			// Each blob that came spares the read of a file.
+			t.Errorf("%d files read one by one after the bulk read brought %d of them; %d without any", reads, c.blobsBefore, allByOne)
 		}
 	}
+}
+
+func inflate(t *testing.T, deflated []byte) []byte {
+	t.Helper()
+	data, err := io.ReadAll(flate.NewReader(bytes.NewReader(deflated)))
+	if err != nil {
+		t.Fatalf("Deflated does not inflate: %v", err)
+	}
+	return data
 }

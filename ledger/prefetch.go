@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"strings"
+	"sync"
 )
 
 // bulkFrom is how many files a load must read before it asks a
@@ -10,62 +11,122 @@ import (
 // costs about as much.
 const bulkFrom = 32
 
-// prefetch reads at once, when st can (BlobReader), the files of the
-// indexes and journals (dirs: the tree's files grouped by folder, see
-// folders; and any index file of the old layout) that prev does not hold
-// already, and returns a store that answers those reads from memory and
-// any other from st. When the bulk read fails the load reads file by file,
-// as without.
-func prefetch(ctx context.Context, st Store, tree Tree, dirs map[string][]string, prev *Snapshot) Store {
+// prefetch starts fetching at once, when st can (BlobReader), the files of
+// the indexes and journals that prev does not hold already (dirs: the
+// tree's files grouped by folder, see folders, read in the order of order;
+// and any index file of the old layout), and returns a store that answers
+// those reads from what the fetch brought, each as soon as it has arrived,
+// and any other from st. The load decodes the first files while the
+// others are on their way. When the fetch fails, the files it did not
+// bring are read one by one, as without.
+//
+// stop must be called once the load is done with the store: it ends a
+// fetch still running (after a failed load) and lets its files go.
+func prefetch(ctx context.Context, st Store, tree Tree, order []string, dirs map[string][]string, prev *Snapshot) (_ Store, stop func()) {
 	br, ok := st.(BlobReader)
 	if !ok {
-		return st
+		return st, func() {}
 	}
+	p := &prefetched{Store: st, files: tree.Files, waiting: map[string]int{}, blobs: map[string][]byte{}}
 	var shas []string
-	want := func(p string) {
-		sha, ok := tree.Files[p]
-		if !ok || !strings.HasSuffix(p, ".csv") {
+	want := func(path string) {
+		sha, ok := tree.Files[path]
+		if !ok || !strings.HasSuffix(path, ".csv") {
 			return
 		}
 		if prev != nil {
-			if old, ok := prev.tree.get(p); ok && old == sha {
+			if old, ok := prev.tree.get(path); ok && old == sha {
 				return
 			}
 		}
-		shas = append(shas, sha)
+		if p.waiting[sha] == 0 {
+			shas = append(shas, sha)
+		}
+		p.waiting[sha]++ // two files of the same content are one blob
 	}
-	for _, paths := range dirs {
-		for _, p := range paths {
-			want(p)
+	for _, dir := range order {
+		want(legacyPath(dir))
+		for _, path := range dirs[dir] {
+			want(path)
 		}
 	}
-	for _, ix := range indexes {
-		want(legacyPath(ix.dir))
-	}
 	if len(shas) < bulkFrom {
-		return st
+		return st, func() {}
 	}
-	// One request: parts fetched side by side only compete with the
-	// forge's packing and this side's decoding for the same cores.
-	blobs, err := br.ReadBlobs(ctx, shas)
-	if err != nil {
-		return st
+	p.arrived = sync.NewCond(&p.mu)
+	ctx, cancel := context.WithCancel(ctx)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		// One request: parts fetched side by side only compete with the
+		// forge's packing and this side's decoding for the same cores.
+		err := br.ReadBlobs(ctx, shas, p.got)
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.done = true
+		_ = err // the files it did not bring are read one by one
+		p.arrived.Broadcast()
+	}()
+	return p, func() {
+		cancel()
+		<-finished
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.blobs = nil
 	}
-	return &prefetched{Store: st, files: tree.Files, blobs: blobs}
 }
 
-// prefetched answers reads of the files fetched at once from memory.
+// prefetched answers reads of the files being fetched at once from what
+// the fetch brought, waiting for a file that is yet to come.
 type prefetched struct {
 	Store
 	files map[string]string // path → blob SHA, as the tree lists them
-	blobs map[string][]byte // blob SHA → content
+
+	mu      sync.Mutex
+	arrived *sync.Cond        // a blob arrived, or the fetch ended
+	waiting map[string]int    // blob SHA → reads of it to come
+	blobs   map[string][]byte // blob SHA → content, arrived and still to be read
+	done    bool              // the fetch ended: a blob not here by now will not come
+}
+
+func (p *prefetched) got(b Blob) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.waiting[b.SHA] > 0 {
+		p.blobs[b.SHA] = b.Content
+		p.arrived.Broadcast()
+	}
+	return nil
 }
 
 func (p *prefetched) ReadFile(ctx context.Context, name string) (File, error) {
 	if sha, ok := p.files[name]; ok {
-		if data, ok := p.blobs[sha]; ok {
+		if data, ok := p.take(sha); ok {
 			return File{Path: name, Content: data, SHA: sha}, nil
 		}
 	}
 	return p.Store.ReadFile(ctx, name)
+}
+
+// take waits for blob sha if the fetch is to bring it, and hands it over;
+// the last read of a blob lets it go. It reports false for a blob the
+// fetch does not bring, or no longer will.
+func (p *prefetched) take(sha string) ([]byte, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.waiting[sha] == 0 {
+		return nil, false
+	}
+	for {
+		if data, ok := p.blobs[sha]; ok {
+			if p.waiting[sha]--; p.waiting[sha] == 0 {
+				delete(p.blobs, sha)
+			}
+			return data, true
+		}
+		if p.done {
+			return nil, false
+		}
+		p.arrived.Wait()
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -47,9 +48,9 @@ func shardNumber(p string) (int, bool) {
 // the journals, so that a load walks the tree (pages and all) once, not
 // once per index and journal.
 func folders(files map[string]string) map[string][]string {
-	dirs := map[string]bool{EventsDir: true, SCDir: true, SKDir: true, TreasuryDir: true, VotesDir: true}
-	for _, ix := range indexes {
-		dirs[ix.dir] = true
+	dirs := map[string]bool{}
+	for _, d := range loadOrder() {
+		dirs[d] = true
 	}
 	out := map[string][]string{}
 	for p := range files {
@@ -57,7 +58,21 @@ func folders(files map[string]string) map[string][]string {
 			out[d] = append(out[d], p)
 		}
 	}
+	// In name order, which is the order of the shards' numbers and the
+	// order a load reads them in (see loadOrder).
+	for _, paths := range out {
+		slices.Sort(paths)
+	}
 	return out
+}
+
+// loadOrder is the folders in the order load reads them.
+func loadOrder() []string {
+	order := make([]string, 0, len(indexes)+5)
+	for _, ix := range indexes {
+		order = append(order, ix.dir)
+	}
+	return append(order, EventsDir, SCDir, SKDir, TreasuryDir, VotesDir)
 }
 
 // shardPaths orders an index's files by shard number and checks that they

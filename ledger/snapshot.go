@@ -53,7 +53,8 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int) (
 	}
 	s.head, s.tree, s.legacy = tree.Commit, cowFrom(tree.Files), nil
 	folders := folders(tree.Files)
-	st = prefetch(ctx, st, tree, folders, prev)
+	st, stop := prefetch(ctx, st, tree, loadOrder(), folders, prev)
+	defer stop()
 	for _, ix := range indexes {
 		paths, err := shardPaths(ix.dir, folders[ix.dir])
 		if err != nil {

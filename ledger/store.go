@@ -141,7 +141,22 @@ func BlobSHA(content []byte) string {
 // store that can fetch them in one go makes the load several times
 // faster. Load falls back to reading file by file when it fails.
 type BlobReader interface {
-	ReadBlobs(ctx context.Context, shas []string) (map[string][]byte, error)
+	// ReadBlobs fetches the blobs with the given SHAs and calls got with
+	// each as it arrives, so that the caller can use the first while the
+	// rest are on their way; got is called from one goroutine, once per
+	// distinct SHA. It returns once every blob has been handed over, or
+	// with the first error, got's included.
+	ReadBlobs(ctx context.Context, shas []string, got func(Blob) error) error
+}
+
+// Blob is a file's content as a BlobReader hands it over.
+type Blob struct {
+	SHA     string
+	Content []byte
+	// Deflated is Content compressed as a raw DEFLATE stream (RFC 1951),
+	// when the store received it so and kept it; nil otherwise. A ledger
+	// that keeps a file compressed uses it instead of compressing again.
+	Deflated []byte
 }
 
 // Historian is a Store that can walk the branch's history. Verify uses it
