@@ -35,12 +35,14 @@ func TestReadBlobs(t *testing.T) {
 		shas = append(shas, sha, sha) // a SHA asked for twice is handed over once
 	}
 	blobs := map[string][]byte{}
+	deflated := 0
 	err = c.ReadBlobs(t.Context(), shas, func(b ledger.Blob) error {
 		if _, twice := blobs[b.SHA]; twice {
 			t.Errorf("%s handed over twice", b.SHA)
 		}
 		blobs[b.SHA] = b.Content
 		if b.Deflated != nil {
+			deflated++
 			if got := inflate(t, b.Deflated); string(got) != string(b.Content) {
 				t.Errorf("%s: Deflated inflates to %q, not its content %q", b.SHA, got, b.Content)
 			}
@@ -58,6 +60,9 @@ func TestReadBlobs(t *testing.T) {
 		if string(blobs[sha]) != string(want.Content) {
 			t.Errorf("%s: ReadBlobs gave %q, ReadFile %q", p, blobs[sha], want.Content)
 		}
+	}
+	if deflated == 0 {
+		t.Error("no blob came with its compressed stream, though three files unlike each other cannot be deltas")
 	}
 	if len(blobs) != len(tree.Files) {
 		t.Errorf("%d blobs for %d files", len(blobs), len(tree.Files))
@@ -117,23 +122,27 @@ func TestLoadFetchesShardsAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	const tasks = 40 // a shard each, and an audit row each
-	// Sent together, so that they share a few commits.
+	// Sent together in two halves, so that they share a few commits, and
+	// the audit trail has at least two shards: an earlier one, held
+	// packed, and the last.
 	errs := make(chan error, tasks)
-	for i := range tasks {
-		go func() {
-			_, err := l.Apply(t.Context(), ledgertest.AddTask(fmt.Sprintf("$t%d", i), fmt.Sprintf("6_1_1_%d", i+1)))
-			errs <- err
-		}()
-	}
-	for range tasks {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
+	for half := range 2 {
+		for i := half * tasks / 2; i < (half+1)*tasks/2; i++ {
+			go func() {
+				_, err := l.Apply(t.Context(), ledgertest.AddTask(fmt.Sprintf("$t%d", i), fmt.Sprintf("6_1_1_%d", i+1)))
+				errs <- err
+			}()
+		}
+		for range tasks / 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	l.Close()
 	var (
-		want     []string
-		allByOne int // files read one by one when the bulk read fails at once
+		want, wantEvents []string
+		allByOne         int // files read one by one when the bulk read fails at once
 	)
 	for _, c := range []*countingClient{{Client: c}, {Client: c, failBlobs: true}, {Client: c, failBlobs: true, blobsBefore: tasks / 2}} {
 		l, err := ledger.Open(t.Context(), c, ledger.Options{ShardRows: 1})
@@ -141,10 +150,23 @@ func TestLoadFetchesShardsAtOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		var ids []string
-		for task := range l.Current().Read().Tasks() {
+		read := l.Current().Read()
+		for task := range read.Tasks() {
 			ids = append(ids, task.ID)
 		}
+		// The audit trail's earlier shards are held as the forge sent
+		// them compressed, when it did: they must read back the same.
+		var events []string
+		for e := range read.Events() {
+			events = append(events, fmt.Sprint(e.Seq, e.EventID, e.Hash))
+		}
 		l.Close()
+		if wantEvents == nil {
+			wantEvents = events
+		}
+		if len(events) < tasks || !slices.Equal(events, wantEvents) {
+			t.Errorf("bulk read failing %v after %d blobs: %d audit rows, unlike the first load's %d", c.failBlobs, c.blobsBefore, len(events), len(wantEvents))
+		}
 		if want == nil {
 			want = ids
 		}

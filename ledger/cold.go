@@ -23,14 +23,14 @@ func (t *table[R]) pack(k int) {
 		// Every row of the shard was checked before it was written.
 		panic(fmt.Sprintf("ledger: a shard that was written no longer encodes: %v", err))
 	}
-	t.packRaw(k, data)
+	t.packRaw(k, fileBytes{data: data})
 }
 
 // packRaw holds shard k packed from its file's bytes.
-func (t *table[R]) packRaw(k int, data []byte) {
+func (t *table[R]) packRaw(k int, f fileBytes) {
 	packed := make([][]byte, len(t.starts))
 	copy(packed, t.packed)
-	packed[k] = deflate(data)
+	packed[k] = f.packed()
 	t.packed = packed
 	rows := t.rows[t.starts[k]:t.shardEnd(k)]
 	clear(rows)
@@ -76,7 +76,7 @@ func (t *table[R]) settle() {
 		if k < len(t.packed) && t.packed[k] != nil {
 			continue
 		}
-		if k < len(raw) && raw[k] != nil {
+		if k < len(raw) && raw[k].data != nil {
 			t.packRaw(k, raw[k])
 		} else {
 			t.pack(k)

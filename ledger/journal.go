@@ -42,7 +42,10 @@ type shard[R journalRow] struct {
 	// whole rarely; CSV deflates to about a sixth.
 	packed bool
 	rows   []R // decoded: the last shard only (see list)
-	n      int // rows in the shard
+	// deflated is, between a load and settle, data compressed as the
+	// store sent it, for cold to keep instead of compressing again.
+	deflated []byte
+	n        int // rows in the shard
 	// byKey finds a row by key in journals whose rows are looked up that
 	// way (the audit trail, by event ID); nil in the others. It holds the
 	// keys' hashes, not the keys, so that a packed shard keeps nothing of
@@ -76,23 +79,28 @@ func (s *shard[R]) bytes() []byte {
 
 // cold is the shard as an earlier one: its bytes, not its rows.
 func (s *shard[R]) cold() *shard[R] {
-	if s.rows == nil && (s.packed || s.n == 0) {
+	if s.rows == nil && (s.packed || s.n == 0) && s.deflated == nil {
 		return s
 	}
 	c := *s
 	c.rows = nil
-	if !c.packed {
-		c.data, c.packed = deflate(c.data), true
+	if !c.packed && (s.rows != nil || s.n > 0) {
+		c.data, c.packed = fileBytes{data: c.data, deflated: c.deflated}.packed(), true
 	}
+	c.deflated = nil
 	return &c
 }
 
 // hot is the shard as the last one: decoded.
 func (s *shard[R]) hot() *shard[R] {
-	if s.rows != nil || s.n == 0 {
+	if (s.rows != nil || s.n == 0) && s.deflated == nil {
 		return s
 	}
 	c := *s
+	c.deflated = nil
+	if s.rows != nil || s.n == 0 {
+		return &c
+	}
 	c.rows = s.list()
 	c.data, c.packed = s.bytes(), false
 	return &c
@@ -172,16 +180,13 @@ func (j *journal[R]) load(ctx context.Context, st Store, files map[string]string
 		todo = append(todo, p)
 	}
 	read := make([]*shard[R], len(todo))
-	err := forEach(ctx, len(todo), func(i int) error {
+	err := eachFile(ctx, st, todo, files, func(i int, f fileBytes) error {
 		p := todo[i]
-		data, err := readAt(ctx, st, p, files[p])
+		sh, err := parseShard[R](p, files[p], f.data, false)
 		if err != nil {
 			return err
 		}
-		sh, err := parseShard[R](p, files[p], data, false)
-		if err != nil {
-			return err
-		}
+		sh.deflated = f.deflated
 		read[i] = sh // decoded still: the load sums it before it is packed (settle)
 		return nil
 	})

@@ -60,3 +60,88 @@ feed:
 	}
 	return context.Cause(ctx)
 }
+
+// all runs every fn at once and returns their errors, joined; the first
+// error cancels the ctx the others were given.
+func all(ctx context.Context, fns ...func(ctx context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if errs[i] = safely(i, func(int) error { return fn(ctx) }); errs[i] != nil {
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// fileBytes is a file's content as a load read it, and, when the store
+// sent it so, the same compressed (Blob.Deflated).
+type fileBytes struct {
+	data, deflated []byte
+}
+
+// packed is the file's bytes deflated: as the store sent them, else
+// compressed now.
+func (f fileBytes) packed() []byte {
+	if f.deflated != nil {
+		return f.deflated
+	}
+	return deflate(f.data)
+}
+
+// eachFile reads the files at paths (at the SHAs files lists) and calls
+// fn with each one's bytes. From a fetch in progress (prefetched) it takes
+// them in the order they arrive, whatever the order of paths, with at most
+// readers calls of fn running at once across the whole load; from any
+// other store it reads them as forEach does.
+func eachFile(ctx context.Context, st Store, paths []string, files map[string]string, fn func(i int, f fileBytes) error) error {
+	p, ok := st.(*prefetched)
+	if !ok {
+		return forEach(ctx, len(paths), func(i int) error {
+			data, err := readAt(ctx, st, paths[i], files[paths[i]])
+			if err != nil {
+				return err
+			}
+			return fn(i, fileBytes{data: data})
+		})
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, len(paths))
+	var wg sync.WaitGroup
+	for i, path := range paths {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = safely(i, func(int) error {
+				b, fetched := p.take(ctx, files[path])
+				if err := p.acquire(ctx); err != nil {
+					return err
+				}
+				defer p.release()
+				if !fetched {
+					var err error
+					if b.Content, err = readAt(ctx, p.Store, path, files[path]); err != nil {
+						return err
+					}
+				}
+				return fn(i, fileBytes{data: b.Content, deflated: b.Deflated})
+			})
+			if errs[i] != nil {
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return ctx.Err()
+}

@@ -27,7 +27,7 @@ func prefetch(ctx context.Context, st Store, tree Tree, order []string, dirs map
 	if !ok {
 		return st, func() {}
 	}
-	p := &prefetched{Store: st, files: tree.Files, waiting: map[string]int{}, blobs: map[string][]byte{}}
+	p := &prefetched{Store: st, files: tree.Files, waiting: map[string]int{}, blobs: map[string]Blob{}, decoding: make(chan struct{}, readers)}
 	var shas []string
 	want := func(path string) {
 		sha, ok := tree.Files[path]
@@ -81,19 +81,22 @@ func prefetch(ctx context.Context, st Store, tree Tree, order []string, dirs map
 type prefetched struct {
 	Store
 	files map[string]string // path → blob SHA, as the tree lists them
+	// decoding bounds the files the load decodes at once (see eachFile):
+	// the files arrive faster than they decode.
+	decoding chan struct{}
 
 	mu      sync.Mutex
-	arrived *sync.Cond        // a blob arrived, or the fetch ended
-	waiting map[string]int    // blob SHA → reads of it to come
-	blobs   map[string][]byte // blob SHA → content, arrived and still to be read
-	done    bool              // the fetch ended: a blob not here by now will not come
+	arrived *sync.Cond      // a blob arrived, or the fetch ended
+	waiting map[string]int  // blob SHA → reads of it to come
+	blobs   map[string]Blob // blob SHA → the blob, arrived and still to be read
+	done    bool            // the fetch ended: a blob not here by now will not come
 }
 
 func (p *prefetched) got(b Blob) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.waiting[b.SHA] > 0 {
-		p.blobs[b.SHA] = b.Content
+		p.blobs[b.SHA] = b
 		p.arrived.Broadcast()
 	}
 	return nil
@@ -101,8 +104,8 @@ func (p *prefetched) got(b Blob) error {
 
 func (p *prefetched) ReadFile(ctx context.Context, name string) (File, error) {
 	if sha, ok := p.files[name]; ok {
-		if data, ok := p.take(sha); ok {
-			return File{Path: name, Content: data, SHA: sha}, nil
+		if b, ok := p.take(ctx, sha); ok {
+			return File{Path: name, Content: b.Content, SHA: sha}, nil
 		}
 	}
 	return p.Store.ReadFile(ctx, name)
@@ -110,23 +113,40 @@ func (p *prefetched) ReadFile(ctx context.Context, name string) (File, error) {
 
 // take waits for blob sha if the fetch is to bring it, and hands it over;
 // the last read of a blob lets it go. It reports false for a blob the
-// fetch does not bring, or no longer will.
-func (p *prefetched) take(sha string) ([]byte, bool) {
+// fetch does not bring, or no longer will, or once ctx ends.
+func (p *prefetched) take(ctx context.Context, sha string) (Blob, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.waiting[sha] == 0 {
-		return nil, false
+		return Blob{}, false
 	}
+	stop := context.AfterFunc(ctx, func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.arrived.Broadcast()
+	})
+	defer stop()
 	for {
-		if data, ok := p.blobs[sha]; ok {
+		if b, ok := p.blobs[sha]; ok {
 			if p.waiting[sha]--; p.waiting[sha] == 0 {
 				delete(p.blobs, sha)
 			}
-			return data, true
+			return b, true
 		}
-		if p.done {
-			return nil, false
+		if p.done || ctx.Err() != nil {
+			return Blob{}, false
 		}
 		p.arrived.Wait()
 	}
 }
+
+func (p *prefetched) acquire(ctx context.Context) error {
+	select {
+	case p.decoding <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (p *prefetched) release() { <-p.decoding }

@@ -108,24 +108,28 @@ func loadIndex[R record](ctx context.Context, st Store, dir string, paths []stri
 	// Each shard's rows: prev's where its SHA is unchanged, else read and
 	// decoded, a few shards at a time.
 	parts := make([][]*R, len(paths))
-	raw := make([][]byte, len(paths))
-	err := forEach(ctx, len(paths), func(k int) error {
-		p := paths[k]
+	raw := make([]fileBytes, len(paths))
+	var todo []int // the shards to read
+	for k, p := range paths {
 		if prev != nil && k < len(prev.starts) {
 			if old, ok := prevTree.get(p); ok && old == tree[p] {
 				parts[k] = prev.shardRows(k)
-				return nil
+				continue
 			}
 		}
-		data, err := readAt(ctx, st, p, tree[p])
+		todo = append(todo, k)
+	}
+	todoPaths := make([]string, len(todo))
+	for i, k := range todo {
+		todoPaths[i] = paths[k]
+	}
+	err := eachFile(ctx, st, todoPaths, tree, func(i int, f fileBytes) error {
+		k := todo[i]
+		decoded, err := DecodeCSV[R](paths[k], f.data)
 		if err != nil {
 			return err
 		}
-		decoded, err := DecodeCSV[R](p, data)
-		if err != nil {
-			return err
-		}
-		raw[k] = data
+		raw[k] = f
 		parts[k] = make([]*R, len(decoded))
 		for i := range decoded {
 			parts[k][i] = &decoded[i]

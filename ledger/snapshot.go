@@ -55,6 +55,7 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int) (
 	folders := folders(tree.Files)
 	st, stop := prefetch(ctx, st, tree, loadOrder(), folders, prev)
 	defer stop()
+	var loads []func(ctx context.Context) error
 	for _, ix := range indexes {
 		paths, err := shardPaths(ix.dir, folders[ix.dir])
 		if err != nil {
@@ -65,27 +66,13 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int) (
 		case isLegacy && len(paths) > 0:
 			return nil, fmt.Errorf("%s and the folder %s both hold the index: the branch is half in the old layout and half in the new one; restore it to the commit before", legacyPath(ix.dir), ix.dir)
 		case isLegacy:
-			if err := ix.loadLegacy(ctx, st, &s.tables, old, limit); err != nil {
-				return nil, err
-			}
 			s.legacy = append(s.legacy, legacyPath(ix.dir))
+			loads = append(loads, func(ctx context.Context) error { return ix.loadLegacy(ctx, st, &s.tables, old, limit) })
 		default:
-			if err := ix.load(ctx, st, &s.tables, paths, tree.Files, prevTables, prevTree, limit); err != nil {
-				return nil, err
-			}
+			loads = append(loads, func(ctx context.Context) error {
+				return ix.load(ctx, st, &s.tables, paths, tree.Files, prevTables, prevTree, limit)
+			})
 		}
-	}
-	if prev != nil && s.tasks == prev.tasks && s.assignments == prev.assignments && s.sessions == prev.sessions {
-		s.refs = prev.refs // the rows it indexes did not change
-	} else {
-		s.refs = buildRefs(&s.tables)
-	}
-	for _, ix := range indexes {
-		ix.settle(&s.tables)
-	}
-	s.byMatrixID = make(map[string]string, len(s.owners.rows))
-	for _, o := range s.owners.rows {
-		s.byMatrixID[o.MatrixID] = o.Alias
 	}
 
 	var (
@@ -101,20 +88,42 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int) (
 	s.events, s.sc, s.sk = journal[Event]{dir: EventsDir}, journal[SCTx]{dir: SCDir}, journal[SKTx]{dir: SKDir}
 	s.treasury = journal[TreasuryTx]{dir: TreasuryDir}
 	s.votes = journal[Vote]{dir: VotesDir}
-	if err := s.events.load(ctx, st, tree.Files, folders[s.events.dir], pe); err != nil {
-		return nil, err
+	loads = append(loads,
+		func(ctx context.Context) error { return s.events.load(ctx, st, tree.Files, folders[s.events.dir], pe) },
+		func(ctx context.Context) error { return s.sc.load(ctx, st, tree.Files, folders[s.sc.dir], psc) },
+		func(ctx context.Context) error { return s.sk.load(ctx, st, tree.Files, folders[s.sk.dir], psk) },
+		func(ctx context.Context) error {
+			return s.treasury.load(ctx, st, tree.Files, folders[s.treasury.dir], ptr)
+		},
+		func(ctx context.Context) error { return s.votes.load(ctx, st, tree.Files, folders[s.votes.dir], pv) },
+	)
+	// Each load fills its own table or journal. From a fetch in progress
+	// they all run at once, so that files are decoded in the order they
+	// arrive (see eachFile); otherwise one after the other, each reading a
+	// few files at a time.
+	if _, fetching := st.(*prefetched); fetching {
+		if err := all(ctx, loads...); err != nil {
+			return nil, err
+		}
+	} else {
+		for _, load := range loads {
+			if err := load(ctx); err != nil {
+				return nil, err
+			}
+		}
 	}
-	if err := s.sc.load(ctx, st, tree.Files, folders[s.sc.dir], psc); err != nil {
-		return nil, err
+
+	if prev != nil && s.tasks == prev.tasks && s.assignments == prev.assignments && s.sessions == prev.sessions {
+		s.refs = prev.refs // the rows it indexes did not change
+	} else {
+		s.refs = buildRefs(&s.tables)
 	}
-	if err := s.sk.load(ctx, st, tree.Files, folders[s.sk.dir], psk); err != nil {
-		return nil, err
+	for _, ix := range indexes {
+		ix.settle(&s.tables)
 	}
-	if err := s.treasury.load(ctx, st, tree.Files, folders[s.treasury.dir], ptr); err != nil {
-		return nil, err
-	}
-	if err := s.votes.load(ctx, st, tree.Files, folders[s.votes.dir], pv); err != nil {
-		return nil, err
+	s.byMatrixID = make(map[string]string, len(s.owners.rows))
+	for _, o := range s.owners.rows {
+		s.byMatrixID[o.MatrixID] = o.Alias
 	}
 	// Summed while the shards just read are still decoded, then packed.
 	s.sums = reloadSums(prev, s)

@@ -37,8 +37,8 @@ type table[R record] struct {
 	// packed is, for a table whose history is held packed (see
 	// cold.go), each shard's file deflated; nil for a shard held decoded.
 	packed  [][]byte
-	history bool     // shards before the last are held packed
-	raw     [][]byte // between load and settle: each shard's file as read, nil if not read
+	history bool        // shards before the last are held packed
+	raw     []fileBytes // between load and settle: each shard's file as read, empty if not read
 }
 
 func newTable[R record](rows []*R, starts []int, limit int) (*table[R], error) {
