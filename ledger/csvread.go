@@ -170,16 +170,18 @@ func (s *sharer) value(col int, b []byte) string {
 	return *slot
 }
 
-// valuesOf says how readCSV makes the values of rows of type R. The audit
-// trail's and the work sessions' rows are let go once a load has packed
-// them, so their values are slices of the file; what outlives the load
-// (a table's keys, see newTable; an open session's owner and ID, see
-// buildRefs) is copied out. Every other table's values are copies, shared
+// valuesOf says how readCSV makes the values of rows of type R. The rows
+// of the audit trail, the SC and SK transactions and the work sessions are
+// let go once a load has summed and packed them, so their values are
+// slices of the file; what outlives the load (a table's keys, see
+// newTable; an open session's owner and ID, see buildRefs; the running
+// sums' aliases and open pending rows, see sumsEdit.own; a key index's
+// clashes) is copied out. Every other table's values are copies, shared
 // where they repeat.
 func valuesOf[R any]() valueMode {
 	var r R
 	switch any(r).(type) {
-	case Event, Session:
+	case Event, Session, SCTx, SKTx:
 		return sliceValues
 	}
 	return shareValues

@@ -1,6 +1,9 @@
 package ledger
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // keyIndex finds a row of a shard by its key through the key's 64-bit
 // hash, so that it does not hold the key strings: a packed shard's
@@ -46,7 +49,8 @@ func (x *keyIndex) seal(keyAt func(i int) string) {
 			if x.clash == nil {
 				x.clash = map[string]int{}
 			}
-			x.clash[keyAt(int(x.rows[i]))] = int(x.rows[i])
+			// A copy: the key may be a slice of its whole file (valuesOf).
+			x.clash[strings.Clone(keyAt(int(x.rows[i])))] = int(x.rows[i])
 			continue
 		}
 		hs, rs = append(hs, x.hashes[i]), append(rs, x.rows[i])

@@ -1,6 +1,9 @@
 package ledger
 
-import "iter"
+import (
+	"iter"
+	"strings"
+)
 
 // Totals is what the SC transactions say the community owes: SC awarded,
 // and SC still pending (assessed, not yet settled).
@@ -38,6 +41,30 @@ type sumsEdit struct {
 	early  cowEdit[struct{}]
 	totals Totals
 	scRows int
+	names  map[string]string // each alias, kind or share written so far, once
+}
+
+// own returns v as a string of the sums' own. A loaded row's values are
+// slices of its file (see valuesOf), which a key or a held row would
+// keep alive whole after the load has packed the file; the few values
+// that repeat (aliases, kinds, shares) are copied once each.
+func (e *sumsEdit) own(v string) string {
+	if c, ok := e.names[v]; ok {
+		return c
+	}
+	if e.names == nil {
+		e.names = map[string]string{}
+	}
+	c := strings.Clone(v)
+	e.names[c] = c
+	return c
+}
+
+// owned is t holding only strings of the sums' own.
+func (e *sumsEdit) owned(t SCTx) SCTx {
+	t.Alias, t.Kind, t.Share = e.own(t.Alias), e.own(t.Kind), e.own(t.Share)
+	t.ID, t.Task, t.Ref, t.EventID, t.Note = strings.Clone(t.ID), strings.Clone(t.Task), strings.Clone(t.Ref), strings.Clone(t.EventID), strings.Clone(t.Note)
+	return t
 }
 
 func (s *sums) edit() *sumsEdit {
@@ -58,7 +85,7 @@ func (e *sumsEdit) addSC(t SCTx) {
 	case SCAwarded:
 		b, _ := e.owners.get(t.Alias)
 		b.SCAwarded += t.Amount
-		e.owners.set(t.Alias, b)
+		e.owners.set(e.own(t.Alias), b)
 		e.totals.SCAwarded += t.Amount
 	case SCPending:
 		if _, settled := e.early.get(t.ID); settled {
@@ -66,7 +93,7 @@ func (e *sumsEdit) addSC(t SCTx) {
 		}
 		b, _ := e.owners.get(t.Alias)
 		b.SCPending += t.Amount
-		e.owners.set(t.Alias, b)
+		e.owners.set(e.own(t.Alias), b)
 		e.totals.SCPending += t.Amount
 		if p, dup := e.open.get(t.ID); dup {
 			// Two pending rows with one ID: a broken ledger. One settling
@@ -74,11 +101,12 @@ func (e *sumsEdit) addSC(t SCTx) {
 			// holder; otherwise verify reports the difference.
 			if p.row.Alias == t.Alias {
 				p.row.Amount += t.Amount
-				e.open.set(t.ID, p)
+				e.open.set(p.row.ID, p)
 			}
 			return
 		}
-		e.open.set(t.ID, openPending{row: t, seq: e.scRows})
+		row := e.owned(t)
+		e.open.set(row.ID, openPending{row: row, seq: e.scRows})
 	}
 	if t.Kind == SCPending {
 		return
@@ -86,14 +114,14 @@ func (e *sumsEdit) addSC(t SCTx) {
 	p, ok := e.open.get(t.Ref)
 	if !ok {
 		if _, seen := e.early.get(t.Ref); !seen {
-			e.early.set(t.Ref, struct{}{})
+			e.early.set(strings.Clone(t.Ref), struct{}{})
 		}
 		return
 	}
 	e.open.del(t.Ref)
 	b, _ := e.owners.get(p.row.Alias)
 	b.SCPending -= p.row.Amount
-	e.owners.set(p.row.Alias, b)
+	e.owners.set(p.row.Alias, b) // owned already
 	e.totals.SCPending -= p.row.Amount
 }
 
@@ -101,7 +129,7 @@ func (e *sumsEdit) addSC(t SCTx) {
 func (e *sumsEdit) addSK(t SKTx) {
 	b, _ := e.owners.get(t.Alias)
 	b.SK += t.Amount
-	e.owners.set(t.Alias, b)
+	e.owners.set(e.own(t.Alias), b)
 }
 
 // added is s with rows applied.
