@@ -149,7 +149,7 @@ func parseShard[R journalRow](p, sha string, data []byte, hot bool) (*shard[R], 
 		}
 	}
 	if s.byKey != nil {
-		s.byKey.seal(func(i int) string { return rows[i].journalKey() })
+		s.byKey.seal(func(i int) string { return rows[i].journalKey() }) // a key twice is verify's to report
 	}
 	if hot {
 		s.rows = rows

@@ -40,22 +40,33 @@ func (x *keyIndex) add(k string, i int) {
 }
 
 // seal sorts the index and moves rows whose hash an earlier row of the
-// shard has to the clash map, keyed by keyAt.
-func (x *keyIndex) seal(keyAt func(i int) string) {
+// shard has to the clash map, keyed by keyAt. A key an earlier row has
+// already is not added again (find answers the earliest) and is returned
+// as dup.
+func (x *keyIndex) seal(keyAt func(i int) string) (dup string, twice bool) {
 	sort.Sort(byHash{x})
 	hs, rs := x.hashes[:0], x.rows[:0]
 	for i := range x.hashes {
 		if len(hs) > 0 && hs[len(hs)-1] == x.hashes[i] {
+			k := keyAt(int(x.rows[i]))
+			_, inClash := x.clash[k]
+			if inClash || k == keyAt(int(rs[len(rs)-1])) {
+				if !twice {
+					dup, twice = k, true
+				}
+				continue
+			}
 			if x.clash == nil {
 				x.clash = map[string]int{}
 			}
 			// A copy: the key may be a slice of its whole file (valuesOf).
-			x.clash[strings.Clone(keyAt(int(x.rows[i])))] = int(x.rows[i])
+			x.clash[strings.Clone(k)] = int(x.rows[i])
 			continue
 		}
 		hs, rs = append(hs, x.hashes[i]), append(rs, x.rows[i])
 	}
 	x.hashes, x.rows = hs, rs
+	return dup, twice
 }
 
 type byHash struct{ *keyIndex }

@@ -29,3 +29,40 @@ func TestKeyIndexFindsEveryKeyDespiteAClash(t *testing.T) {
 		t.Error("a key was answered by another key's row")
 	}
 }
+
+// seal reports a key that two rows hold, whether its hash is shared with
+// other keys or not, and nothing when every key is distinct.
+func TestKeyIndexSealReportsAKeyTwice(t *testing.T) {
+	for name, c := range map[string]struct {
+		keys   []string
+		clash  bool // file the last key under "$a"'s hash, as if they collided
+		twice  string
+		unique bool
+	}{
+		"distinct":          {keys: []string{"$a", "$b", "$c"}, unique: true},
+		"a key twice":       {keys: []string{"$a", "$b", "$a"}, twice: "$a"},
+		"distinct in clash": {keys: []string{"$a", "$b", "$d"}, clash: true, unique: true},
+		"twice in a clash":  {keys: []string{"$a", "$d", "$d"}, clash: true, twice: "$d"},
+	} {
+		x := newKeyIndex(len(c.keys))
+		for i, k := range c.keys {
+			if c.clash && i > 0 && k == "$d" {
+				x.hashes, x.rows = append(x.hashes, keyHash("$a")), append(x.rows, int32(i))
+				continue
+			}
+			x.add(k, i)
+		}
+		keyAt := func(i int) string { return c.keys[i] }
+		dup, twice := x.seal(keyAt)
+		if twice == c.unique || dup != c.twice {
+			t.Errorf("%s: seal = %q, %v; want %q, %v", name, dup, twice, c.twice, !c.unique)
+		}
+		if c.unique {
+			for i, k := range c.keys {
+				if got, ok := x.find(k, keyAt); !ok || got != i {
+					t.Errorf("%s: find(%q) = %d, %v; want %d", name, k, got, ok, i)
+				}
+			}
+		}
+	}
+}

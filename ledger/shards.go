@@ -100,8 +100,9 @@ func shardPaths(dir string, paths []string) ([]string, error) {
 
 // loadIndex reads an index's shards, reusing the rows of every shard whose
 // SHA prev already had: after someone else's commit only the shards that
-// changed travel.
-func loadIndex[R record](ctx context.Context, st Store, dir string, paths []string, tree map[string]string, prev *table[R], prevTree cowMap[string], limit int) (*table[R], error) {
+// changed travel. history says whether the table holds its earlier shards
+// packed (see cold.go).
+func loadIndex[R record](ctx context.Context, st Store, dir string, paths []string, tree map[string]string, prev *table[R], prevTree cowMap[string], limit int, history bool) (*table[R], error) {
 	if prev != nil && len(prev.starts) == len(paths) && prev.limit == limit && sameSHAs(paths, tree, prevTree) {
 		return prev, nil
 	}
@@ -145,11 +146,11 @@ func loadIndex[R record](ctx context.Context, st Store, dir string, paths []stri
 		starts = append(starts, len(rows))
 		rows = append(rows, part...)
 	}
-	t, err := newTable(rows, starts, limit)
+	t, err := newTable(rows, starts, limit, history)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	t.raw = raw
+	t.raw, t.history = raw, history
 	return t, nil
 }
 
@@ -182,7 +183,7 @@ func loadLegacy[R record](ctx context.Context, st Store, dir, sha string, limit 
 			starts = append(starts, i)
 		}
 	}
-	t, err := newTable(rows, starts, limit)
+	t, err := newTable(rows, starts, limit, false)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
@@ -210,7 +211,7 @@ func IndexChanges[R record](dir string, rows []R, shardRows int) []Change {
 	for i := range rows {
 		ptrs[i] = &rows[i]
 	}
-	t, err := newTable(ptrs, nil, shardRows)
+	t, err := newTable(ptrs, nil, shardRows, false)
 	if err != nil {
 		panic(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"sort"
 	"strings"
+	"sync/atomic"
 )
 
 // record is a row type with a primary key.
@@ -29,7 +30,12 @@ type table[R record] struct {
 	// rows holds every row, except those of a packed shard that no commit
 	// has changed since it was packed: those are nil (see row and packed).
 	rows []*R
-	idx  cowMap[int] // key → position in rows
+	idx  cowMap[int] // key → position in rows, of every row keys does not hold
+	// keys, in a table whose history is held packed, finds the rows it was
+	// loaded with by their keys' hashes (see keyIndex), so that the
+	// table does not hold 200,000 session IDs for the few that are looked
+	// up; rows added since are in idx. Never changed once built.
+	keys *keyIndex
 	// starts is the position of each shard's first row: shard k holds
 	// rows[starts[k]:starts[k+1]] and is file k+1 of the index's folder.
 	starts []int
@@ -37,12 +43,28 @@ type table[R record] struct {
 	// packed is, for a table whose history is held packed (see
 	// cold.go), each shard's file deflated; nil for a shard held decoded.
 	packed  [][]byte
-	history bool        // shards before the last are held packed
-	raw     []fileBytes // between load and settle: each shard's file as read, empty if not read
+	history bool // shards before the last are held packed
+	// unpacked is the packed shard decoded last: a command that finds a
+	// row by key and then changes it reads the same shard several times.
+	unpacked atomic.Pointer[unpackedShard[R]]
+	raw      []fileBytes // between load and settle: each shard's file as read, empty if not read
 }
 
-func newTable[R record](rows []*R, starts []int, limit int) (*table[R], error) {
+// newTable lays rows out in the shards that start at starts. With hashed,
+// their keys are found through a keyIndex, which holds no key.
+func newTable[R record](rows []*R, starts []int, limit int, hashed bool) (*table[R], error) {
 	t := &table[R]{rows: rows, starts: starts, limit: limit}
+	if hashed {
+		keys := newKeyIndex(len(rows))
+		for i, r := range rows {
+			keys.add((*r).key(), i)
+		}
+		if k, twice := keys.seal(func(i int) string { return (*rows[i]).key() }); twice {
+			return nil, errDuplicateKey(k)
+		}
+		t.keys = keys
+		return t, nil
+	}
 	e := t.idx.edit()
 	// A key that is a slice of its file would keep the whole file alive
 	// after its row is packed.
@@ -62,22 +84,33 @@ func newTable[R record](rows []*R, starts []int, limit int) (*table[R], error) {
 }
 
 func (t *table[R]) get(k string) (*R, bool) {
-	i, ok := t.idx.get(k)
+	i, ok := t.pos(k)
 	if !ok {
 		return nil, false
 	}
 	return t.row(i), true
 }
 
+// pos is the position of the row with key k.
+func (t *table[R]) pos(k string) (int, bool) {
+	if i, ok := t.idx.get(k); ok {
+		return i, true
+	}
+	if t.keys == nil {
+		return 0, false
+	}
+	return t.keys.find(k, func(i int) string { return (*t.row(i)).key() })
+}
+
 // merge returns a new table with the changed rows replaced and the added
 // ones appended in the order they were added, in the last shard while it
 // has room and in new shards after; t is left as it was.
 func (t *table[R]) merge(changed map[string]*R, added []string) *table[R] {
-	n := &table[R]{rows: make([]*R, len(t.rows), len(t.rows)+len(added)), idx: t.idx, starts: t.starts, limit: t.limit,
+	n := &table[R]{rows: make([]*R, len(t.rows), len(t.rows)+len(added)), idx: t.idx, keys: t.keys, starts: t.starts, limit: t.limit,
 		packed: t.packed, history: t.history}
 	copy(n.rows, t.rows)
 	for k, r := range changed {
-		if i, ok := t.idx.get(k); ok {
+		if i, ok := t.pos(k); ok {
 			n.rows[i] = r
 		}
 	}
@@ -118,7 +151,18 @@ func (t *table[R]) shardRows(k int) []*R {
 	if k >= len(t.packed) || t.packed[k] == nil {
 		return rows
 	}
-	return t.unpack(k, rows)
+	if u := t.unpacked.Load(); u != nil && u.k == k {
+		return u.rows
+	}
+	u := &unpackedShard[R]{k: k, rows: t.unpack(k, rows)}
+	t.unpacked.Store(u)
+	return u.rows
+}
+
+// unpackedShard is a packed shard's rows, decoded.
+type unpackedShard[R record] struct {
+	k    int
+	rows []*R
 }
 
 // each calls fn for every row in file order, shard by shard, until fn
@@ -174,7 +218,7 @@ func (o *overlay[R]) has(k string) bool {
 	if _, ok := o.done[k]; ok {
 		return true
 	}
-	_, ok := o.base.idx.get(k)
+	_, ok := o.base.pos(k)
 	return ok
 }
 
@@ -275,12 +319,12 @@ func (o *overlay[R]) changedKeys() []string {
 	var keys []string
 	for _, layer := range []map[string]*R{o.done, o.cur} {
 		for k := range layer {
-			if _, inBase := o.base.idx.get(k); inBase {
+			if _, inBase := o.base.pos(k); inBase {
 				keys = append(keys, k)
 			}
 		}
 	}
-	pos := func(k string) int { p, _ := o.base.idx.get(k); return p }
+	pos := func(k string) int { p, _ := o.base.pos(k); return p }
 	sort.Slice(keys, func(i, j int) bool { return pos(keys[i]) < pos(keys[j]) })
 	return append(keys, o.added...)
 }
@@ -298,7 +342,7 @@ func (o *overlay[R]) touched() []int {
 		}
 	}
 	for k := range o.done {
-		if p, ok := o.base.idx.get(k); ok {
+		if p, ok := o.base.pos(k); ok {
 			mark(p)
 		}
 	}

@@ -80,10 +80,7 @@ func indexOf[R record](dir string, history bool, tf func(*tables) **table[R], of
 			if prev != nil {
 				before = *tf(prev)
 			}
-			*tf(t), err = loadIndex[R](ctx, st, dir, paths, tree, before, prevTree, limit)
-			if err == nil && *tf(t) != before {
-				(*tf(t)).history = history
-			}
+			*tf(t), err = loadIndex[R](ctx, st, dir, paths, tree, before, prevTree, limit, history)
 			return err
 		},
 		loadLegacy: func(ctx context.Context, st Store, t *tables, sha string, limit int) (err error) {
