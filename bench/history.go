@@ -110,7 +110,7 @@ func runHistory(ctx context.Context, f *forge, opts Options) (*History, error) {
 // on the forge: whether a write's cost grows with the size of the indexes.
 type LargeWrites struct {
 	Owners, Tasks int
-	TasksBytes    int           // the size of the tasks index each write re-uploads
+	TasksBytes    int           // the size of the tasks index, all its shards
 	Open          time.Duration // ledger.Open on the forge
 	Writes        Durations
 	Requests      Counts // of the first write

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"smartup0.org/engelbot/ledger"
 )
 
 // Print writes the report: a header, each section measured, and the
@@ -186,7 +188,8 @@ func (r *Report) printHistory(w io.Writer) {
 	fmt.Fprintf(w, "   (ledger.Open %s): %s, %.1f× the p50 at %s rows above;\n",
 		secs(lw.Open), lw.Writes, ratio(lw.Writes.P50(), h.Writes[0].P50()), thousands(h.Rows[0]))
 	fmt.Fprintf(w, "   requests %s.\n", lw.Requests)
-	fmt.Fprintf(w, "   Each such write re-encodes and re-uploads the whole tasks index (%.1f MB).\n\n", float64(lw.TasksBytes)/1e6)
+	fmt.Fprintf(w, "   (Its tasks index is %.1f MB in %s shards; a write re-uploads only the shards it changes: section 7.)\n\n",
+		float64(lw.TasksBytes)/1e6, thousands((lw.Tasks+ledger.DefaultShardRows-1)/ledger.DefaultShardRows))
 }
 
 func (r *Report) printMemory(w io.Writer) {
