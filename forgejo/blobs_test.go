@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/rs/zerolog"
 
 	"smartup0.org/engelbot/ledger"
 	"smartup0.org/engelbot/ledger/ledgertest"
@@ -145,9 +148,15 @@ func TestLoadFetchesShardsAtOnce(t *testing.T) {
 		allByOne         int // files read one by one when the bulk read fails at once
 	)
 	for _, c := range []*countingClient{{Client: c}, {Client: c, failBlobs: true}, {Client: c, failBlobs: true, blobsBefore: tasks / 2}} {
-		l, err := ledger.Open(t.Context(), c, ledger.Options{ShardRows: 1})
+		var logged bytes.Buffer
+		log := zerolog.New(&logged)
+		l, err := ledger.Open(t.Context(), c, ledger.Options{ShardRows: 1, Log: &log})
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The operator is told why the start is slower, and only then.
+		if warned := strings.Contains(logged.String(), "did not hand over the ledger's files in one fetch"); warned != c.failBlobs {
+			t.Errorf("bulk read failing %v after %d blobs: the log says %q", c.failBlobs, c.blobsBefore, logged.String())
 		}
 		var ids []string
 		read := l.Current().Read()

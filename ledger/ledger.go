@@ -157,7 +157,7 @@ func (l *Ledger) reload(ctx context.Context, prev *Snapshot) (*Snapshot, error) 
 			return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
 		l.opts.Observer.StoreAnswered()
-		s, err := load(ctx, l.store, tree, prev, l.opts.ShardRows)
+		s, err := load(ctx, l.store, tree, prev, l.opts.ShardRows, l.opts.Log)
 		// The branch moving while we read is the only error worth a retry here.
 		if errors.Is(err, ErrConflict) && attempt < 5 {
 			continue

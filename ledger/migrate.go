@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/rs/zerolog"
 )
 
 // ErrOldLayout: the ledger's indexes are still single files, the layout
@@ -63,7 +65,12 @@ func migrateOnce(ctx context.Context, st Store, opts Options) (Migration, error)
 	if err != nil {
 		return Migration{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
-	s, err := load(ctx, st, tree, nil, opts.ShardRows)
+	log := opts.Log
+	if log == nil {
+		nop := zerolog.Nop()
+		log = &nop
+	}
+	s, err := load(ctx, st, tree, nil, opts.ShardRows, log)
 	if err != nil {
 		return Migration{}, fmt.Errorf("the ledger cannot be read: %w", err)
 	}

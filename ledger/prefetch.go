@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"sync"
+
+	"github.com/rs/zerolog"
 )
 
 // bulkFrom is how many files a load must read before it asks a
@@ -18,11 +20,12 @@ const bulkFrom = 32
 // those reads from what the fetch brought, each as soon as it has arrived,
 // and any other from st. The load decodes the first files while the
 // others are on their way. When the fetch fails, the files it did not
-// bring are read one by one, as without.
+// bring are read one by one, as without, and log says so: the load is
+// slower, and the operator should know why.
 //
 // stop must be called once the load is done with the store: it ends a
 // fetch still running (after a failed load) and lets its files go.
-func prefetch(ctx context.Context, st Store, tree Tree, order []string, dirs map[string][]string, prev *Snapshot) (_ Store, stop func()) {
+func prefetch(ctx context.Context, st Store, tree Tree, order []string, dirs map[string][]string, prev *Snapshot, log *zerolog.Logger) (_ Store, stop func()) {
 	br, ok := st.(BlobReader)
 	if !ok {
 		return st, func() {}
@@ -64,7 +67,10 @@ func prefetch(ctx context.Context, st Store, tree Tree, order []string, dirs map
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.done = true
-		_ = err // the files it did not bring are read one by one
+		if err != nil && ctx.Err() == nil {
+			log.Warn().Err(err).Int("files", len(shas)).Int("brought", p.brought).
+				Msg("the forge did not hand over the ledger's files in one fetch (partial clones turned off on the forge?); reading the rest one by one, which is slower")
+		}
 		p.arrived.Broadcast()
 	}()
 	return p, func() {
@@ -90,12 +96,14 @@ type prefetched struct {
 	waiting map[string]int  // blob SHA → reads of it to come
 	blobs   map[string]Blob // blob SHA → the blob, arrived and still to be read
 	done    bool            // the fetch ended: a blob not here by now will not come
+	brought int             // blobs the fetch brought
 }
 
 func (p *prefetched) got(b Blob) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.waiting[b.SHA] > 0 {
+		p.brought++
 		p.blobs[b.SHA] = b
 		p.arrived.Broadcast()
 	}

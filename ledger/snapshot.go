@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/rs/zerolog"
 )
 
 // Snapshot is the whole ledger in memory at one commit. It is immutable:
@@ -41,7 +43,7 @@ func (s *Snapshot) Applied(eventID string) (Event, bool) { return s.events.find(
 // load reads the ledger at tree, reusing from prev (which may be nil) every
 // file whose SHA has not changed: after someone else's commit only the
 // changed files travel. limit is the rows a new index shard takes.
-func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int) (*Snapshot, error) {
+func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int, log *zerolog.Logger) (*Snapshot, error) {
 	s := &Snapshot{}
 	var (
 		prevTables *tables
@@ -53,7 +55,7 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int) (
 	}
 	s.head, s.tree, s.legacy = tree.Commit, cowFrom(tree.Files), nil
 	folders := folders(tree.Files)
-	st, stop := prefetch(ctx, st, tree, loadOrder(), folders, prev)
+	st, stop := prefetch(ctx, st, tree, loadOrder(), folders, prev, log)
 	defer stop()
 	var loads []func(ctx context.Context) error
 	for _, ix := range indexes {
