@@ -88,8 +88,13 @@ func Columns[R any]() []string {
 // parse. Lines starting with '#' are comments. The error names file, line and
 // column.
 func DecodeCSV[R any](file string, data []byte) ([]R, error) {
+	return decodeCSV[R](file, data, shareValues)
+}
+
+// decodeCSV is DecodeCSV, its values made as mode says (see readCSV).
+func decodeCSV[R any](file string, data []byte, mode valueMode) ([]R, error) {
 	c := codecFor(reflect.TypeOf((*R)(nil)).Elem())
-	records, err := readCSV(data, valuesOf[R]())
+	records, err := readCSV(data, mode)
 	if err != nil {
 		var pe *ParseError
 		if errors.As(err, &pe) {

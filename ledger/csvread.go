@@ -170,19 +170,27 @@ func (s *sharer) value(col int, b []byte) string {
 	return *slot
 }
 
-// valuesOf says how readCSV makes the values of rows of type R. The rows
-// of the audit trail, the SC and SK transactions and the work sessions are
-// let go once a load has summed and packed them, so their values are
-// slices of the file; what outlives the load (a table's keys, see
-// newTable; an open session's owner and ID, see buildRefs; the running
-// sums' aliases and open pending rows, see sumsEdit.own; a key index's
-// clashes) is copied out. Every other table's values are copies, shared
+// loadValues says how a load makes the values of a file of rows of type
+// R; kept says whether the load keeps the file's rows decoded (the last
+// shard of a table or journal, and every shard of a table not packed).
+//
+// The rows of the audit trail, the SC and SK transactions and the work
+// sessions that the load does not keep are let go once it has summed and
+// packed them, so their values are slices of the file, which costs no
+// allocation; what outlives the load (a table's keys, see newTable; an
+// open session's owner and ID, see buildRefs; the running sums' aliases
+// and open pending rows, see sumsEdit.own; a key index's clashes) is
+// copied out. Rows read later from a packed shard are decoded with
+// copies (DecodeCSV): a command may keep one, and a slice would keep the
+// whole file alive with it. Every other file's values are copies, shared
 // where they repeat.
-func valuesOf[R any]() valueMode {
+func loadValues[R any](kept bool) valueMode {
 	var r R
 	switch any(r).(type) {
 	case Event, Session, SCTx, SKTx:
-		return sliceValues
+		if !kept {
+			return sliceValues
+		}
 	}
 	return shareValues
 }

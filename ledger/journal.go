@@ -57,11 +57,14 @@ type shard[R journalRow] struct {
 }
 
 // list is the shard's rows, decoded now if the shard is not the last.
-func (s *shard[R]) list() []R {
+func (s *shard[R]) list() []R { return s.listAs(shareValues) }
+
+// listAs is list, a shard's values made as mode says (see readCSV).
+func (s *shard[R]) listAs(mode valueMode) []R {
 	if s.rows != nil || s.n == 0 {
 		return s.rows
 	}
-	rows, err := DecodeCSV[R](s.path, s.bytes())
+	rows, err := decodeCSV[R](s.path, s.bytes(), mode)
 	if err != nil {
 		// The same bytes decoded when the shard was loaded or written.
 		panic(fmt.Sprintf("ledger: shard %s no longer decodes: %v", s.path, err))
@@ -130,9 +133,10 @@ func (j *journal[R]) holds(p string) bool {
 	return path.Dir(p) == j.dir && strings.HasSuffix(p, ".csv")
 }
 
-// parseShard reads a shard's file; hot keeps its rows decoded.
-func parseShard[R journalRow](p, sha string, data []byte, hot bool) (*shard[R], error) {
-	rows, err := DecodeCSV[R](p, data)
+// parseShard reads a shard's file, its values made as mode says (see
+// readCSV); hot keeps its rows decoded.
+func parseShard[R journalRow](p, sha string, data []byte, hot bool, mode valueMode) (*shard[R], error) {
+	rows, err := decodeCSV[R](p, data, mode)
 	if err != nil {
 		return nil, err
 	}
@@ -179,15 +183,22 @@ func (j *journal[R]) load(ctx context.Context, st Store, files map[string]string
 		}
 		todo = append(todo, p)
 	}
+	newest := ""
+	for _, p := range paths {
+		if j.holds(p) && p > newest {
+			newest = p
+		}
+	}
 	read := make([]*shard[R], len(todo))
 	err := eachFile(ctx, st, todo, files, func(i int, f fileBytes) error {
 		p := todo[i]
-		sh, err := parseShard[R](p, files[p], f.data, false)
+		// Held decoded until settle: the load sums the rows first.
+		sh, err := parseShard[R](p, files[p], f.data, false, loadValues[R](p == newest))
 		if err != nil {
 			return err
 		}
 		sh.deflated = f.deflated
-		read[i] = sh // decoded still: the load sums it before it is packed (settle)
+		read[i] = sh
 		return nil
 	})
 	if err != nil {
@@ -266,6 +277,21 @@ func (j *journal[R]) all() iter.Seq[R] {
 	}
 }
 
+// scan yields every row, as all does, for a pass that keeps none (the
+// load's sums): the values of a shard not held decoded are slices of its
+// file (see loadValues), which allocates far less than copies.
+func (j *journal[R]) scan() iter.Seq[R] {
+	return func(yield func(R) bool) {
+		for _, s := range j.shards {
+			for _, r := range s.listAs(loadValues[R](false)) {
+				if !yield(r) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // backward yields every row, newest first, decoding a packed shard only
 // when the rows before it were not enough.
 func (j *journal[R]) backward() iter.Seq[R] {
@@ -327,7 +353,7 @@ func (j *journal[R]) appendRows(t time.Time, maxRows int, rows []R) (p string, c
 // back, so the writer calls it before committing: bytes that do not read
 // back are refused then, rather than found unreadable in the branch.
 func (j *journal[R]) appended(p string, create bool, data []byte) (journal[R], error) {
-	sh, err := parseShard[R](p, BlobSHA(data), data, true)
+	sh, err := parseShard[R](p, BlobSHA(data), data, true, shareValues)
 	if err != nil {
 		return journal[R]{}, fmt.Errorf("the appended shard does not read back: %w", err)
 	}

@@ -23,7 +23,7 @@ func TestJournalFromHoldsEveryRowSinceT(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sh, err := parseShard[SKTx]("transactions/sk/x.csv", BlobSHA(data), data, false)
+		sh, err := parseShard[SKTx]("transactions/sk/x.csv", BlobSHA(data), data, false, shareValues)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -59,7 +59,7 @@ func (x *keyIndex) seal(keyAt func(i int) string) (dup string, twice bool) {
 			if x.clash == nil {
 				x.clash = map[string]int{}
 			}
-			// A copy: the key may be a slice of its whole file (valuesOf).
+			// A copy: the key may be a slice of its whole file (loadValues).
 			x.clash[strings.Clone(k)] = int(x.rows[i])
 			continue
 		}

@@ -39,7 +39,7 @@ func buildRefs(t *tables) refIndex {
 		return true
 	})
 	t.sessions.each(func(s *Session) bool {
-		if s.State == SessionOpen { // slices of their file (valuesOf)
+		if s.State == SessionOpen { // slices of their file (loadValues)
 			r := at(strings.Clone(s.Alias))
 			r.open = append(r.open, strings.Clone(s.ID))
 		}

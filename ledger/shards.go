@@ -126,7 +126,7 @@ func loadIndex[R record](ctx context.Context, st Store, dir string, paths []stri
 	}
 	err := eachFile(ctx, st, todoPaths, tree, func(i int, f fileBytes) error {
 		k := todo[i]
-		decoded, err := DecodeCSV[R](paths[k], f.data)
+		decoded, err := decodeCSV[R](paths[k], f.data, loadValues[R](k == len(paths)-1 || !history))
 		if err != nil {
 			return err
 		}

@@ -45,7 +45,7 @@ type sumsEdit struct {
 }
 
 // own returns v as a string of the sums' own. A loaded row's values are
-// slices of its file (see valuesOf), which a key or a held row would
+// slices of its file (see loadValues), which a key or a held row would
 // keep alive whole after the load has packed the file; the few values
 // that repeat (aliases, kinds, shares) are copied once each.
 func (e *sumsEdit) own(v string) string {
@@ -161,5 +161,5 @@ func reloadSums(prev, next *Snapshot) sums {
 			return prev.sums.added(sc, sk)
 		}
 	}
-	return buildSums(next.sc.all(), next.sk.all())
+	return buildSums(next.sc.scan(), next.sk.scan())
 }

@@ -68,7 +68,7 @@ func newTable[R record](rows []*R, starts []int, limit int, hashed bool) (*table
 	e := t.idx.edit()
 	// A key that is a slice of its file would keep the whole file alive
 	// after its row is packed.
-	slices := valuesOf[R]() == sliceValues
+	slices := loadValues[R](false) == sliceValues
 	for i, r := range rows {
 		k := (*r).key()
 		if slices {
