@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"math"
 	"sort"
 	"strings"
 )
@@ -93,4 +94,40 @@ func (x *keyIndex) find(k string, keyAt func(i int) string) (int, bool) {
 	}
 	i, ok := x.clash[k]
 	return i, ok
+}
+
+// keyList holds many keys as one string and where each ends: 4 bytes a
+// key beyond its text, where a string of its own takes 16 and more.
+type keyList struct {
+	text string
+	ends []uint32 // key i is text[ends[i-1]:ends[i]]
+}
+
+// newKeyList copies the n keys keyAt gives into a keyList; ok is false if
+// their text is too long to be indexed by 32 bits.
+func newKeyList(n int, keyAt func(i int) string) (keyList, bool) {
+	size := 0
+	for i := range n {
+		size += len(keyAt(i))
+	}
+	if size > math.MaxUint32 {
+		return keyList{}, false
+	}
+	var b strings.Builder
+	b.Grow(size)
+	ends := make([]uint32, n)
+	for i := range n {
+		b.WriteString(keyAt(i))
+		ends[i] = uint32(b.Len())
+	}
+	return keyList{text: b.String(), ends: ends}, true
+}
+
+// at is key i.
+func (l keyList) at(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = l.ends[i-1]
+	}
+	return l.text[start:l.ends[i]]
 }

@@ -35,6 +35,14 @@ func TestHashedTableFindsRowsByKey(t *testing.T) {
 		tb.history = true
 		tb.pack(0) // rows 1–10 held packed, as after a load
 		tb.pack(1)
+		// Finding where a row is, as a check that an ID is free does,
+		// decodes no packed shard.
+		for _, id := range []string{"ws_3", "ws_15", "ws_404"} {
+			tb.pos(id)
+		}
+		if tb.unpacked.Load() != nil {
+			t.Errorf("hashed %v: finding keys decoded a packed shard", hashed)
+		}
 		changed := &Session{ID: "ws_5", Summary: "changed"}
 		added := &Session{ID: "ws_26", Summary: "added"}
 		next := tb.merge(map[string]*Session{"ws_5": changed, "ws_26": added}, []string{"ws_26"})
