@@ -17,7 +17,7 @@ const readers = 4
 func safely(i int, fn func(i int) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("ledger: reading file %d panicked: %v", i, r)
+			err = fmt.Errorf("ledger: a load's or a check's worker (%d) panicked: %v", i, r)
 		}
 	}()
 	return fn(i)
@@ -61,25 +61,36 @@ feed:
 	return context.Cause(ctx)
 }
 
-// all runs every fn at once and returns their errors, joined; the first
-// error cancels the ctx the others were given.
+// all runs every fn at once and returns the first error; that error
+// cancels the ctx the others were given, so that what they fail with
+// after is only that.
 func all(ctx context.Context, fns ...func(ctx context.Context) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errs := make([]error, len(fns))
+	var first firstError
 	var wg sync.WaitGroup
 	for i, fn := range fns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if errs[i] = safely(i, func(int) error { return fn(ctx) }); errs[i] != nil {
+			if err := safely(i, func(int) error { return fn(ctx) }); err != nil {
+				first.set(err)
 				cancel()
 			}
 		}()
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	return first.err
 }
+
+// firstError keeps the first of the errors of workers that stop each
+// other on failure.
+type firstError struct {
+	once sync.Once
+	err  error
+}
+
+func (f *firstError) set(err error) { f.once.Do(func() { f.err = err }) }
 
 // fileBytes is a file's content as a load read it, and, when the store
 // sent it so, the same compressed (Blob.Deflated).
@@ -114,13 +125,13 @@ func eachFile(ctx context.Context, st Store, paths []string, files map[string]st
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errs := make([]error, len(paths))
+	var first firstError
 	var wg sync.WaitGroup
 	for i, path := range paths {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = safely(i, func(int) error {
+			err := safely(i, func(int) error {
 				b, fetched := p.take(ctx, files[path])
 				if err := p.acquire(ctx); err != nil {
 					return err
@@ -134,14 +145,12 @@ func eachFile(ctx context.Context, st Store, paths []string, files map[string]st
 				}
 				return fn(i, fileBytes{data: b.Content, deflated: b.Deflated})
 			})
-			if errs[i] != nil {
+			if err != nil {
+				first.set(err)
 				cancel()
 			}
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	return ctx.Err()
+	return first.err
 }

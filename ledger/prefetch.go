@@ -30,7 +30,8 @@ func prefetch(ctx context.Context, st Store, tree Tree, order []string, dirs map
 	if !ok {
 		return st, func() {}
 	}
-	p := &prefetched{Store: st, files: tree.Files, waiting: map[string]int{}, blobs: map[string]Blob{}, decoding: make(chan struct{}, readers)}
+	p := &prefetched{Store: st, files: tree.Files, waiting: map[string]int{}, arrival: map[string]chan struct{}{}, blobs: map[string]Blob{},
+		decoding: make(chan struct{}, readers), ended: make(chan struct{})}
 	var shas []string
 	want := func(path string) {
 		sha, ok := tree.Files[path]
@@ -44,6 +45,7 @@ func prefetch(ctx context.Context, st Store, tree Tree, order []string, dirs map
 		}
 		if p.waiting[sha] == 0 {
 			shas = append(shas, sha)
+			p.arrival[sha] = make(chan struct{})
 		}
 		p.waiting[sha]++ // two files of the same content are one blob
 	}
@@ -56,26 +58,22 @@ func prefetch(ctx context.Context, st Store, tree Tree, order []string, dirs map
 	if len(shas) < bulkFrom {
 		return st, func() {}
 	}
-	p.arrived = sync.NewCond(&p.mu)
 	ctx, cancel := context.WithCancel(ctx)
-	finished := make(chan struct{})
 	go func() {
-		defer close(finished)
+		defer close(p.ended)
 		// One request: parts fetched side by side only compete with the
 		// forge's packing and this side's decoding for the same cores.
-		err := br.ReadBlobs(ctx, shas, p.got)
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		p.done = true
+		err := safely(0, func(int) error { return br.ReadBlobs(ctx, shas, p.got) })
 		if err != nil && ctx.Err() == nil {
+			p.mu.Lock()
+			defer p.mu.Unlock()
 			log.Warn().Err(err).Int("files", len(shas)).Int("brought", p.brought).
 				Msg("the forge did not hand over the ledger's files in one fetch (partial clones turned off on the forge?); reading the rest one by one, which is slower")
 		}
-		p.arrived.Broadcast()
 	}()
 	return p, func() {
 		cancel()
-		<-finished
+		<-p.ended
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.blobs = nil
@@ -91,21 +89,30 @@ type prefetched struct {
 	// the files arrive faster than they decode.
 	decoding chan struct{}
 
-	mu      sync.Mutex
-	arrived *sync.Cond      // a blob arrived, or the fetch ended
+	ended chan struct{} // closed when the fetch has ended: a blob not here by then will not come
+
+	mu sync.Mutex
+	// arrival is closed for each blob SHA when the blob arrives: a read
+	// waits for its own blob, and no other read wakes.
+	arrival map[string]chan struct{}
 	waiting map[string]int  // blob SHA → reads of it to come
 	blobs   map[string]Blob // blob SHA → the blob, arrived and still to be read
-	done    bool            // the fetch ended: a blob not here by now will not come
 	brought int             // blobs the fetch brought
 }
 
 func (p *prefetched) got(b Blob) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.waiting[b.SHA] > 0 {
+	ch, wanted := p.arrival[b.SHA]
+	if !wanted {
+		return nil
+	}
+	select {
+	case <-ch: // here already: a blob handed over twice is taken once
+	default:
 		p.brought++
 		p.blobs[b.SHA] = b
-		p.arrived.Broadcast()
+		close(ch)
 	}
 	return nil
 }
@@ -124,28 +131,26 @@ func (p *prefetched) ReadFile(ctx context.Context, name string) (File, error) {
 // fetch does not bring, or no longer will, or once ctx ends.
 func (p *prefetched) take(ctx context.Context, sha string) (Blob, bool) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.waiting[sha] == 0 {
+	ch, wanted := p.arrival[sha]
+	p.mu.Unlock()
+	if !wanted {
 		return Blob{}, false
 	}
-	stop := context.AfterFunc(ctx, func() {
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		p.arrived.Broadcast()
-	})
-	defer stop()
-	for {
-		if b, ok := p.blobs[sha]; ok {
-			if p.waiting[sha]--; p.waiting[sha] == 0 {
-				delete(p.blobs, sha)
-			}
-			return b, true
-		}
-		if p.done || ctx.Err() != nil {
-			return Blob{}, false
-		}
-		p.arrived.Wait()
+	select {
+	case <-ch:
+	case <-p.ended:
+	case <-ctx.Done():
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b, ok := p.blobs[sha]
+	if !ok {
+		return Blob{}, false
+	}
+	if p.waiting[sha]--; p.waiting[sha] == 0 {
+		delete(p.blobs, sha)
+	}
+	return b, true
 }
 
 func (p *prefetched) acquire(ctx context.Context) error {
