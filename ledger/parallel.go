@@ -98,10 +98,11 @@ type fileBytes struct {
 	data, deflated []byte
 }
 
-// packed is the file's bytes deflated: as the store sent them, else
-// compressed now.
+// packed is the file's bytes deflated: as the store sent them when that
+// saves at least half, else compressed now. (A forge set to compress
+// nothing sends DEFLATE's stored blocks, as large as the file.)
 func (f fileBytes) packed() []byte {
-	if f.deflated != nil {
+	if f.deflated != nil && 2*len(f.deflated) <= len(f.data) {
 		return f.deflated
 	}
 	return deflate(f.data)
