@@ -35,6 +35,11 @@ const (
 
 var packTypeNames = map[byte]string{packCommit: "commit", packTree: "tree", packBlob: "blob", packTag: "tag"}
 
+// maxObject bounds the size an object's header (or a delta's) may claim:
+// a ledger's files are far smaller, and a broken pack's size must not
+// become an allocation that ends the process.
+const maxObject = 512 << 20
+
 // packObject is one object as read: its SHA, type and content, and the
 // raw DEFLATE stream of the content when the pack held it whole (not as a
 // delta).
@@ -69,6 +74,9 @@ func readPack(r io.Reader, got func(packObject) error) error {
 		typ, size, err := pr.objectHeader()
 		if err != nil {
 			return err
+		}
+		if size > maxObject {
+			return fmt.Errorf("the object at %d claims %d bytes, more than a ledger's file can be", start, size)
 		}
 		var base *packObject
 		switch typ {
@@ -112,6 +120,9 @@ func readPack(r io.Reader, got func(packObject) error) error {
 		}
 		obj := &packObject{typ: typ, data: data}
 		if base != nil {
+			if n, ok := deltaSize(data); !ok || n > maxObject {
+				return fmt.Errorf("the delta at %d claims a result of %d bytes", start, n)
+			}
 			if obj.data, err = packfile.PatchDelta(base.data, data); err != nil {
 				return fmt.Errorf("the delta at %d: %w", start, err)
 			}
@@ -207,4 +218,27 @@ func (p *packReader) offset() (int64, error) {
 		off = ((off + 1) << 7) | int64(c&0x7f)
 	}
 	return off, nil
+}
+
+// deltaSize reads the size of a delta's result from its header: two
+// little-endian base-128 numbers, the base's size, then the result's.
+func deltaSize(delta []byte) (uint64, bool) {
+	var n uint64
+	for i, skip := 0, true; ; skip = false {
+		n = 0
+		for shift := 0; ; shift += 7 {
+			if i >= len(delta) || shift > 63 {
+				return 0, false
+			}
+			c := delta[i]
+			i++
+			n |= uint64(c&0x7f) << shift
+			if c&0x80 == 0 {
+				break
+			}
+		}
+		if !skip {
+			return n, true
+		}
+	}
 }

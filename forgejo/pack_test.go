@@ -87,11 +87,15 @@ func TestReadPackRefusesABrokenPack(t *testing.T) {
 	cut := pack[:len(pack)-30]
 	changed := bytes.Clone(pack)
 	changed[len(changed)-30] ^= 0xff
-	for name, p := range map[string][]byte{"cut short": cut, "changed": changed, "not a pack": []byte("PACX\x00\x00\x00\x02\x00\x00\x00\x01")} {
+	// A blob that claims 2^40 bytes: refused, not allocated.
+	huge := []byte("PACK\x00\x00\x00\x02\x00\x00\x00\x01\xb0\x80\x80\x80\x80\x80\x40x\x9c")
+	for name, p := range map[string][]byte{"cut short": cut, "changed": changed, "not a pack": []byte("PACX\x00\x00\x00\x02\x00\x00\x00\x01"), "claims a terabyte": huge} {
 		n := 0
 		err := readPack(bytes.NewReader(p), func(packObject) error { n++; return nil })
 		if err == nil {
 			t.Errorf("%s: read without an error (%d objects)", name, n)
+		} else if name == "claims a terabyte" && !strings.Contains(err.Error(), "claims") {
+			t.Errorf("%s: refused for another reason: %v", name, err)
 		}
 	}
 }
