@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"sync"
 )
 
 // csvRecord is one row of a CSV file and the line it starts on.
@@ -37,7 +38,11 @@ func readCSV(data []byte, mode valueMode) ([]csvRecord, error) {
 	)
 	switch mode {
 	case shareValues:
-		values.seen = new(sharer)
+		values.seen = sharers.Get().(*sharer)
+		defer func() {
+			clear(values.seen.slots[:]) // it must not keep this file's values alive
+			sharers.Put(values.seen)
+		}()
 	case sliceValues:
 		values.whole = string(data)
 	}
@@ -156,6 +161,10 @@ type sharer struct {
 }
 
 var sharerSeed = maphash.MakeSeed()
+
+// sharers reuses sharers: one is 64 KB, and a packed shard read for a
+// command is a fraction of that.
+var sharers = sync.Pool{New: func() any { return new(sharer) }}
 
 // value returns b as a string, the one remembered when it is there.
 func (s *sharer) value(col int, b []byte) string {

@@ -192,7 +192,9 @@ func (j *journal[R]) load(ctx context.Context, st Store, files map[string]string
 	read := make([]*shard[R], len(todo))
 	err := eachFile(ctx, st, todo, files, func(i int, f fileBytes) error {
 		p := todo[i]
-		// Held decoded until settle: the load sums the rows first.
+		// Its bytes are held as read until settle: the load sums the
+		// rows first (scan), decoding them again rather than holding every
+		// shard's rows decoded at once.
 		sh, err := parseShard[R](p, files[p], f.data, false, loadValues[R](p == newest))
 		if err != nil {
 			return err

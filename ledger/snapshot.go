@@ -127,7 +127,8 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int, l
 	for _, o := range s.owners.rows {
 		s.byMatrixID[o.MatrixID] = o.Alias
 	}
-	// Summed while the shards just read are still decoded, then packed.
+	// Summed from the bytes just read (scan decodes them with slices, see
+	// loadValues), then packed.
 	s.sums = reloadSums(prev, s)
 	for _, settle := range []func(context.Context) error{s.events.settle, s.sc.settle, s.sk.settle, s.treasury.settle, s.votes.settle} {
 		if err := settle(ctx); err != nil {
