@@ -124,34 +124,22 @@ func eachFile(ctx context.Context, st Store, paths []string, files map[string]st
 			return fn(i, fileBytes{data: data})
 		})
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var first firstError
-	var wg sync.WaitGroup
+	loads := make([]func(context.Context) error, len(paths))
 	for i, path := range paths {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := safely(i, func(int) error {
-				b, fetched := p.take(ctx, files[path])
-				if err := p.acquire(ctx); err != nil {
+		loads[i] = func(ctx context.Context) error {
+			b, fetched := p.take(ctx, files[path])
+			if err := p.acquire(ctx); err != nil {
+				return err
+			}
+			defer p.release()
+			if !fetched {
+				var err error
+				if b.Content, err = readAt(ctx, p.Store, path, files[path]); err != nil {
 					return err
 				}
-				defer p.release()
-				if !fetched {
-					var err error
-					if b.Content, err = readAt(ctx, p.Store, path, files[path]); err != nil {
-						return err
-					}
-				}
-				return fn(i, fileBytes{data: b.Content, deflated: b.Deflated})
-			})
-			if err != nil {
-				first.set(err)
-				cancel()
 			}
-		}()
+			return fn(i, fileBytes{data: b.Content, deflated: b.Deflated})
+		}
 	}
-	wg.Wait()
-	return first.err
+	return all(ctx, loads...)
 }
