@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -13,24 +12,9 @@ import (
 // ledger the ledger package accepts: every index parses, and the
 // master-events shards carry an unbroken hash chain.
 func TestGeneratedLedgerLoads(t *testing.T) {
-	ctx := context.Background()
-	store, err := localgit.Open(t.TempDir(), branch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
 	c := Community{Owners: 30, Tasks: 300, Mixed: true, Now: time.Now()}
 	const rows, shardRows = 2500, 1000
-	changes := append(c.Changes(), EventShards(rows, 900, shardRows, time.Now())...)
-	if _, err := store.Commit(ctx, ledger.Commit{Message: "seed", Changes: changes}); err != nil {
-		t.Fatal(err)
-	}
-	l, err := ledger.Open(ctx, store, ledger.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	snap := l.Current()
+	snap := openSeeded(t, append(c.Changes(), EventShards(rows, 900, shardRows, time.Now())...)).Current()
 	if n := snap.EventCount(); n != rows {
 		t.Errorf("the ledger loaded %d audit rows, want %d", n, rows)
 	}
@@ -92,4 +76,24 @@ func repeat(v, n int) []int {
 		out[i] = v
 	}
 	return out
+}
+
+// openSeeded commits changes, as the bench seeds a ledger, into a local git
+// store of the test's own and opens the ledger on it.
+func openSeeded(t *testing.T, changes []ledger.Change) *ledger.Ledger {
+	t.Helper()
+	store, err := localgit.Open(t.TempDir(), branch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if _, err := store.Commit(t.Context(), ledger.Commit{Message: "seed", Changes: changes}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ledger.Open(t.Context(), store, ledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.Close)
+	return l
 }

@@ -1,14 +1,12 @@
 package bench
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"smartup0.org/engelbot/ledger"
-	"smartup0.org/engelbot/ledger/localgit"
 )
 
 // TestPastLoads checks that section 7's generated history is a ledger the
@@ -16,23 +14,8 @@ import (
 // balances its running sums give, and journal shards of bounded size named
 // by month.
 func TestPastLoads(t *testing.T) {
-	ctx := context.Background()
-	store, err := localgit.Open(t.TempDir(), branch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
 	p := Past{Community: Community{Owners: 30, Tasks: 300, Mixed: true, Now: time.Now()}, Sessions: 600, SC: 2500, SK: 1300, Events: 1500}
-	changes := p.Changes()
-	if _, err := store.Commit(ctx, ledger.Commit{Message: "seed", Changes: changes}); err != nil {
-		t.Fatal(err)
-	}
-	l, err := ledger.Open(ctx, store, ledger.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	snap := l.Current()
+	snap := openSeeded(t, p.Changes()).Current()
 	tx := snap.Read()
 	got := map[string]int{}
 	for range tx.Sessions() {
