@@ -17,11 +17,7 @@ func (s suite) testJournalsRollOver(t *testing.T) {
 	now := time.Date(2026, 10, 30, 12, 0, 0, 0, time.UTC)
 	rec := &recordingStore{Store: st}
 	open := func() *ledger.Ledger {
-		l, err := ledger.Open(t.Context(), rec, ledger.Options{ShardRows: 3, Clock: func() time.Time { return now }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l
+		return openWith(t, rec, ledger.Options{ShardRows: 3, Clock: func() time.Time { return now }})
 	}
 	l := open()
 	award := func(i int) {

@@ -19,11 +19,7 @@ func (s suite) testPackedSessionsReadBack(t *testing.T) {
 	rec := &recordingStore{Store: st}
 	start := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	open := func() *ledger.Ledger {
-		l, err := ledger.Open(t.Context(), rec, ledger.Options{ShardRows: 2, Clock: func() time.Time { return start }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l
+		return openWith(t, rec, ledger.Options{ShardRows: 2, Clock: func() time.Time { return start }})
 	}
 	put := func(l *ledger.Ledger, eventID string, ss ledger.Session) {
 		t.Helper()

@@ -15,13 +15,7 @@ import (
 func (s suite) testIndexShardsStayBounded(t *testing.T) {
 	st := s.newStore(t)
 	rec := &recordingStore{Store: st}
-	open := func() *ledger.Ledger {
-		l, err := ledger.Open(t.Context(), rec, ledger.Options{ShardRows: 3})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l
-	}
+	open := func() *ledger.Ledger { return openWith(t, rec, ledger.Options{ShardRows: 3}) }
 	l := open()
 	var ids []string
 	for i := range 7 {
@@ -106,10 +100,7 @@ func (s suite) testIndexShardsStayBounded(t *testing.T) {
 // load, naming the missing shard.
 func (s suite) testMissingShardIsRefused(t *testing.T) {
 	st := s.newStore(t)
-	l, err := ledger.Open(t.Context(), st, ledger.Options{ShardRows: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := openWith(t, st, ledger.Options{ShardRows: 2})
 	for i := range 5 {
 		if _, err := l.Apply(t.Context(), AddTask(fmt.Sprintf("$t%d", i), fmt.Sprintf("6_1_1_%d", i+1))); err != nil {
 			t.Fatal(err)

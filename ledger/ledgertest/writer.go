@@ -21,7 +21,14 @@ func (s suite) openLedger(t *testing.T) (*ledger.Ledger, ledger.Store) {
 
 func openOn(t *testing.T, st ledger.Store) *ledger.Ledger {
 	t.Helper()
-	l, err := ledger.Open(t.Context(), st, ledger.Options{})
+	return openWith(t, st, ledger.Options{})
+}
+
+// openWith opens the ledger on st with opts, closed when the test ends
+// (closing it earlier, to open it again as after a restart, is fine).
+func openWith(t *testing.T, st ledger.Store, opts ledger.Options) *ledger.Ledger {
+	t.Helper()
+	l, err := ledger.Open(t.Context(), st, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
