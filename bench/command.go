@@ -43,17 +43,6 @@ func openLedger(ctx context.Context, store ledger.Store) (*ledger.Ledger, *toolb
 // atOnce runs fn(0) … fn(n-1) in goroutines released together once every
 // one is waiting, and returns the moment of release when all have returned.
 // onRelease runs just before the release, with its moment.
-// arrive returns the release hook of a burst of name commands: it
-// announces each to the ledger as the bot does when a sync batch brings
-// them, before any of them runs (see toolbox.Expect).
-func arrive(tb *toolbox.Toolbox, coming []toolbox.Coming, name string) func(time.Time) {
-	return func(time.Time) {
-		for i := range coming {
-			coming[i] = tb.Expect(name)
-		}
-	}
-}
-
 func atOnce(n int, onRelease func(start time.Time), fn func(i int)) time.Time {
 	var ready, done sync.WaitGroup
 	release := make(chan struct{})
@@ -75,4 +64,15 @@ func atOnce(n int, onRelease func(start time.Time), fn func(i int)) time.Time {
 	close(release)
 	done.Wait()
 	return start
+}
+
+// arrive returns the release hook of a burst of name commands: it
+// announces each to the ledger as the bot does when a sync batch brings
+// them, before any of them runs (see toolbox.Expect).
+func arrive(tb *toolbox.Toolbox, coming []toolbox.Coming, name string) func(time.Time) {
+	return func(time.Time) {
+		for i := range coming {
+			coming[i] = tb.Expect(name)
+		}
+	}
 }

@@ -171,7 +171,6 @@ func runFlat(ctx context.Context, f *forge, tmp string, opts Options) (*Flat, er
 		if err := want.checkRows("the child loaded", load.rows()); err != nil {
 			return nil, err
 		}
-		load.From, load.Large = "Gitea", k == flatLarge
 		fl.Loads[k] = load
 	}
 

@@ -19,8 +19,6 @@ func (r *Report) printFlat(w io.Writer) {
 	t.Flush()
 	fmt.Fprintf(w, "   (seeded in one commit each through the forge's contents API; ledger.Open here is this process's, on the\n")
 	fmt.Fprintf(w, "   forge: it reads the tree, then the files it lacks in one fetch of git's protocol, by blob SHA)\n")
-	t = table(w)
-	t.Flush()
 
 	s, l := flatSmall, flatLarge
 	t = table(w)

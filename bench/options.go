@@ -29,7 +29,7 @@ type Options struct {
 	// the ledger in section 4; HistorySamples the pairs timed at each size.
 	HistorySmall, HistoryLarge, HistorySamples int
 	// LargeWrites is how many writes section 4 times on the large ledger,
-	// for comparison: each re-uploads the whole tasks index.
+	// for comparison (section 7 measures what they upload).
 	LargeWrites int
 	// FlatLarge and FlatSmall are section 7's two ledgers, of one shape at
 	// sizes 100× apart (Now is set by the run); FlatSamples the write pairs
@@ -97,14 +97,13 @@ func pastAt(div int) Past {
 
 func (o Options) check() error {
 	switch {
-	case o.Samples < 1, o.QuerySamples < 1, o.Burst < 1, o.OneSender < 1, o.HistorySamples < 1, o.LargeWrites < 1:
+	case o.Samples < 1, o.QuerySamples < 1, o.Burst < 1, o.OneSender < 1, o.HistorySamples < 1, o.LargeWrites < 1,
+		o.FlatSamples < 1, o.FlatQuerySamples < 1, o.FlatBurst < 1:
 		return fmt.Errorf("bench: every sample count must be at least 1")
 	case o.QueryOwners < 2 || o.QueryTasks < o.QueryOwners:
 		return fmt.Errorf("bench: the query ledger needs at least 2 owners and a task per owner")
 	case o.HistorySmall < 1 || o.HistoryLarge < o.HistorySmall:
 		return fmt.Errorf("bench: history sizes must be positive and in order")
-	case o.FlatSamples < 1 || o.FlatQuerySamples < 1 || o.FlatBurst < 1:
-		return fmt.Errorf("bench: every sample count must be at least 1")
 	case len(workers(o.FlatSmall.Community, o.FlatSamples)) < o.FlatSamples || len(workers(o.FlatLarge.Community, o.FlatSamples+o.FlatBurst)) < o.FlatSamples+o.FlatBurst:
 		return fmt.Errorf("bench: section 7's ledgers need a worker for each write pair and each owner of the burst")
 	case o.OriginalDeadline <= 0:

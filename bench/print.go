@@ -153,7 +153,7 @@ func printOneSender(w io.Writer, s *OneSender) {
 	fmt.Fprintf(w, "   last answer %s after the first send, %.1f× one bare commit (p50 %s); %d commits %v;\n",
 		secs(s.Wall), ratio(s.Wall, s.Bare.P50()), ms(s.Bare.P50()), s.Commits, s.Groups)
 	fmt.Fprintf(w, "   %d/%d answered, %s; the first answer %s after the first send, answers p50 %s, p95 %s\n",
-		s.Answered, s.N, order, ms(s.Answers[0]), ms(s.Answers.P50()), ms(s.Answers.P95()))
+		len(s.Answers), s.N, order, ms(s.Answers[0]), ms(s.Answers.P50()), ms(s.Answers.P95()))
 }
 
 // retrySpread summarises retries per command: median, most and total.

@@ -53,9 +53,9 @@ func TestReportTiny(t *testing.T) {
 		t.Errorf("section 3: Engelbot's burst of %d made %d commits", opts.Burst, b.Engelbot.Commits)
 	}
 	// One sender's writes share commits, and every one is answered, in order.
-	if s := b.OneSender; s.Answered != opts.OneSender || !s.InOrder || s.Commits < 1 || s.Commits >= opts.OneSender || len(s.Bare) == 0 {
-		t.Errorf("section 3: one sender's %d writes: %d answered (in order: %v) in %d commits %v, %d bare commits; want all, in order, in fewer commits than writes",
-			opts.OneSender, s.Answered, s.InOrder, s.Commits, s.Groups, len(s.Bare))
+	if s := b.OneSender; s.N != opts.OneSender || !s.InOrder || s.Commits < 1 || s.Commits >= opts.OneSender || len(s.Bare) == 0 {
+		t.Errorf("section 3: one sender's %d writes: %d sent (answered in order: %v) in %d commits %v, %d bare commits; want all, in order, in fewer commits than writes",
+			opts.OneSender, s.N, s.InOrder, s.Commits, s.Groups, len(s.Bare))
 	}
 	// With backoff the original pattern finishes: every command completes
 	// well inside the tiny deadline, so its time is measured.
