@@ -112,21 +112,6 @@ func (tx *Tx) OpenSessionsOf(alias string) []Session {
 // without reading it (an old one is held packed).
 func (tx *Tx) SessionExists(id string) bool { return tx.sessions.has(id) }
 
-// SessionsOf lists alias's work sessions.
-//
-// It reads every session, the old ones' packed shards included (a few
-// milliseconds each): the ledger indexes only the open ones by owner
-// (OpenSessionsOf), which is what commands ask for.
-func (tx *Tx) SessionsOf(alias string) []Session {
-	var out []Session
-	for s := range tx.sessions.all() {
-		if s.Alias == alias {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // PutOwner adds or replaces a Book of Owners row.
 func (tx *Tx) PutOwner(o Owner) { o.Alias = strings.ToLower(o.Alias); tx.owners.put(o) }
 

@@ -75,9 +75,6 @@ func (s suite) testPackedSessionsReadBack(t *testing.T) {
 		if got := slices.Collect(tx.Sessions()); !slices.Equal(got, want) {
 			t.Errorf("%s: the sessions in order are %+v, want %+v", when, got, want)
 		}
-		if got := tx.SessionsOf("carol"); !slices.Equal(got, want) {
-			t.Errorf("%s: carol's sessions are %+v, want %+v", when, got, want)
-		}
 		if got := tx.OpenSessionsOf("carol"); !slices.Equal(got, want[1:]) {
 			t.Errorf("%s: carol's open sessions are %+v, want %+v", when, got, want[1:])
 		}
