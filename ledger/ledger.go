@@ -70,8 +70,8 @@ type Ledger struct {
 	abort   context.CancelFunc
 }
 
-// Open loads the ledger from store and starts its writer.
-func Open(ctx context.Context, store Store, opts Options) (*Ledger, error) {
+// withDefaults is opts with every unset option at its default.
+func (opts Options) withDefaults() Options {
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
@@ -97,6 +97,12 @@ func Open(ctx context.Context, store Store, opts Options) (*Ledger, error) {
 	if opts.Observer == nil {
 		opts.Observer = noObserver{}
 	}
+	return opts
+}
+
+// Open loads the ledger from store and starts its writer.
+func Open(ctx context.Context, store Store, opts Options) (*Ledger, error) {
+	opts = opts.withDefaults()
 	l := &Ledger{store: store, opts: opts, queue: make(chan *request, 1024), stop: make(chan struct{}), done: make(chan struct{})}
 	s, err := l.reload(ctx, nil)
 	if err != nil {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/rs/zerolog"
 )
 
 // ErrOldLayout: the ledger's indexes are still single files, the layout
@@ -42,15 +40,7 @@ type Migration struct {
 // version refuses to start on the old layout, and a commit that races it
 // makes it start over.
 func Migrate(ctx context.Context, st Store, opts Options) (Migration, error) {
-	if opts.Clock == nil {
-		opts.Clock = time.Now
-	}
-	if opts.Author.Name == "" {
-		opts.Author = Signature{Name: "Engelbot", Email: "engelbot@localhost"}
-	}
-	if opts.ShardRows <= 0 {
-		opts.ShardRows = DefaultShardRows
-	}
+	opts = opts.withDefaults()
 	for attempt := 0; ; attempt++ {
 		m, err := migrateOnce(ctx, st, opts)
 		if errors.Is(err, ErrConflict) && attempt < 5 {
@@ -65,12 +55,7 @@ func migrateOnce(ctx context.Context, st Store, opts Options) (Migration, error)
 	if err != nil {
 		return Migration{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
-	log := opts.Log
-	if log == nil {
-		nop := zerolog.Nop()
-		log = &nop
-	}
-	s, err := load(ctx, st, tree, nil, opts.ShardRows, log)
+	s, err := load(ctx, st, tree, nil, opts.ShardRows, opts.Log)
 	if err != nil {
 		return Migration{}, fmt.Errorf("the ledger cannot be read: %w", err)
 	}
@@ -111,11 +96,7 @@ func migrateOnce(ctx context.Context, st Store, opts Options) (Migration, error)
 	if err != nil {
 		return Migration{}, err
 	}
-	if sha, ok := tree.Files[p]; ok {
-		c.Changes = append(c.Changes, Change{Op: OpUpdate, Path: p, Content: data, SHA: sha})
-	} else {
-		c.Changes = append(c.Changes, Change{Op: OpCreate, Path: p, Content: data})
-	}
+	c.Changes = append(c.Changes, s.change(p, data))
 	c.Message = commitMessage([]Event{e})
 	res, err := st.Commit(ctx, c)
 	if err != nil {

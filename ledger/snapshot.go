@@ -139,6 +139,15 @@ func load(ctx context.Context, st Store, tree Tree, prev *Snapshot, limit int, l
 	return s, nil
 }
 
+// change writes content at path: an update of the file the snapshot's
+// tree holds there, else a new file.
+func (s *Snapshot) change(path string, content []byte) Change {
+	if sha, ok := s.tree.get(path); ok {
+		return Change{Op: OpUpdate, Path: path, Content: content, SHA: sha}
+	}
+	return Change{Op: OpCreate, Path: path, Content: content}
+}
+
 // readAt reads a file and checks that it is the version the tree listed; a
 // mismatch means the branch moved while loading, which the caller treats as
 // a conflict and retries.

@@ -312,13 +312,7 @@ func (tx *Tx) curFiles() []string {
 func (p *plan) build(snap *Snapshot, author Signature, shardRows int) (*Commit, error) {
 	tx := p.tx
 	c := &Commit{Author: author}
-	change := func(path string, content []byte) {
-		if sha, ok := snap.tree.get(path); ok {
-			c.Changes = append(c.Changes, Change{Op: OpUpdate, Path: path, Content: content, SHA: sha})
-		} else {
-			c.Changes = append(c.Changes, Change{Op: OpCreate, Path: path, Content: content})
-		}
-	}
+	change := func(path string, content []byte) { c.Changes = append(c.Changes, snap.change(path, content)) }
 	for _, path := range tx.pages.order {
 		change(path, tx.pages.done[path])
 	}
