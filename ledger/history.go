@@ -3,6 +3,8 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"path"
+	"slices"
 	"strings"
 )
 
@@ -69,15 +71,8 @@ func isLedgerFile(p string) bool {
 
 // dirOf maps a transaction or index shard to the folder audit rows name.
 func dirOf(p string) string {
-	for _, d := range []string{SCDir, SKDir, TreasuryDir, VotesDir} {
-		if strings.HasPrefix(p, d+"/") {
-			return d
-		}
-	}
-	for _, ix := range indexes {
-		if strings.HasPrefix(p, ix.dir+"/") {
-			return ix.dir
-		}
+	if d := path.Dir(p); slices.Contains(loadOrder(), d) {
+		return d
 	}
 	return p
 }

@@ -176,18 +176,25 @@ func loadLegacy[R record](ctx context.Context, st Store, dir, sha string, limit 
 		return nil, err
 	}
 	rows := make([]*R, len(decoded))
-	var starts []int
 	for i := range decoded {
 		rows[i] = &decoded[i]
-		if i%max(limit, 1) == 0 {
-			starts = append(starts, i)
-		}
 	}
-	t, err := newTable(rows, starts, limit, false)
+	t, err := newTable(rows, shardStarts(len(rows), limit), limit, false)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
 	return t, nil
+}
+
+// shardStarts is where the shards of n rows start, limit rows to a shard:
+// the layout a whole index is written in at once (migration, generated
+// ledgers).
+func shardStarts(n, limit int) []int {
+	var starts []int
+	for i := 0; i < n; i += max(limit, 1) {
+		starts = append(starts, i)
+	}
+	return starts
 }
 
 // allFiles encodes every shard of t, named in dir.
@@ -211,14 +218,9 @@ func IndexChanges[R record](dir string, rows []R, shardRows int) []Change {
 	for i := range rows {
 		ptrs[i] = &rows[i]
 	}
-	t, err := newTable(ptrs, nil, shardRows, false)
+	t, err := newTable(ptrs, shardStarts(len(ptrs), shardRows), shardRows, false)
 	if err != nil {
 		panic(err)
-	}
-	for i := range rows {
-		if i%max(shardRows, 1) == 0 {
-			t.starts = append(t.starts, i)
-		}
 	}
 	files, err := t.allFiles(dir)
 	if err != nil {
