@@ -103,8 +103,8 @@ func (r *run) verify(ctx context.Context, store ledger.Store) {
 		return
 	}
 	if old := v.Snapshot.OldLayout(); len(old) > 0 {
-		r.fail(check, "sound at commit %s, but in the old layout (%s single index files), which `engelbot run` refuses: run `engelbot migrate -config %s` once",
-			short(v.Snapshot.Head()), strconv.Itoa(len(old)), r.path)
+		r.fail(check, "sound at commit %s, but in the old layout (%d single index files), which `engelbot run` refuses: run `engelbot migrate -config %s` once",
+			short(v.Snapshot.Head()), len(old), r.path)
 		return
 	}
 	r.ok(check, "sound at commit %s: %s, chain unbroken, %s checked", short(v.Snapshot.Head()),

@@ -91,13 +91,15 @@ func (s *Snapshot) Verify() []Problem {
 			needs(fmt.Sprintf("%s row %d (%s)", sh.path, i+1, v.ID), v.EventID, VotesDir)
 		}
 	}
-	s.sessions.each(func(ws *Session) bool {
-		needs(SessionsIndex+" "+ws.ID, ws.StartEvent, SessionsIndex)
-		if ws.State == SessionClosed {
-			needs(SessionsIndex+" "+ws.ID, ws.StopEvent, SessionsIndex)
+	for k := range s.sessions.starts {
+		file := ShardPath(SessionsIndex, k+1) // named by shard, as the other problems are
+		for _, ws := range s.sessions.shardRows(k) {
+			needs(file+" "+ws.ID, ws.StartEvent, SessionsIndex)
+			if ws.State == SessionClosed {
+				needs(file+" "+ws.ID, ws.StopEvent, SessionsIndex)
+			}
 		}
-		return true
-	})
+	}
 
 	ps = append(ps, s.verifySC()...)
 	ps = append(ps, s.verifySums()...)

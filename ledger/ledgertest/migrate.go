@@ -44,11 +44,7 @@ func (s suite) migrateAnOldLedger(t *testing.T, shardRows int) {
 	// Read as it is, it is sound, and it takes no write.
 	oldOpts := opts
 	oldOpts.ReadOldLayout = true
-	old, err := ledger.Open(t.Context(), st, oldOpts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer old.Close()
+	old := openWith(t, st, oldOpts)
 	if got := old.Current().OldLayout(); len(got) != 10 {
 		t.Fatalf("the old layout's index files: %v, want the 10 of the bundle", got)
 	}
@@ -77,11 +73,7 @@ func (s suite) migrateAnOldLedger(t *testing.T, shardRows int) {
 	}
 	checkMigrationChanges(t, treeBefore, treeAt(t, st, ""), m)
 
-	l, err := ledger.Open(t.Context(), st, opts)
-	if err != nil {
-		t.Fatalf("Open after the migration: %v", err)
-	}
-	defer l.Close()
+	l := openWith(t, st, opts)
 	if got := l.Current().OldLayout(); len(got) != 0 {
 		t.Fatalf("after the migration the ledger is still in the old layout: %v", got)
 	}
