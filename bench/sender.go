@@ -80,8 +80,7 @@ func runOneSender(ctx context.Context, f *forge, n int) (*OneSender, error) {
 	res.Answers = make(Durations, n)
 	lanes := lane.New(func(i int, t *lane.Turn) {
 		_, errs[i] = command(t.Toolbox(ctx), tb, 0, eventID("one-sender", i), "add_owner", newcomer(i), newcomerAlias(i), "work")
-		t.MarkSettled()
-		t.AwaitAnswers() // as the bot answers: in the order sent
+		t.Settled() // as the bot answers: in the order sent
 		mu.Lock()
 		res.Answers[i] = time.Since(start)
 		order = append(order, i)

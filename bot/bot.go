@@ -187,7 +187,7 @@ func (b *Bot) resume(ctx context.Context) error {
 	defer b.endBatch()
 	for _, ev := range pending {
 		b.log.Info().Str("event_id", ev.ID).Msg("answering a command left unanswered by the previous run")
-		b.enqueue(ev)
+		b.enqueue(ev, nameOf(ev))
 	}
 	return nil
 }

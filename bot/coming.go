@@ -13,11 +13,11 @@ import (
 // writes are then all announced before the first of them reaches the
 // writer, which waits a moment for the others and commits them together
 // (one commit for owners who wrote at the same moment, not one for the
-// first and another for the rest).
-func (b *Bot) enqueue(ev state.Event) {
-	if name, _, ok, err := parseCommand(ev.Body); ok && err == nil {
-		c := b.tb.Expect(name)
-		b.coming.Store(ev.ID, c)
+// first and another for the rest). name is the command's name, "" when
+// its text does not parse (it is answered, never a write).
+func (b *Bot) enqueue(ev state.Event, name string) {
+	if name != "" {
+		b.coming.Store(ev.ID, b.tb.Expect(name))
 	}
 	b.batchMu.Lock()
 	if b.batch != nil {
@@ -71,4 +71,12 @@ func (b *Bot) forgetComing() {
 		b.coming.Delete(k)
 		return true
 	})
+}
+
+// nameOf is the name enqueue announces ev under.
+func nameOf(ev state.Event) string {
+	if name, _, ok, err := parseCommand(ev.Body); ok && err == nil {
+		return name
+	}
+	return ""
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"smartup0.org/engelbot/bot/lane"
 	"smartup0.org/engelbot/bot/state"
 	"smartup0.org/engelbot/ledger"
 	"smartup0.org/engelbot/ledger/localgit"
@@ -431,4 +432,12 @@ func TestReactionTxnIDIsStableAcrossRetriesAndRestarts(t *testing.T) {
 	if reactionTxnID(ev.ID) == answerTxnID(ev.ID) {
 		t.Error("the reaction and the answer share a transaction ID: the homeserver would give back the answer for the reaction")
 	}
+}
+
+// handle runs one recorded command and answers it, with nobody before it
+// in its sender's lane.
+func (b *Bot) handle(ev state.Event) {
+	t := lane.Alone()
+	defer t.End()
+	b.handleInTurn(ev, t)
 }

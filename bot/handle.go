@@ -19,13 +19,6 @@ import (
 // own (answerBudget).
 const runTimeout = 3 * time.Minute
 
-// handle runs one recorded command and answers it, with nobody before it.
-func (b *Bot) handle(ev state.Event) {
-	t := lane.Alone()
-	defer t.End()
-	b.handleInTurn(ev, t)
-}
-
 // handleInTurn runs one recorded command and answers it. It runs in a
 // sender's lane, never in the sync loop; t keeps it in the sender's order
 // (the lane ends the turn when it returns).
@@ -33,7 +26,7 @@ func (b *Bot) handleInTurn(ev state.Event, t *lane.Turn) {
 	started := time.Now()
 	log := b.log.With().Str("event_id", ev.ID).Str("room_id", ev.RoomID).Str("sender", ev.Sender).Logger()
 	ctx, ran := b.comingOf(log.WithContext(b.work), ev)
-	defer ran()
+	defer ran() // however it ended; once is enough (Coming.Done)
 	// Typing shows once the command takes a while, and stops once it is
 	// answered, or left for the next start.
 	answered := b.typing.begin(id.RoomID(ev.RoomID))
@@ -41,8 +34,7 @@ func (b *Bot) handleInTurn(ev state.Event, t *lane.Turn) {
 	defer func() {
 		if r := recover(); r != nil {
 			log.Error().Interface("panic", r).Str("stack", string(debug.Stack())).Msg("a command panicked")
-			t.MarkSettled()
-			t.AwaitAnswers()
+			t.Settled()
 			// A command that may hold private details leaves the chat
 			// however it ended.
 			if b.answer(ctx, ev, toolbox.Reply{Text: "Something went wrong inside Engelbot while running that; nothing was written. The admins can see what in the log.",
@@ -53,8 +45,8 @@ func (b *Bot) handleInTurn(ev state.Event, t *lane.Turn) {
 	}()
 
 	if b.tooOld(ev) {
-		t.MarkSettled()
-		t.AwaitAnswers()
+		ran() // it will not write: the writer need not wait for it
+		t.Settled()
 		b.giveUp(ctx, ev, started)
 		return
 	}
@@ -62,9 +54,9 @@ func (b *Bot) handleInTurn(ev state.Event, t *lane.Turn) {
 	runCtx = t.Toolbox(runCtx)
 	reply := b.run(runCtx, ev)
 	cancel()
-	t.MarkSettled()
+	ran() // its write, if any, is applied: the writer need not wait for it while it is answered
 	// The answers go out in the order the commands were sent.
-	t.AwaitAnswers()
+	t.Settled()
 	if reply.Err != nil && b.stopping.Err() != nil {
 		// Cut off by the shutdown: not the owner's problem, nor an answer.
 		// It stays recorded; the next start runs it again, and the

@@ -89,7 +89,7 @@ func TestCommandsArrivingTogetherShareOneCommit(t *testing.T) {
 	for i, who := range []string{"@carol", "@dave", "@carol", "@dave"} {
 		to := map[string]string{"@carol": "dave", "@dave": "carol"}[who]
 		ev := r.command(t, fmt.Sprintf("$b%d", i), who, fmt.Sprintf("!kudos %s thanks %d", to, i))
-		r.bot.enqueue(ev)
+		r.bot.enqueue(ev, nameOf(ev))
 	}
 	r.bot.endBatch()
 	r.bot.lanes.Wait()

@@ -304,8 +304,12 @@ func (b *Bot) consider(ctx context.Context, evt *event.Event) error {
 		content.RemoveReplyFallback()
 	}
 	body := commandText(content)
-	if _, _, ok, _ := parseCommand(body); !ok {
+	name, _, ok, perr := parseCommand(body)
+	if !ok {
 		return nil
+	}
+	if perr != nil {
+		name = "" // answered with the parse error: not a write to announce
 	}
 	if sent.Before(b.now().Add(-rememberFor)) {
 		b.log.Warn().Stringer("event_id", evt.ID).Time("sent", sent).Msg("a command older than the bot remembers handled commands is not run")
@@ -320,7 +324,7 @@ func (b *Bot) consider(ctx context.Context, evt *event.Event) error {
 		return err
 	}
 	if first {
-		b.enqueue(ev)
+		b.enqueue(ev, name)
 	}
 	return nil
 }

@@ -92,6 +92,13 @@ func (t *Turn) AwaitAnswers() {
 	}
 }
 
+// Settled is MarkSettled then AwaitAnswers: the command has had its effect,
+// and its answer may go once the earlier ones have.
+func (t *Turn) Settled() {
+	t.MarkSettled()
+	t.AwaitAnswers()
+}
+
 // End marks every step: the command is over, however it ended.
 func (t *Turn) End() {
 	t.MarkSettled()
