@@ -3,6 +3,7 @@ package lane
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -79,12 +80,19 @@ func awaitSignal(t *testing.T, ch <-chan struct{}, what string) {
 func TestLaneStartsTheNextOnceTheWriteIsQueued(t *testing.T) {
 	started := make(chan string, 4)
 	release := map[string]chan struct{}{"$1": make(chan struct{}), "$2": make(chan struct{}), "$3": make(chan struct{})}
+	var secondEnded, thirdEarly atomic.Bool
 	l := New(func(ev event, tr *Turn) {
+		if ev.ID == "$3" && !secondEnded.Load() {
+			thirdEarly.Store(true)
+		}
 		started <- ev.ID
 		if ev.ID != "$2" { // $2 ends without a write
 			tr.MarkQueued()
 		}
 		<-release[ev.ID]
+		if ev.ID == "$2" {
+			secondEnded.Store(true)
+		}
 	})
 	for _, id := range []string{"$1", "$2", "$3"} {
 		l.Add("@a:s", event{ID: id})
@@ -105,6 +113,9 @@ func TestLaneStartsTheNextOnceTheWriteIsQueued(t *testing.T) {
 	close(release["$2"])
 	if got := <-started; got != "$3" {
 		t.Fatalf("third started: %s", got)
+	}
+	if thirdEarly.Load() {
+		t.Error("$3 started before $2, which wrote nothing, had ended")
 	}
 	close(release["$1"])
 	close(release["$3"])
@@ -163,6 +174,7 @@ func TestLaneLetsTheNextStartEarly(t *testing.T) {
 	started := make(chan string, 2)
 	release := make(chan struct{})
 	var aheadOfSecond <-chan struct{}
+	var queuedTooSoon bool
 	l := New(func(ev event, tr *Turn) {
 		started <- ev.ID
 		if ev.ID == "$1" {
@@ -172,6 +184,11 @@ func TestLaneLetsTheNextStartEarly(t *testing.T) {
 			return
 		}
 		aheadOfSecond = tr.before.queued
+		select {
+		case <-aheadOfSecond: // $1 is still held before its write
+			queuedTooSoon = true
+		default:
+		}
 	})
 	l.Add("@a:s", event{ID: "$1"})
 	l.Add("@a:s", event{ID: "$2"})
@@ -186,6 +203,9 @@ func TestLaneLetsTheNextStartEarly(t *testing.T) {
 	}
 	close(release)
 	l.Wait()
+	if queuedTooSoon {
+		t.Error("$2's write was to wait for a signal given before $1's write was queued")
+	}
 	select {
 	case <-aheadOfSecond:
 	default:
