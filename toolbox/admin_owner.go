@@ -38,9 +38,10 @@ var cmdAddOwner = &Command{
 		"and not taken by anyone else. A real name (several words, or in quotes) and an e-mail address " +
 		"(the last argument) are optional; they go only to the private identity mapping, never to the ledger, a shared room or the log, " +
 		"and the audit trail records the command without them. Example: `!add_owner @frank:smartup0.org frank work Frank Jansen frank@example.org`.",
-	Private: true,
-	run:     runAddOwner,
-	write:   addOwner,
+	Private:   true,
+	run:       runAddOwner,
+	runInTurn: true,
+	write:     addOwner,
 }
 
 // newOwner is what !add_owner was asked to record.

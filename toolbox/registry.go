@@ -51,6 +51,10 @@ type Command struct {
 	// identity repository first) or none (health checks). It runs after the
 	// sender was authorized and the arguments counted.
 	run func(ctx context.Context, tb *Toolbox, c *call) Reply
+	// runInTurn: run may start before the sender's earlier commands have
+	// settled, because it waits for them itself where its checks depend
+	// on them (see pipelines).
+	runInTurn bool
 	// announce, for a write, says what other rooms hear once it landed.
 	announce func(tx *ledger.Tx, c *call, res ledger.Result) []Announcement
 }

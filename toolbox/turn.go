@@ -57,11 +57,11 @@ func letNext(ctx context.Context) func() {
 
 // pipelines reports whether cmd may start before the sender's earlier
 // commands have settled: a plain write, whose rules all run again inside
-// the ledger's writer after the earlier writes; and !add_owner, whose
-// checks before the write wait when they may depend on an earlier command
-// (addOwnerReply).
+// the ledger's writer after the earlier writes; and a run that waits
+// itself where its checks may depend on an earlier command (runInTurn:
+// !add_owner, see addOwnerReply).
 func (cmd *Command) pipelines() bool {
-	return (cmd.write != nil && cmd.run == nil && cmd.query == nil) || cmd == cmdAddOwner
+	return (cmd.write != nil && cmd.run == nil && cmd.query == nil) || cmd.runInTurn
 }
 
 // takeTurn prepares ctx for cmd: a command that pipelines has its write
@@ -80,7 +80,7 @@ func takeTurn(ctx context.Context, cmd *Command) (context.Context, error) {
 		}
 		return ctx, nil
 	}
-	if err := awaitSettled(ctx); err != nil {
+	if _, err := awaitEarlier(ctx); err != nil {
 		return ctx, err
 	}
 	return context.WithValue(ctx, turnKey{}, (*Turn)(nil)), nil
@@ -104,12 +104,6 @@ func awaitEarlier(ctx context.Context) (waited bool, err error) {
 	case <-ctx.Done():
 		return false, ctx.Err()
 	}
-}
-
-// awaitSettled returns once the sender's earlier commands have settled.
-func awaitSettled(ctx context.Context) error {
-	_, err := awaitEarlier(ctx)
-	return err
 }
 
 // Coming is a write command announced before it runs: the ledger's writer
