@@ -255,26 +255,14 @@ func (fl *Flat) write(ctx context.Context, s *flatSide, k, j int, name string) e
 
 // OneCommitEach reports whether every write on either ledger made exactly
 // one commit.
-func (fl *Flat) OneCommitEach() bool {
-	for _, cs := range fl.Commits {
-		if len(cs) == 0 {
-			return false
-		}
-		for _, n := range cs {
-			if n != 1 {
-				return false
-			}
-		}
-	}
-	return true
-}
+func (fl *Flat) OneCommitEach() bool { return oneCommitEach(fl.Commits[:]...) }
 
 // workers returns up to n owners of c, from owner 1 on, whose license
 // includes work (see Community.Tables).
 func workers(c Community, n int) []int {
 	var out []int
 	for i := 1; i < c.Owners && len(out) < n; i++ {
-		if !c.Mixed || (i%10 != 7 && i%10 != 8) {
+		if l := c.license(i); l != ledger.LicenseWatch && l != ledger.LicenseCampaign {
 			out = append(out, i)
 		}
 	}

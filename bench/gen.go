@@ -74,19 +74,8 @@ func (c Community) Tables() (owners []ledger.Owner, teams []ledger.Team, roles [
 		)
 	}
 	for i := range c.Owners {
-		license := ledger.LicenseWork
-		if i == 0 {
-			license = ledger.LicenseOrganizational
-		} else if c.Mixed {
-			switch i % 10 {
-			case 7:
-				license = ledger.LicenseWatch
-			case 8:
-				license = ledger.LicenseCampaign
-			}
-		}
 		owners = append(owners, ledger.Owner{
-			Alias: Alias(i), MatrixID: MatrixID(i), License: license, Status: ledger.StatusActive,
+			Alias: Alias(i), MatrixID: MatrixID(i), License: c.license(i), Status: ledger.StatusActive,
 			Joined: now.Add(-time.Duration(c.Owners-i) * time.Hour),
 		})
 		team := i % len(teamIDs)
@@ -141,4 +130,19 @@ func (c Community) Changes() []ledger.Change {
 	out = append(out, ledger.IndexChanges(ledger.RolesIndex, roles, ledger.DefaultShardRows)...)
 	out = append(out, ledger.IndexChanges(ledger.AssignmentsIndex, assignments, ledger.DefaultShardRows)...)
 	return append(out, ledger.IndexChanges(ledger.TasksIndex, tasks, ledger.DefaultShardRows)...)
+}
+
+// license is owner i's license: the founder's organizational, every
+// other's work, except, in a Mixed community, a tenth each of watch and
+// campaign licenses, which do no work.
+func (c Community) license(i int) string {
+	switch {
+	case i == 0:
+		return ledger.LicenseOrganizational
+	case c.Mixed && i%10 == 7:
+		return ledger.LicenseWatch
+	case c.Mixed && i%10 == 8:
+		return ledger.LicenseCampaign
+	}
+	return ledger.LicenseWork
 }

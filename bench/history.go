@@ -125,10 +125,7 @@ func runLargeWrites(ctx context.Context, r *repo, c Community, tasksBytes, n int
 	}
 	defer l.Close()
 	res := &LargeWrites{Owners: c.Owners, Tasks: c.Tasks, TasksBytes: tasksBytes, Open: open}
-	for owner, done := 1, 0; done < n && owner < c.Owners; owner++ {
-		if owner%10 == 7 || owner%10 == 8 {
-			continue // Watch and Campaign licenses: no work (see Community.Tables)
-		}
+	for done, owner := range workers(c, n) {
 		reading := r.counter.Read()
 		d, err := command(ctx, tb, owner, eventID("large", owner), "start_work", TaskID(owner))
 		if err != nil {
@@ -138,7 +135,6 @@ func runLargeWrites(ctx context.Context, r *repo, c Community, tasksBytes, n int
 			res.Requests = r.counter.Since(reading)
 		}
 		res.Writes = append(res.Writes, d)
-		done++
 	}
 	return res, nil
 }

@@ -24,13 +24,22 @@ type PerCommand struct {
 }
 
 // OneCommitEach reports whether every write command made exactly one commit.
-func (p *PerCommand) OneCommitEach() bool {
-	for _, n := range p.Commits {
-		if n != 1 {
+func (p *PerCommand) OneCommitEach() bool { return oneCommitEach(p.Commits) }
+
+// oneCommitEach reports whether each list of commits per write is not
+// empty and holds only ones.
+func oneCommitEach(lists ...[]int) bool {
+	for _, cs := range lists {
+		if len(cs) == 0 {
 			return false
 		}
+		for _, n := range cs {
+			if n != 1 {
+				return false
+			}
+		}
 	}
-	return len(p.Commits) > 0
+	return len(lists) > 0
 }
 
 // runPerCommand times, alternately, a bare commit of one small file (in a
