@@ -103,19 +103,11 @@ func runFlat(ctx context.Context, f *forge, tmp string, opts Options) (*Flat, er
 	sides[flatLarge].workers = workers(fl.Shapes[flatLarge].Community, opts.FlatSamples+opts.FlatBurst)
 
 	opts.progress("section 7: timing writes on both ledgers, beside bare commits")
-	bare, err := f.newRepo(ctx, repoFlatBare)
+	b, err := newBare(ctx, f, repoFlatBare)
 	if err != nil {
 		return nil, err
 	}
-	b := &bareCommitter{repo: bare}
-	if _, err := b.commit(ctx); err != nil { // warms the connection and the repository up
-		return nil, err
-	}
-	bareSample := func() error {
-		d, err := b.commit(ctx)
-		fl.Bare = append(fl.Bare, d)
-		return err
-	}
+	bareSample := func() error { return b.sample(ctx, &fl.Bare) }
 	for j := range opts.FlatSamples {
 		if err := bareSample(); err != nil {
 			return nil, err

@@ -38,10 +38,6 @@ func runOneSender(ctx context.Context, f *forge, n int) (*OneSender, error) {
 	if err != nil {
 		return nil, err
 	}
-	bareRepo, err := f.newRepo(ctx, repoOneSenderBare)
-	if err != nil {
-		return nil, err
-	}
 	l, _, _, err := openLedger(ctx, r.store)
 	if err != nil {
 		return nil, err
@@ -49,17 +45,15 @@ func runOneSender(ctx context.Context, f *forge, n int) (*OneSender, error) {
 	defer l.Close()
 	tb := toolbox.New(l, toolbox.Config{Founder: MatrixID(0)})
 	res := &OneSender{N: n}
-	bare := &bareCommitter{repo: bareRepo}
-	if _, err := bare.commit(ctx); err != nil { // warms the connection and the repository up
+	bare, err := newBare(ctx, f, repoOneSenderBare)
+	if err != nil {
 		return nil, err
 	}
 	bareSamples := func() error {
 		for range 3 {
-			d, err := bare.commit(ctx)
-			if err != nil {
+			if err := bare.sample(ctx, &res.Bare); err != nil {
 				return err
 			}
-			res.Bare = append(res.Bare, d)
 		}
 		return nil
 	}

@@ -51,10 +51,6 @@ func runPerCommand(ctx context.Context, f *forge, opts Options) (*PerCommand, er
 	if err != nil {
 		return nil, err
 	}
-	bare, err := f.newRepo(ctx, repoBare)
-	if err != nil {
-		return nil, err
-	}
 	l, tb, _, err := openLedger(ctx, r.store)
 	if err != nil {
 		return nil, err
@@ -62,8 +58,8 @@ func runPerCommand(ctx context.Context, f *forge, opts Options) (*PerCommand, er
 	defer l.Close()
 
 	res := &PerCommand{MinRequests: -1}
-	b := &bareCommitter{repo: bare}
-	if _, err := b.commit(ctx); err != nil { // warms the connection and the repository up
+	b, err := newBare(ctx, f, repoBare)
+	if err != nil {
 		return nil, err
 	}
 	write := func(j int, name string, args ...string) (Counts, error) {
@@ -89,14 +85,7 @@ func runPerCommand(ctx context.Context, f *forge, opts Options) (*PerCommand, er
 		res.MaxRequests = max(res.MaxRequests, reqs.Total)
 		return reqs, nil
 	}
-	bareSample := func() error {
-		d, err := b.commit(ctx)
-		if err != nil {
-			return err
-		}
-		res.Bare = append(res.Bare, d)
-		return nil
-	}
+	bareSample := func() error { return b.sample(ctx, &res.Bare) }
 	for j := range opts.Samples {
 		for s, step := range []struct {
 			name string
@@ -160,6 +149,30 @@ func timeForgeQuery(ctx context.Context, r *repo, tb *toolbox.Toolbox, n int) (D
 type bareCommitter struct {
 	repo *repo
 	n    int
+}
+
+// newBare creates the repository name for bare commits and makes a first
+// one, which warms the connection and the repository up.
+func newBare(ctx context.Context, f *forge, name string) (*bareCommitter, error) {
+	r, err := f.newRepo(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	b := &bareCommitter{repo: r}
+	if _, err := b.commit(ctx); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// sample makes a bare commit and adds its time to into.
+func (b *bareCommitter) sample(ctx context.Context, into *Durations) error {
+	d, err := b.commit(ctx)
+	if err != nil {
+		return err
+	}
+	*into = append(*into, d)
+	return nil
 }
 
 func (b *bareCommitter) commit(ctx context.Context) (time.Duration, error) {
