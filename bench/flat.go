@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"smartup0.org/engelbot/ledger"
-	"smartup0.org/engelbot/ledger/localgit"
 	"smartup0.org/engelbot/toolbox"
 )
 
@@ -192,12 +191,7 @@ func (fl *Flat) seed(ctx context.Context, f *forge, tmp string, k int, opts Opti
 	}
 	fl.Seed[k] = time.Since(start)
 	s := &flatSide{r: r, local: filepath.Join(tmp, flatRepo(k)+".git")}
-	store, err := localgit.Open(s.local, branch)
-	if err != nil {
-		return nil, err
-	}
-	defer store.Close()
-	if _, err := store.Commit(ctx, ledger.Commit{Message: "benchmark seed", Changes: changes}); err != nil {
+	if err := commitLocal(ctx, s.local, changes); err != nil {
 		return nil, fmt.Errorf("committing the %s ledger to local git: %w", flatNames[k], err)
 	}
 	opts.progress("section 7: opening the %s ledger on the forge", flatNames[k])

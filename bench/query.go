@@ -34,11 +34,6 @@ type bigLedger struct {
 // writeBigLedger generates the large community and commits it to a new
 // local git repository in dir.
 func writeBigLedger(ctx context.Context, dir string, c Community) (*bigLedger, error) {
-	store, err := localgit.Open(dir, branch)
-	if err != nil {
-		return nil, err
-	}
-	defer store.Close()
 	b := &bigLedger{path: dir, changes: c.Changes()}
 	for _, ch := range b.changes {
 		b.bytes += len(ch.Content)
@@ -46,10 +41,22 @@ func writeBigLedger(ctx context.Context, dir string, c Community) (*bigLedger, e
 			b.tasksBytes += len(ch.Content)
 		}
 	}
-	if _, err := store.Commit(ctx, ledger.Commit{Message: "benchmark seed", Changes: b.changes}); err != nil {
+	if err := commitLocal(ctx, dir, b.changes); err != nil {
 		return nil, fmt.Errorf("committing the large ledger: %w", err)
 	}
 	return b, nil
+}
+
+// commitLocal commits changes, as the bench's seed, to a new local git
+// repository in dir.
+func commitLocal(ctx context.Context, dir string, changes []ledger.Change) error {
+	store, err := localgit.Open(dir, branch)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	_, err = store.Commit(ctx, ledger.Commit{Message: "benchmark seed", Changes: changes})
+	return err
 }
 
 // runQuery times !my_tasks and !wallet for random owners of the large ledger.
@@ -58,7 +65,7 @@ func runQuery(ctx context.Context, big *bigLedger, c Community, samples int) (*Q
 	if err != nil {
 		return nil, err
 	}
-	defer store.Close()
+	defer store.Close() // its Head is timed below, alone
 	l, tb, open, err := openLedger(ctx, store)
 	if err != nil {
 		return nil, err
