@@ -13,24 +13,28 @@ import (
 
 // ledgerStore parses a subcommand's -config flag and opens the ledger's
 // store it names; it returns the configuration file's path too, for the
-// messages that name it.
-func ledgerStore(name string, args []string) (string, ledger.Store, error) {
+// messages that name it, and the options to open the ledger with: its
+// log on standard error, as the configuration sets it (a load that could
+// not fetch the files at once says so there).
+func ledgerStore(name string, args []string) (string, ledger.Store, ledger.Options, error) {
 	fs := flag.NewFlagSet(name, flag.ExitOnError)
 	path := fs.String("config", "config.yaml", "the configuration file")
 	_ = fs.Parse(args)
 	cfg, err := config.Load(*path)
 	if err != nil {
-		return *path, nil, err
+		return *path, nil, ledger.Options{}, err
 	}
+	log := app.NewLogger(cfg.Log, os.Stderr)
 	store, err := app.OpenStore(cfg)
-	return *path, store, err
+	return *path, store, ledger.Options{Log: &log}, err
 }
 
 // verified reads the ledger (an old layout too, so that it can be seen
 // sound before and after `engelbot migrate`), checks it as `engelbot
 // verify` does, prints every problem, and says whether it is sound.
-func verified(ctx context.Context, store ledger.Store, note string) (ledger.Verification, error) {
-	l, err := ledger.Open(ctx, store, ledger.Options{ReadOldLayout: true})
+func verified(ctx context.Context, store ledger.Store, opts ledger.Options, note string) (ledger.Verification, error) {
+	opts.ReadOldLayout = true
+	l, err := ledger.Open(ctx, store, opts)
 	if err != nil {
 		return ledger.Verification{}, fmt.Errorf("the ledger cannot be read: %w", err)
 	}

@@ -11,12 +11,12 @@ import (
 // shards, then checks the result as `engelbot verify` does. On a ledger in
 // the current layout it writes nothing.
 func cmdMigrate(args []string) error {
-	_, store, err := ledgerStore("migrate", args)
+	_, store, opts, err := ledgerStore("migrate", args)
 	if err != nil {
 		return err
 	}
 	ctx := context.Background()
-	m, err := ledger.Migrate(ctx, store, ledger.Options{})
+	m, err := ledger.Migrate(ctx, store, opts)
 	if err != nil {
 		return fmt.Errorf("migrating the ledger: %w (nothing was written)", err)
 	}
@@ -25,6 +25,6 @@ func cmdMigrate(args []string) error {
 	} else {
 		fmt.Printf("Commit %s: %s (audit row %d).\n", m.Commit, m.Event.Result, m.Event.Seq)
 	}
-	_, err = verified(ctx, store, " (`engelbot verify` on the old layout reports the same ones)")
+	_, err = verified(ctx, store, opts, " (`engelbot verify` on the old layout reports the same ones)")
 	return err
 }

@@ -11,11 +11,11 @@ import (
 var errProblems = errors.New("the ledger has problems")
 
 func cmdVerify(args []string) error {
-	path, store, err := ledgerStore("verify", args)
+	path, store, opts, err := ledgerStore("verify", args)
 	if err != nil {
 		return err
 	}
-	v, err := verified(context.Background(), store, "")
+	v, err := verified(context.Background(), store, opts, "")
 	if err != nil {
 		return err
 	}
