@@ -52,6 +52,18 @@ func (e *env) awaitAnswers(cmds []sent) {
 	}
 }
 
+// answerOrder is the order in which who's notices in room first answered
+// the commands sent.
+func answerOrder(who *chat.Client, room id.RoomID, sent []id.EventID) []id.EventID {
+	var got []id.EventID
+	for _, n := range who.Notices(room) {
+		if slices.Contains(sent, n.ReplyTo) && !slices.Contains(got, n.ReplyTo) {
+			got = append(got, n.ReplyTo)
+		}
+	}
+	return got
+}
+
 // answeredOnce fails the test for every command with other than one answer.
 func (e *env) answeredOnce(cmds []sent) {
 	e.t.Helper()
@@ -97,18 +109,13 @@ func TestCommandsBeyondOneSyncAreAnswered(t *testing.T) {
 	e.awaitAnswers(cmds)
 	e.answeredOnce(cmds)
 	// carol's answers came in the order she sent her commands.
-	var want, got []id.EventID
+	var want []id.EventID
 	for _, c := range cmds {
 		if c.name == "carol" {
 			want = append(want, c.evt)
 		}
 	}
-	for _, n := range carol.Notices(room) {
-		if slices.Contains(want, n.ReplyTo) && !slices.Contains(got, n.ReplyTo) {
-			got = append(got, n.ReplyTo)
-		}
-	}
-	if !slices.Equal(got, want) {
+	if got := answerOrder(carol, room, want); !slices.Equal(got, want) {
 		t.Errorf("carol's commands were answered in the order %v, want %v", got, want)
 	}
 	for _, c := range cmds {

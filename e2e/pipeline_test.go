@@ -55,16 +55,11 @@ func TestOneSendersWritesShareCommitsInOrder(t *testing.T) {
 	e.awaitAnswers(cmds)
 	e.answeredOnce(cmds)
 
-	var want, got []id.EventID
+	var want []id.EventID
 	for _, c := range cmds {
 		want = append(want, c.evt)
 	}
-	for _, r := range alice.Notices(dm) {
-		if slices.Contains(want, r.ReplyTo) && !slices.Contains(got, r.ReplyTo) {
-			got = append(got, r.ReplyTo)
-		}
-	}
-	if !slices.Equal(got, want) {
+	if got := answerOrder(alice, dm, want); !slices.Equal(got, want) {
 		t.Errorf("answered in the order %v, want the order sent %v", got, want)
 	}
 	var seqs []int64
